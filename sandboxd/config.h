@@ -1,0 +1,57 @@
+/* The VM config: one file per VM, `key = value` lines (sandboxd.conf(5)).
+ * Parsing validates everything; nothing is created before it succeeds. */
+#ifndef SANDBOXD_CONFIG_H
+#define SANDBOXD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CONFIG_MAX_DISKS  8
+#define CONFIG_MAX_SHARES 8
+
+enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
+enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+
+struct disk {
+	char *path;
+	bool readonly;
+};
+
+struct share {
+	char *tag;
+	char *path;
+	bool readonly;
+	char *cache;		/* virtiofsd cache mode; NULL: its default */
+};
+
+struct config {
+	const char *file;	/* for FILE:LINE messages */
+	char *name;		/* [A-Za-z0-9_.-]{1,32}: names the VM in logs and paths */
+	enum vmm_kind vmm;
+	enum accel_kind accel;
+	char *kernel;		/* absolute paths, checked readable at parse time */
+	char *initrd;		/* NULL: none */
+	char *cmdline;		/* NULL: empty */
+	uint64_t memory_mib;	/* 16 .. 65536 */
+	unsigned vcpus;		/* 1 .. 64 */
+	struct disk disks[CONFIG_MAX_DISKS];
+	size_t ndisks;
+	struct share shares[CONFIG_MAX_SHARES];
+	size_t nshares;
+	uid_t uid_base;		/* service uid = uid_base + role offset */
+	gid_t gid_base;
+	unsigned shutdown_timeout_ms;
+	char *runtime_dir;	/* default /run/sandboxd/NAME */
+	char *profile_dir;	/* default: the installed profiles */
+	int landlock_min_abi;	/* 0: best effort */
+	uint64_t tmpfs_mib;	/* size of each service's /tmp and /dev/shm */
+};
+
+/* Parses and validates FILE into *cfg. On error prints "FILE:LINE: message"
+ * (LINE 0 for whole-file problems) and returns -1. */
+int config_load(const char *file, struct config *cfg);
+void config_free(struct config *cfg);
+
+#endif
