@@ -10,6 +10,9 @@
 
 #define CONFIG_MAX_DISKS  8
 #define CONFIG_MAX_SHARES 8
+/* Role offsets run 0 .. CONFIG_ID_SPAN-1; config_load guarantees that
+ * uid_base/gid_base + CONFIG_ID_SPAN - 1 neither wraps nor reaches (uid_t)-1. */
+#define CONFIG_ID_SPAN    16
 
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
@@ -50,7 +53,8 @@ struct config {
 };
 
 /* Parses and validates FILE into *cfg. On error prints "FILE:LINE: message"
- * (LINE 0 for whole-file problems) and returns -1. */
+ * (LINE 0 for whole-file problems, such as a missing required key) and
+ * returns -1, with *cfg freed and zeroed. */
 int config_load(const char *file, struct config *cfg);
 void config_free(struct config *cfg);
 

@@ -1,0 +1,595 @@
+/* The VM config parser (sandboxd.conf(5)): one table of keys, one small
+ * parser per key, every value and every named path validated before
+ * config_load returns, so that a bad config changes nothing on the host. */
+#include "config.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef SANDBOXD_PROFILE_DIR
+#define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
+#endif
+
+#define DEFAULT_ID_BASE 2000000000u
+/* Service ids run up to base + CONFIG_ID_SPAN - 1; that must stay below
+ * (uid_t)-1, which means "no change" to setresuid and chown. */
+#define MAX_ID_BASE ((uint64_t)UINT32_MAX - CONFIG_ID_SPAN)
+_Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "32-bit uid_t and gid_t");
+/* Longer lines are mistakes (Linux's own x86 cmdline limit is 2048). */
+#define MAX_LINE 8192
+
+struct parser {
+	struct config *cfg;
+	const char *file;
+	char *dir;		/* relative paths resolve against this */
+	unsigned line;
+	const char *key;	/* the key being parsed, for messages */
+	unsigned disk_line[CONFIG_MAX_DISKS];
+	unsigned share_line[CONFIG_MAX_SHARES];
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail_at(const struct parser *p, unsigned line, const char *fmt, ...)
+{
+	char msg[900];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_warn(NULL, "%s:%u: %s", p->file, line, msg);
+	return -1;
+}
+#define fail(p, ...) fail_at((p), (p)->line, __VA_ARGS__)
+
+static int expected(const struct parser *p, const char *what, const char *value)
+{
+	return fail(p, "%s: expected %s, got '%s'", p->key, what, value);
+}
+
+static int store(const struct parser *p, char **field, const char *value)
+{
+	*field = strdup(value);
+	return *field ? 0 : fail(p, "out of memory");
+}
+
+/* Decimal digits only (no sign, no spaces); *end is the first non-digit. */
+static int scan_u64(const char *s, uint64_t *out, const char **end)
+{
+	uint64_t v = 0;
+	const char *c = s;
+
+	for (; *c >= '0' && *c <= '9'; c++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	*out = v;
+	*end = c;
+	return c == s ? -1 : 0;
+}
+
+static int parse_range(const struct parser *p, const char *value,
+		       uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *end;
+	char what[80];
+
+	if (scan_u64(value, out, &end) < 0 || *end || *out < min || *out > max) {
+		snprintf(what, sizeof what, "an integer %llu..%llu",
+			 (unsigned long long)min, (unsigned long long)max);
+		return expected(p, what, value);
+	}
+	return 0;
+}
+
+/* "256M", "1G" or a bare number of MiB. */
+static int parse_size(const struct parser *p, const char *value, uint64_t min_mib,
+		      uint64_t max_mib, const char *what, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+
+	if (scan_u64(value, &v, &end) < 0)
+		return expected(p, what, value);
+	if ((*end == 'G' || *end == 'g') && v <= UINT64_MAX / 1024)
+		v *= 1024, end++;
+	else if (*end == 'M' || *end == 'm')
+		end++;
+	if (*end || v < min_mib || v > max_mib)
+		return expected(p, what, value);
+	*out = v;
+	return 0;
+}
+
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+/* True if s is 1..maxlen characters, all from chars. */
+static bool is_word(const char *s, const char *chars, size_t maxlen)
+{
+	size_t n = strspn(s, chars);
+
+	return n >= 1 && n <= maxlen && s[n] == '\0';
+}
+
+/* Relative paths are relative to the config file's directory; the result is
+ * canonical (realpath), so later Landlock rules and mounts see one name. */
+static int resolve(const struct parser *p, const char *value, char **out)
+{
+	char *joined = NULL;
+	int saved;
+
+	if (!*value)
+		return expected(p, "a path", value);
+	if (*value != '/' && asprintf(&joined, "%s/%s", p->dir, value) < 0)
+		return fail(p, "out of memory");
+	*out = realpath(joined ? joined : value, NULL);
+	saved = errno;
+	free(joined);
+	if (!*out)
+		return fail(p, "%s: cannot access '%s': %s", p->key, value, strerror(saved));
+	return 0;
+}
+
+/* kernel and initrd: opened (not only stat'ed) to prove they are readable. */
+static int parse_boot_file(struct parser *p, const char *value, char **field)
+{
+	struct stat st;
+	int fd;
+
+	if (resolve(p, value, field) < 0)
+		return -1;
+	fd = open(*field, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail(p, "%s: cannot read '%s': %s", p->key, value, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(p, "%s: '%s' is not a regular file", p->key, value);
+	}
+	close(fd);
+	return 0;
+}
+
+static int parse_name(struct parser *p, const char *v)
+{
+	/* "." and ".." would escape /run/sandboxd/ in the default runtime_dir. */
+	if (!is_word(v, ALNUM "_.-", 32) || !strcmp(v, ".") || !strcmp(v, ".."))
+		return expected(p, "1..32 characters of [A-Za-z0-9_.-], not '.' or '..'", v);
+	return store(p, &p->cfg->name, v);
+}
+
+static int parse_choice(const struct parser *p, const char *v, const char *const names[3],
+			const char *what, int *out)
+{
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(v, names[i])) {
+			*out = i;
+			return 0;
+		}
+	return expected(p, what, v);
+}
+
+static int parse_vmm(struct parser *p, const char *v)
+{
+	static const char *const names[3] = {
+		[VMM_AUTO] = "auto", [VMM_QEMU] = "qemu", [VMM_BUILTIN] = "builtin" };
+	int i = 0;
+
+	if (parse_choice(p, v, names, "qemu, builtin or auto", &i) < 0)
+		return -1;
+	p->cfg->vmm = (enum vmm_kind)i;
+	return 0;
+}
+
+static int parse_accel(struct parser *p, const char *v)
+{
+	static const char *const names[3] = {
+		[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg" };
+	int i = 0;
+
+	if (parse_choice(p, v, names, "kvm, tcg or auto", &i) < 0)
+		return -1;
+	p->cfg->accel = (enum accel_kind)i;
+	return 0;
+}
+
+static int parse_kernel(struct parser *p, const char *v)
+{
+	return parse_boot_file(p, v, &p->cfg->kernel);
+}
+
+static int parse_initrd(struct parser *p, const char *v)
+{
+	return parse_boot_file(p, v, &p->cfg->initrd);
+}
+
+static int parse_cmdline(struct parser *p, const char *v)
+{
+	return *v ? store(p, &p->cfg->cmdline, v) : 0;
+}
+
+static int parse_memory(struct parser *p, const char *v)
+{
+	return parse_size(p, v, 16, 65536, "a size 16M..64G (256M, 1G; a bare number is MiB)",
+			  &p->cfg->memory_mib);
+}
+
+static int parse_tmpfs_size(struct parser *p, const char *v)
+{
+	return parse_size(p, v, 1, 4096, "a size 1M..4G (64M, 1G; a bare number is MiB)",
+			  &p->cfg->tmpfs_mib);
+}
+
+static int parse_vcpus(struct parser *p, const char *v)
+{
+	uint64_t n;
+
+	if (parse_range(p, v, 1, 64, &n) < 0)
+		return -1;
+	p->cfg->vcpus = (unsigned)n;
+	return 0;
+}
+
+static int parse_landlock_min_abi(struct parser *p, const char *v)
+{
+	uint64_t n;
+
+	if (parse_range(p, v, 0, 7, &n) < 0)
+		return -1;
+	p->cfg->landlock_min_abi = (int)n;
+	return 0;
+}
+
+static int parse_uid_base(struct parser *p, const char *v)
+{
+	uint64_t n;
+
+	if (parse_range(p, v, 1, MAX_ID_BASE, &n) < 0)
+		return -1;
+	p->cfg->uid_base = (uid_t)n;
+	return 0;
+}
+
+static int parse_gid_base(struct parser *p, const char *v)
+{
+	uint64_t n;
+
+	if (parse_range(p, v, 1, MAX_ID_BASE, &n) < 0)
+		return -1;
+	p->cfg->gid_base = (gid_t)n;
+	return 0;
+}
+
+/* Seconds with up to three decimals ("30", "2.5"): no strtod, whose
+ * locale, hex and "inf" forms have no place here. */
+static int parse_shutdown_timeout(struct parser *p, const char *v)
+{
+	static const char what[] = "seconds 0.1..3600, at most 3 decimals (30, 2.5)";
+	uint64_t secs, ms = 0;
+	const char *end;
+	int digits = 0;
+
+	if (scan_u64(v, &secs, &end) < 0 || secs > 3600)
+		return expected(p, what, v);
+	if (*end == '.') {
+		for (end++; *end >= '0' && *end <= '9' && digits < 3; end++, digits++)
+			ms = ms * 10 + (uint64_t)(*end - '0');
+		if (!digits)
+			return expected(p, what, v);
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	ms += secs * 1000;
+	if (*end || ms < 100 || ms > 3600000)
+		return expected(p, what, v);
+	p->cfg->shutdown_timeout_ms = (unsigned)ms;
+	return 0;
+}
+
+/* The runtime dir is created and later removed: demand a plain absolute
+ * path, so that no spelling of it can name / or climb out of its parent. */
+static int parse_runtime_dir(struct parser *p, const char *v)
+{
+	size_t n;
+
+	if (*v != '/' || !v[1] || strlen(v) >= PATH_MAX)
+		goto bad;
+	for (const char *c = v + 1; *c; c += n + (c[n] == '/')) {
+		n = strcspn(c, "/");
+		if (!n || (c[n] == '/' && !c[n + 1]) || !strncmp(c, ".", n) || !strncmp(c, "..", n))
+			goto bad;
+	}
+	return store(p, &p->cfg->runtime_dir, v);
+bad:
+	return expected(p, "an absolute path other than /, without '.', '..', "
+			"empty components or a trailing /", v);
+}
+
+static int parse_profile_dir(struct parser *p, const char *v)
+{
+	struct stat st;
+
+	if (resolve(p, v, &p->cfg->profile_dir) < 0)
+		return -1;
+	if (stat(p->cfg->profile_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return fail(p, "%s: '%s' is not a directory", p->key, v);
+	return 0;
+}
+
+static bool strip_suffix(char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	if (n < m || strcmp(s + n - m, suffix))
+		return false;
+	s[n - m] = '\0';
+	return true;
+}
+
+/* PATH[:ro|:rw]; PATH itself may contain ':'. */
+static int parse_disk(struct parser *p, const char *value)
+{
+	struct config *cfg = p->cfg;
+	struct disk *d = &cfg->disks[cfg->ndisks];
+	char path[MAX_LINE];
+	struct stat st;
+
+	if (cfg->ndisks == CONFIG_MAX_DISKS)
+		return fail(p, "disk: too many disks (at most %d)", CONFIG_MAX_DISKS);
+	snprintf(path, sizeof path, "%s", value);
+	d->readonly = strip_suffix(path, ":ro");
+	if (!d->readonly)
+		strip_suffix(path, ":rw");
+	if (resolve(p, path, &d->path) < 0)
+		return -1;
+	p->disk_line[cfg->ndisks++] = p->line;
+	for (size_t i = 0; i + 1 < cfg->ndisks; i++)
+		if (!strcmp(cfg->disks[i].path, d->path))
+			return fail(p, "disk: '%s' is already a disk (line %u)", path,
+				    p->disk_line[i]);
+	if (stat(d->path, &st) < 0)
+		return fail(p, "disk: cannot access '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return fail(p, "disk: '%s' is not a regular file or block device", path);
+	if (access(d->path, d->readonly ? R_OK : R_OK | W_OK) < 0)
+		return fail(p, "disk: '%s' is not %s: %s", path,
+			    d->readonly ? "readable" : "writable (append :ro for a read-only disk)",
+			    strerror(errno));
+	return 0;
+}
+
+static int parse_share_options(struct parser *p, struct share *s, char *rest, const char *value)
+{
+	static const char *const caches[] = { "auto", "always", "none" };
+	char *opt = strrchr(rest, ':');
+
+	if (opt && !strncmp(opt + 1, "cache=", 6)) {
+		for (size_t i = 0; i < sizeof caches / sizeof *caches; i++)
+			if (!strcmp(opt + 7, caches[i]) && store(p, &s->cache, caches[i]) < 0)
+				return -1;
+		if (!s->cache)
+			return expected(p, "cache=auto, cache=always or cache=none", opt + 1);
+		*opt = '\0';
+	}
+	s->readonly = strip_suffix(rest, ":ro");
+	if (!s->readonly && !strip_suffix(rest, ":rw"))
+		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
+	return 0;
+}
+
+/* TAG:PATH:rw|ro[:cache=auto|always|none]; PATH itself may contain ':'. */
+static int parse_share(struct parser *p, const char *value)
+{
+	struct config *cfg = p->cfg;
+	struct share *s = &cfg->shares[cfg->nshares];
+	char buf[MAX_LINE], *path = strchr(strcpy(buf, value), ':');
+	struct stat st;
+
+	if (cfg->nshares == CONFIG_MAX_SHARES)
+		return fail(p, "share: too many shares (at most %d)", CONFIG_MAX_SHARES);
+	if (!path)
+		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
+	*path++ = '\0';
+	if (!is_word(buf, ALNUM "_-", 36))
+		return expected(p, "a tag of 1..36 characters of [A-Za-z0-9_-]", buf);
+	p->share_line[cfg->nshares++] = p->line;
+	if (store(p, &s->tag, buf) < 0 || parse_share_options(p, s, path, value) < 0)
+		return -1;
+	for (size_t i = 0; i + 1 < cfg->nshares; i++)
+		if (!strcmp(cfg->shares[i].tag, s->tag))
+			return fail(p, "share: duplicate tag '%s' (first on line %u)", s->tag,
+				    p->share_line[i]);
+	if (resolve(p, path, &s->path) < 0)
+		return -1;
+	if (stat(s->path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return fail(p, "share: '%s' is not a directory", path);
+	return 0;
+}
+
+static const struct key {
+	const char *name;
+	int (*parse)(struct parser *p, const char *value);
+	bool required;
+	bool repeatable;
+} keys[] = {
+	{ "name",             parse_name,             true,  false },
+	{ "vmm",              parse_vmm,              false, false },
+	{ "accel",            parse_accel,            false, false },
+	{ "kernel",           parse_kernel,           true,  false },
+	{ "initrd",           parse_initrd,           false, false },
+	{ "cmdline",          parse_cmdline,          false, false },
+	{ "memory",           parse_memory,           false, false },
+	{ "vcpus",            parse_vcpus,            false, false },
+	{ "disk",             parse_disk,             false, true },
+	{ "share",            parse_share,            false, true },
+	{ "uid_base",         parse_uid_base,         false, false },
+	{ "gid_base",         parse_gid_base,         false, false },
+	{ "shutdown_timeout", parse_shutdown_timeout, false, false },
+	{ "runtime_dir",      parse_runtime_dir,      false, false },
+	{ "profile_dir",      parse_profile_dir,      false, false },
+	{ "landlock_min_abi", parse_landlock_min_abi, false, false },
+	{ "tmpfs_size",       parse_tmpfs_size,       false, false },
+};
+#define NKEYS (sizeof keys / sizeof *keys)
+
+static char *trim(char *s)
+{
+	char *e = s + strlen(s);
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+/* One line: blank, a whole-line comment, or "key = value". */
+static int parse_line(struct parser *p, char *line, size_t len, unsigned seen[NKEYS])
+{
+	char *key, *eq, *value;
+
+	if (len >= MAX_LINE)
+		return fail(p, "line too long (at most %d bytes)", MAX_LINE - 1);
+	if (len && line[len - 1] == '\n')
+		line[--len] = '\0';
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
+			return fail(p, "control character 0x%02x in line", (unsigned char)line[i]);
+	key = trim(line);
+	if (!*key || *key == '#')
+		return 0;
+	eq = strchr(key, '=');
+	if (!eq)
+		return fail(p, "expected 'key = value', got '%s'", key);
+	*eq = '\0';
+	key = trim(key);
+	value = trim(eq + 1);
+	if (!*key)
+		return fail(p, "expected 'key = value', got no key before '='");
+	for (size_t k = 0; k < NKEYS; k++) {
+		if (strcmp(key, keys[k].name))
+			continue;
+		if (seen[k] && !keys[k].repeatable)
+			return fail(p, "duplicate key '%s' (first on line %u)", key, seen[k]);
+		if (!seen[k])
+			seen[k] = p->line;
+		p->key = keys[k].name;
+		return keys[k].parse(p, value);
+	}
+	return fail(p, "unknown key '%s'", key);
+}
+
+static int set_defaults(struct parser *p, const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	struct config *cfg = p->cfg;
+
+	cfg->file = file;
+	cfg->vmm = VMM_AUTO;
+	cfg->accel = ACCEL_AUTO;
+	cfg->memory_mib = 256;
+	cfg->vcpus = 1;
+	cfg->uid_base = DEFAULT_ID_BASE;
+	cfg->gid_base = DEFAULT_ID_BASE;
+	cfg->shutdown_timeout_ms = 30000;
+	cfg->landlock_min_abi = 0;
+	cfg->tmpfs_mib = 64;
+	if (!slash)
+		p->dir = strdup(".");
+	else
+		p->dir = strndup(file, slash == file ? 1 : (size_t)(slash - file));
+	return p->dir ? 0 : fail_at(p, 0, "out of memory");
+}
+
+/* Defaults that depend on other keys, and the required keys (LINE 0). */
+static int finish(struct parser *p, const unsigned seen[NKEYS])
+{
+	struct config *cfg = p->cfg;
+
+	for (size_t k = 0; k < NKEYS; k++)
+		if (keys[k].required && !seen[k])
+			return fail_at(p, 0, "missing required key '%s'", keys[k].name);
+	if (!cfg->runtime_dir && asprintf(&cfg->runtime_dir, "/run/sandboxd/%s", cfg->name) < 0) {
+		cfg->runtime_dir = NULL;
+		return fail_at(p, 0, "out of memory");
+	}
+	if (!cfg->profile_dir && !(cfg->profile_dir = strdup(SANDBOXD_PROFILE_DIR)))
+		return fail_at(p, 0, "out of memory");
+	return 0;
+}
+
+static int parse_stream(struct parser *p, FILE *f, unsigned seen[NKEYS])
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int r = 0;
+
+	while (r == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		p->line++;
+		if (strlen(line) != (size_t)len)
+			r = fail(p, "NUL byte in line");
+		else
+			r = parse_line(p, line, (size_t)len, seen);
+	}
+	if (r == 0 && ferror(f))
+		r = fail(p, "cannot read: %s", strerror(errno));
+	free(line);
+	return r;
+}
+
+int config_load(const char *file, struct config *cfg)
+{
+	struct parser p = { .cfg = cfg, .file = file };
+	unsigned seen[NKEYS] = { 0 };
+	struct stat st;
+	FILE *f;
+	int r;
+
+	memset(cfg, 0, sizeof *cfg);
+	if (set_defaults(&p, file) < 0)
+		return -1;
+	f = fopen(file, "re");
+	if (!f)
+		r = fail_at(&p, 0, "cannot read config: %s", strerror(errno));
+	else if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
+		r = fail_at(&p, 0, "cannot read config: not a regular file");
+	else
+		r = parse_stream(&p, f, seen);
+	if (f)
+		fclose(f);
+	if (r == 0)
+		r = finish(&p, seen);
+	free(p.dir);
+	if (r < 0)
+		config_free(cfg);
+	return r;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->name);
+	free(cfg->kernel);
+	free(cfg->initrd);
+	free(cfg->cmdline);
+	for (size_t i = 0; i < cfg->ndisks; i++)
+		free(cfg->disks[i].path);
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		free(cfg->shares[i].tag);
+		free(cfg->shares[i].path);
+		free(cfg->shares[i].cache);
+	}
+	free(cfg->runtime_dir);
+	free(cfg->profile_dir);
+	memset(cfg, 0, sizeof *cfg);
+}
