@@ -1,9 +1,9 @@
 # The manager: one binary, one module per concern.
 SANDBOXD_SRCS := $(wildcard sandboxd/*.c)
-SANDBOXD_OBJS := $(SANDBOXD_SRCS:%.c=$(B)/%.o)
+SANDBOXD_OBJS := $(SANDBOXD_SRCS:%.c=$(B)/obj/%.o)
 SANDBOXD_LIBS := -ljson-c
 
-$(B)/sandboxd/%.o: sandboxd/%.c $(wildcard sandboxd/*.h) $(FLAGS_STAMP)
+$(B)/obj/sandboxd/%.o: sandboxd/%.c $(wildcard sandboxd/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -1,0 +1,205 @@
+/* The QEMU driver: Debian's qemu-system-x86_64 on a microvm machine with
+ * ACPI (the guest kernel finds its virtio-mmio devices there; the ACPI power
+ * button is the graceful shutdown path), guest RAM in a shared memfd for
+ * vhost-user, a QMP socket for readiness and power-off. QEMU gets every
+ * file it uses as an inherited fd, so its uid needs no access to them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "qmp.h"
+#include "vmm_driver.h"
+
+#ifndef QEMU_BINARY
+#define QEMU_BINARY "/usr/bin/qemu-system-x86_64"
+#endif
+
+#define QMP_SOCKET "qmp.sock"
+
+struct qemu {
+	struct qmp *qmp;
+	char qmp_path[4096];
+};
+
+/* Hands FD to the service; returns the number it will have there. */
+static int pass_fd(struct service *s, int fd)
+{
+	s->fds[s->nfds] = fd;
+	return 3 + (int)s->nfds++;
+}
+
+static int add_disks(struct vmm_run *run)
+{
+	const struct config *cfg = run->cfg;
+
+	for (size_t i = 0; i < cfg->ndisks; i++) {
+		const struct disk *d = &cfg->disks[i];
+		int fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+		if (fd < 0) {
+			log_warn_errno("vmm", "open disk %s", d->path);
+			return -1;
+		}
+		int n = pass_fd(&run->svc, fd);
+		argv_add(&run->argv, "-add-fd");
+		argv_add(&run->argv, "fd=%d,set=%zu", n, i + 1);
+		argv_add(&run->argv, "-drive");
+		argv_add(&run->argv, "file=/dev/fdset/%zu,format=raw,if=none,id=disk%zu,readonly=%s",
+			 i + 1, i, d->readonly ? "on" : "off");
+		argv_add(&run->argv, "-device");
+		argv_add(&run->argv, "virtio-blk-device,drive=disk%zu", i);
+	}
+	return 0;
+}
+
+static int qemu_prepare(struct vmm_run *run)
+{
+	const struct config *cfg = run->cfg;
+	struct argv *a = &run->argv;
+	struct qemu *q = calloc(1, sizeof *q);
+	int qmp_fd;
+
+	if (!q)
+		return -1;
+	run->priv = q;
+	snprintf(q->qmp_path, sizeof q->qmp_path, "%s/" QMP_SOCKET, cfg->runtime_dir);
+	qmp_fd = qmp_listen(q->qmp_path);
+	if (qmp_fd < 0) {
+		log_warn_errno("vmm", "create QMP socket %s", q->qmp_path);
+		return -1;
+	}
+
+	argv_add(a, QEMU_BINARY);
+	argv_add(a, "-name");
+	argv_add(a, "%s", cfg->name);
+	argv_add(a, "-nodefaults");
+	argv_add(a, "-no-user-config");
+	argv_add(a, "-display");
+	argv_add(a, "none");
+	argv_add(a, "-no-reboot");
+	argv_add(a, "-M");
+	argv_add(a, "microvm,acpi=on,memory-backend=mem");
+	/* Legacy virtio-mmio breaks vhost-user; the guest speaks virtio 1.x. */
+	argv_add(a, "-global");
+	argv_add(a, "virtio-mmio.force-legacy=false");
+	argv_add(a, "-accel");
+	argv_add(a, run->kvm ? "kvm" : "tcg");
+	argv_add(a, "-cpu");
+	argv_add(a, run->kvm ? "host" : "max");
+	argv_add(a, "-smp");
+	argv_add(a, "%u", cfg->vcpus);
+	argv_add(a, "-m");
+	argv_add(a, "%lluM", (unsigned long long)cfg->memory_mib);
+	argv_add(a, "-object");
+	argv_add(a, "memory-backend-memfd,id=mem,size=%lluM,share=on",
+		 (unsigned long long)cfg->memory_mib);
+	argv_add(a, "-chardev");
+	argv_add(a, "stdio,id=console,signal=off");
+	argv_add(a, "-serial");
+	argv_add(a, "chardev:console");
+	argv_add(a, "-chardev");
+	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", pass_fd(&run->svc, qmp_fd));
+	argv_add(a, "-mon");
+	argv_add(a, "chardev=qmp,mode=control");
+	argv_add(a, "-kernel");
+	argv_add(a, "%s", cfg->kernel);
+	if (cfg->initrd) {
+		argv_add(a, "-initrd");
+		argv_add(a, "%s", cfg->initrd);
+	}
+	argv_add(a, "-append");
+	argv_add(a, "%s", cfg->cmdline ? cfg->cmdline : "");
+	return add_disks(run);
+}
+
+static int qemu_wait_ready(struct vmm_run *run, int timeout_ms)
+{
+	struct qemu *q = run->priv;
+	json_object *ret, *status;
+	int running;
+
+	q->qmp = qmp_open(q->qmp_path, timeout_ms);
+	if (!q->qmp)
+		return -1;
+	ret = qmp_execute(q->qmp, "query-status", timeout_ms);
+	if (!ret)
+		return -1;
+	running = json_object_object_get_ex(ret, "status", &status) &&
+		  strcmp(json_object_get_string(status), "running") == 0;
+	json_object_put(ret);
+	if (!running) {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+static int qemu_event_fd(const struct vmm_run *run)
+{
+	const struct qemu *q = run->priv;
+	return q && q->qmp ? qmp_fd(q->qmp) : -1;
+}
+
+static int qemu_handle_event(struct vmm_run *run)
+{
+	struct qemu *q = run->priv;
+	const char *ev;
+
+	while ((ev = qmp_next_event(q->qmp)) && *ev)
+		log_info("vmm", "qmp event %s", ev);
+	if (ev)
+		return 0;
+	qmp_close(q->qmp);
+	q->qmp = NULL;
+	return -1;
+}
+
+static int qemu_request_shutdown(struct vmm_run *run)
+{
+	struct qemu *q = run->priv;
+	json_object *ret;
+
+	if (!q->qmp) {
+		errno = ENOTCONN;
+		return -1;
+	}
+	ret = qmp_execute(q->qmp, "system_powerdown", 5000);
+	if (!ret)
+		return -1;
+	json_object_put(ret);
+	return 0;
+}
+
+/* QEMU exits 0 when the guest powers off or resets (-no-reboot), 1 on its
+ * own errors. */
+static int qemu_exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0)
+		return EXIT_TEMPORARY;
+	return wait_status_code(wstatus);
+}
+
+static void qemu_release(struct vmm_run *run)
+{
+	struct qemu *q = run->priv;
+
+	if (q)
+		qmp_close(q->qmp);
+	free(q);
+	run->priv = NULL;
+}
+
+const struct vmm_driver vmm_driver_qemu = {
+	.name = "qemu",
+	.prepare = qemu_prepare,
+	.wait_ready = qemu_wait_ready,
+	.event_fd = qemu_event_fd,
+	.handle_event = qemu_handle_event,
+	.request_shutdown = qemu_request_shutdown,
+	.exit_status = qemu_exit_status,
+	.release = qemu_release,
+};

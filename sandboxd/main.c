@@ -1,0 +1,193 @@
+/* sandboxd: one per VM, under s6. The outer process stays the direct child
+ * of its supervisor, relays signals and exits with the VM's status; its one
+ * child is PID 1 of a new PID namespace (pid1.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "pid1.h"
+#include "vmm_driver.h"
+
+static const char usage[] =
+	"usage: sandboxd [--notify-fd N] [--parent-pid PID] CONFIG\n"
+	"       sandboxd --check CONFIG\n"
+	"       sandboxd [--notify-fd N] [--parent-pid PID] --exec CONFIG -- CMD [ARG...]\n";
+
+struct options {
+	const char *config;
+	int notify_fd;
+	pid_t parent_pid;
+	bool check_only;
+	char *const *exec_argv;
+};
+
+static long parse_number(const char *opt, const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		die(EXIT_PERMANENT, NULL, "%s: not a number in 0..%ld: %s", opt, max, s);
+	return v;
+}
+
+static struct options parse_args(int argc, char **argv)
+{
+	struct options o = { .notify_fd = -1, .parent_pid = 0 };
+	bool exec_mode = false;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--check"))
+			o.check_only = true;
+		else if (!strcmp(a, "--exec"))
+			exec_mode = true;
+		else if (!strcmp(a, "--notify-fd") && i + 1 < argc)
+			o.notify_fd = (int)parse_number(a, argv[++i], 1023);
+		else if (!strcmp(a, "--parent-pid") && i + 1 < argc)
+			o.parent_pid = (pid_t)parse_number(a, argv[++i], 1 << 22);
+		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(usage, stdout);
+			exit(0);
+		} else
+			die(EXIT_PERMANENT, NULL, "unknown option %s\n%s", a, usage);
+	}
+	if (i >= argc)
+		die(EXIT_PERMANENT, NULL, "no config file given\n%s", usage);
+	o.config = argv[i++];
+	if (exec_mode) {
+		if (i + 1 >= argc || strcmp(argv[i], "--") || argv[i + 1][0] != '/')
+			die(EXIT_PERMANENT, NULL, "--exec needs -- and an absolute command path\n%s", usage);
+		o.exec_argv = &argv[i + 1];
+	} else if (i < argc)
+		die(EXIT_PERMANENT, NULL, "unexpected argument %s\n%s", argv[i], usage);
+	return o;
+}
+
+/* The death signal, with the race closed: if the supervisor died before the
+ * prctl, our parent is already someone else. */
+static void tie_to_parent(pid_t expected)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "set parent-death signal");
+	if (getppid() != expected)
+		die(EXIT_TEMPORARY, NULL, "parent %d is gone", (int)expected);
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "block signals");
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "signalfd");
+	return fd;
+}
+
+static void make_runtime_dir(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			die_errno(EXIT_TEMPORARY, NULL, "create runtime dir %s", buf);
+		*p = '/';
+	}
+	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+		die_errno(EXIT_TEMPORARY, NULL, "create runtime dir %s", buf);
+}
+
+/* Relays stop signals to PID 1 and returns the VM's status once it exits. */
+static int relay_until_exit(int sigfd, pid_t child)
+{
+	struct signalfd_siginfo si;
+	int wstatus;
+
+	for (;;) {
+		if (read(sigfd, &si, sizeof si) != sizeof si) {
+			if (errno == EINTR)
+				continue;
+			die_errno(EXIT_TEMPORARY, NULL, "read signalfd");
+		}
+		if (si.ssi_signo != SIGCHLD) {
+			kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		pid_t r = waitpid(child, &wstatus, WNOHANG);
+		if (r == child)
+			return wait_status_code(wstatus);
+		if (r < 0)
+			die_errno(EXIT_TEMPORARY, NULL, "wait for PID 1");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = parse_args(argc, argv);
+	const pid_t parent = o.parent_pid ? o.parent_pid : getppid();
+	struct config cfg;
+	struct vmm_run run = { .cfg = &cfg, .exec_argv = o.exec_argv };
+	const struct vmm_driver *drv;
+	int sigfd, lifeline[2], code;
+	pid_t child;
+
+	/* Validate everything before anything is created on the host. */
+	if (config_load(o.config, &cfg) < 0)
+		return EXIT_PERMANENT;
+	if (o.check_only) {
+		config_free(&cfg);
+		return 0;
+	}
+	log_set_vm(cfg.name);
+	drv = vmm_driver_select(&cfg, &run);
+
+	tie_to_parent(parent);
+	sigfd = block_signals();
+	make_runtime_dir(cfg.runtime_dir);
+	if (pipe2(lifeline, O_CLOEXEC) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
+	if (unshare(CLONE_NEWPID) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "unshare PID namespace");
+	child = fork();
+	if (child < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "fork PID 1");
+	if (child == 0) {
+		close(lifeline[1]);
+		close(sigfd);
+		pid1_main(drv, &run, o.notify_fd, lifeline[0]);
+	}
+	close(lifeline[0]);
+	if (o.notify_fd >= 0)
+		close(o.notify_fd);
+	code = relay_until_exit(sigfd, child);
+	rmdir(cfg.runtime_dir);
+	config_free(&cfg);
+	return code;
+}

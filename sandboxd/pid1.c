@@ -1,0 +1,214 @@
+#include "pid1.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mounts.h"
+
+#define READY_TIMEOUT_MS 30000
+
+struct supervisor {
+	const struct vmm_driver *drv;
+	struct vmm_run *run;
+	int sigfd, timerfd, lifeline;
+	bool shutting_down, killed;
+};
+
+static bool lifeline_cut(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+}
+
+/* The paths the VM's services may write on the host; all else is read-only. */
+static size_t writable_paths(const struct config *cfg, const char **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->ndisks; i++)
+		if (!cfg->disks[i].readonly)
+			out[n++] = cfg->disks[i].path;
+	for (size_t i = 0; i < cfg->nshares; i++)
+		if (!cfg->shares[i].readonly)
+			out[n++] = cfg->shares[i].path;
+	return n;
+}
+
+static void build_namespace(const struct vmm_run *run)
+{
+	const char *writable[CONFIG_MAX_DISKS + CONFIG_MAX_SHARES];
+	const struct dev_grant kvm = { "/dev/kvm", service_uid(run->cfg, ROLE_VMM) };
+	size_t nwritable = writable_paths(run->cfg, writable);
+
+	if (unshare(CLONE_NEWNS) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");
+	mounts_build_sandbox(run->cfg, writable, nwritable, &kvm, run->kvm ? 1 : 0);
+}
+
+static int open_signalfd(void)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "signalfd");
+	return fd;
+}
+
+static void kill_everything(struct supervisor *s)
+{
+	s->killed = true;
+	/* As PID 1, kill(-1) reaches every process of the namespace but us. */
+	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
+		log_warn_errno(NULL, "kill the VM's processes");
+}
+
+static void begin_shutdown(struct supervisor *s)
+{
+	const unsigned ms = s->run->cfg->shutdown_timeout_ms;
+	struct itimerspec its = {
+		.it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 },
+	};
+
+	if (s->shutting_down)
+		return;
+	s->shutting_down = true;
+	log_info("vmm", "shutdown requested: asking the guest to power off (timeout %u.%03u s)",
+		 ms / 1000, ms % 1000);
+	if (s->drv->request_shutdown(s->run) < 0) {
+		log_warn_errno("vmm", "graceful shutdown request");
+		kill_everything(s);
+		return;
+	}
+	if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "arm shutdown timer");
+}
+
+/* Reaps every child; returns the VM's exit status once the VMM is gone,
+ * -1 while it runs. */
+static int reap(struct supervisor *s)
+{
+	struct service *vmm = &s->run->svc;
+	int wstatus;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
+		if (pid != vmm->pid)
+			continue;
+		vmm->state = SERVICE_EXITED;
+		vmm->wstatus = wstatus;
+		if (WIFSIGNALED(wstatus))
+			log_info("vmm", "killed by signal %d (%s)", WTERMSIG(wstatus),
+				 strsignal(WTERMSIG(wstatus)));
+		else
+			log_info("vmm", "exited with status %d", WEXITSTATUS(wstatus));
+	}
+	if (vmm->state != SERVICE_EXITED)
+		return -1;
+	return s->drv->exit_status(vmm->wstatus);
+}
+
+static void handle_signals(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof si) == sizeof si)
+		if (si.ssi_signo != SIGCHLD)
+			begin_shutdown(s);
+}
+
+static _Noreturn void supervise(struct supervisor *s)
+{
+	for (;;) {
+		int code = reap(s);
+		if (code >= 0) {
+			/* The VMM ending ends the VM: nothing else may outlive it. */
+			kill_everything(s);
+			s->drv->release(s->run);
+			log_info(NULL, "vm stopped, exit status %d", code);
+			_exit(code);
+		}
+		struct pollfd p[4] = {
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->timerfd, .events = POLLIN },
+			{ .fd = s->lifeline, .events = POLLIN },
+			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
+		};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno(EXIT_TEMPORARY, NULL, "poll");
+		}
+		if (p[0].revents)
+			handle_signals(s);
+		if (p[1].revents && !s->killed) {
+			log_warn("vmm", "guest did not power off within the shutdown timeout: killing the VM");
+			kill_everything(s);
+			p[1].fd = -1;
+		}
+		if (p[2].revents) {
+			kill_everything(s);
+			die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
+		}
+		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
+			log_info("vmm", "control connection closed");
+	}
+}
+
+_Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
+			 int notify_fd, int lifeline_fd)
+{
+	struct supervisor s = { .drv = drv, .run = run, .lifeline = lifeline_fd };
+
+	/* Credential changes clear the death signal, so PID 1 sets it once and
+	 * never changes credentials; the lifeline closes the race with an
+	 * outer process that died before the prctl. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "set parent-death signal");
+	if (lifeline_cut(lifeline_fd))
+		die(EXIT_TEMPORARY, NULL, "the outer sandboxd exited during start-up");
+
+	build_namespace(run);
+	s.sigfd = open_signalfd();
+	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (s.timerfd < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
+
+	run->svc.name = "vmm";
+	run->svc.role = ROLE_VMM;
+	if (drv->prepare(run) < 0)
+		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
+	run->svc.argv = run->argv.v;
+	if (service_start(&run->svc, run->cfg) < 0)
+		die_errno(EXIT_TEMPORARY, "vmm", "fork");
+	for (size_t i = 0; i < run->svc.nfds; i++)
+		close(run->svc.fds[i]);
+
+	if (drv->wait_ready(run, READY_TIMEOUT_MS) < 0) {
+		log_warn_errno("vmm", "wait for %s to run the guest", drv->name);
+		kill_everything(&s);
+		_exit(EXIT_TEMPORARY);
+	}
+	log_info("vmm", "guest running");
+	if (notify_fd >= 0) {
+		(void)!write(notify_fd, "\n", 1);
+		close(notify_fd);
+	}
+	supervise(&s);
+}

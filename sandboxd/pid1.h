@@ -1,0 +1,14 @@
+/* sandboxd as PID 1 of the VM's PID namespace: builds the mount namespace,
+ * starts the services, supervises them, shuts the VM down. */
+#ifndef SANDBOXD_PID1_H
+#define SANDBOXD_PID1_H
+
+#include "vmm_driver.h"
+
+/* NOTIFY_FD (or -1) gets a newline once the guest runs. LIFELINE_FD is the
+ * read end of a pipe whose write end only the outer sandboxd holds: it
+ * hangs up when the outer process is gone. Never returns. */
+_Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
+			 int notify_fd, int lifeline_fd);
+
+#endif

@@ -1,0 +1,40 @@
+/* A confined service: one daemon of the VM, in its own mount namespace,
+ * under its own uid/gid, started and reaped by PID 1. */
+#ifndef SANDBOXD_SERVICE_H
+#define SANDBOXD_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+
+/* uid/gid = config base + role offset, so DAC separates the services too. */
+enum service_role {
+	ROLE_VMM = 1,
+	ROLE_VIRTIOFSD = 2,	/* + share index */
+};
+
+#define SERVICE_MAX_FDS 16
+
+enum service_state { SERVICE_IDLE, SERVICE_RUNNING, SERVICE_EXITED };
+
+struct service {
+	const char *name;		/* in log lines: "vmm", "virtiofsd share0" */
+	unsigned role;			/* enum service_role + index */
+	char *const *argv;		/* argv[0] is an absolute path */
+	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
+	size_t nfds;
+	enum service_state state;
+	pid_t pid;
+	int wstatus;
+};
+
+uid_t service_uid(const struct config *cfg, unsigned role);
+gid_t service_gid(const struct config *cfg, unsigned role);
+
+/* Forks and runs S confined. Returns 0, or -1 with errno set if fork failed;
+ * a failing setup step in the child is logged and ends it with status 111. */
+int service_start(struct service *s, const struct config *cfg);
+
+#endif

@@ -1,0 +1,54 @@
+/* How sandboxd drives one kind of VMM daemon: one small table of functions
+ * per kind (QEMU, the bundled VMM, a plain command for tests and bench). */
+#ifndef SANDBOXD_VMM_DRIVER_H
+#define SANDBOXD_VMM_DRIVER_H
+
+#include <stdbool.h>
+
+#include "argv.h"
+#include "config.h"
+#include "service.h"
+
+struct vmm_run {
+	const struct config *cfg;
+	bool kvm;		/* hardware-accelerated KVM, else emulation */
+	struct argv argv;	/* the service's command line, built by prepare */
+	struct service svc;	/* the VMM service; prepare fills argv and fds */
+	char *const *exec_argv;	/* the command of the exec driver */
+	void *priv;		/* driver state, e.g. its QMP connection */
+};
+
+struct vmm_driver {
+	const char *name;
+	/* As root in PID 1, after the mounts: opens what the VMM inherits
+	 * and builds its argv. -1 with errno set. */
+	int (*prepare)(struct vmm_run *run);
+	/* After start: returns once the guest runs; -1 with errno set. */
+	int (*wait_ready)(struct vmm_run *run, int timeout_ms);
+	/* An fd to poll for driver events while the VM runs, or -1. */
+	int (*event_fd)(const struct vmm_run *run);
+	/* Called when event_fd is readable; -1 once it has closed. */
+	int (*handle_event)(struct vmm_run *run);
+	/* Asks the guest to shut down; -1 with errno set if it cannot. */
+	int (*request_shutdown)(struct vmm_run *run);
+	/* sandboxd's exit status for the VMM's wait status. */
+	int (*exit_status)(int wstatus);
+	void (*release)(struct vmm_run *run);
+};
+
+extern const struct vmm_driver vmm_driver_qemu;
+extern const struct vmm_driver vmm_driver_exec;
+
+/* True when /dev/kvm runs guests on VT-x/SVM (not an emulating KVM). */
+bool host_has_hw_virt(void);
+
+/* Picks the driver for CFG (vmm = auto: builtin with hardware KVM, QEMU
+ * otherwise) and whether to use KVM, logging which and why. Dies with 100
+ * if the config asks for something this host or build cannot do. */
+const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run);
+
+/* The conventional status for a service's wait status: its exit code, or
+ * 128 + N when killed by signal N. */
+int wait_status_code(int wstatus);
+
+#endif
