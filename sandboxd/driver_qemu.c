@@ -33,6 +33,21 @@ static int pass_fd(struct service *s, int fd)
 	return 3 + (int)s->nfds++;
 }
 
+/* Kernel and initrd go by fd too: the service's own /tmp hides host paths
+ * under it, and its uid need not reach the file's directory. */
+static int pass_file(struct vmm_run *run, const char *option, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_warn_errno("vmm", "open %s", path);
+		return -1;
+	}
+	argv_add(&run->argv, "%s", option);
+	argv_add(&run->argv, "/proc/self/fd/%d", pass_fd(&run->svc, fd));
+	return 0;
+}
+
 static int add_disks(struct vmm_run *run)
 {
 	const struct config *cfg = run->cfg;
@@ -105,12 +120,9 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", pass_fd(&run->svc, qmp_fd));
 	argv_add(a, "-mon");
 	argv_add(a, "chardev=qmp,mode=control");
-	argv_add(a, "-kernel");
-	argv_add(a, "%s", cfg->kernel);
-	if (cfg->initrd) {
-		argv_add(a, "-initrd");
-		argv_add(a, "%s", cfg->initrd);
-	}
+	if (pass_file(run, "-kernel", cfg->kernel) < 0 ||
+	    (cfg->initrd && pass_file(run, "-initrd", cfg->initrd) < 0))
+		return -1;
 	argv_add(a, "-append");
 	argv_add(a, "%s", cfg->cmdline ? cfg->cmdline : "");
 	return add_disks(run);

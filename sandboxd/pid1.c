@@ -100,6 +100,17 @@ static void begin_shutdown(struct supervisor *s)
 		die_errno(EXIT_TEMPORARY, NULL, "arm shutdown timer");
 }
 
+static void service_exited(struct service *svc, int wstatus)
+{
+	svc->state = SERVICE_EXITED;
+	svc->wstatus = wstatus;
+	if (WIFSIGNALED(wstatus))
+		log_info(svc->name, "killed by signal %d (%s)", WTERMSIG(wstatus),
+			 strsignal(WTERMSIG(wstatus)));
+	else
+		log_info(svc->name, "exited with status %d", WEXITSTATUS(wstatus));
+}
+
 /* Reaps every child; returns the VM's exit status once the VMM is gone,
  * -1 while it runs. */
 static int reap(struct supervisor *s)
@@ -108,17 +119,9 @@ static int reap(struct supervisor *s)
 	int wstatus;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0) {
-		if (pid != vmm->pid)
-			continue;
-		vmm->state = SERVICE_EXITED;
-		vmm->wstatus = wstatus;
-		if (WIFSIGNALED(wstatus))
-			log_info("vmm", "killed by signal %d (%s)", WTERMSIG(wstatus),
-				 strsignal(WTERMSIG(wstatus)));
-		else
-			log_info("vmm", "exited with status %d", WEXITSTATUS(wstatus));
-	}
+	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
+		if (pid == vmm->pid)
+			service_exited(vmm, wstatus);
 	if (vmm->state != SERVICE_EXITED)
 		return -1;
 	return s->drv->exit_status(vmm->wstatus);
@@ -201,8 +204,11 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 		close(run->svc.fds[i]);
 
 	if (drv->wait_ready(run, READY_TIMEOUT_MS) < 0) {
+		int wstatus;
 		log_warn_errno("vmm", "wait for %s to run the guest", drv->name);
 		kill_everything(&s);
+		if (waitpid(run->svc.pid, &wstatus, 0) == run->svc.pid)
+			service_exited(&run->svc, wstatus);
 		_exit(EXIT_TEMPORARY);
 	}
 	log_info("vmm", "guest running");
