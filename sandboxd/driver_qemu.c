@@ -96,6 +96,9 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "-display");
 	argv_add(a, "none");
 	argv_add(a, "-no-reboot");
+	/* Start paused; wait_ready lets the guest run once QMP is set up (as
+	 * libvirt does), so no control traffic overlaps the guest's boot. */
+	argv_add(a, "-S");
 	argv_add(a, "-M");
 	argv_add(a, "microvm,acpi=on,memory-backend=mem");
 	/* Legacy virtio-mmio breaks vhost-user; the guest speaks virtio 1.x. */
@@ -104,7 +107,7 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "-accel");
 	argv_add(a, run->kvm ? "kvm" : "tcg");
 	argv_add(a, "-cpu");
-	argv_add(a, run->kvm ? "host" : "max");
+	argv_add(a, run->kvm ? "host" : "qemu64");
 	argv_add(a, "-smp");
 	argv_add(a, "%u", cfg->vcpus);
 	argv_add(a, "-m");
@@ -137,6 +140,10 @@ static int qemu_wait_ready(struct vmm_run *run, int timeout_ms)
 	q->qmp = qmp_open(q->qmp_path, timeout_ms);
 	if (!q->qmp)
 		return -1;
+	ret = qmp_execute(q->qmp, "cont", timeout_ms);
+	if (!ret)
+		return -1;
+	json_object_put(ret);
 	ret = qmp_execute(q->qmp, "query-status", timeout_ms);
 	if (!ret)
 		return -1;
