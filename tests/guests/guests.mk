@@ -1,0 +1,30 @@
+# Freestanding test guests for the bundled VMM (tests/guests/README.md):
+# PVH ELFs linked at 1 MiB, and one bzImage.
+GUEST_DIR := tests/guests
+GUEST_OUTD := $(B)/guests
+GUEST_CC := gcc
+GUEST_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin \
+	-mgeneral-regs-only -mno-red-zone -fno-pic -fno-pie -nostdlib \
+	-fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -mcmodel=small -m64
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+GUEST_NAMES := hello reset triple poweroff cad echo
+TEST_GUESTS := $(GUEST_NAMES:%=$(GUEST_OUTD)/%.elf)
+GUEST_LIB_OBJS := $(GUEST_OUTD)/lib/start.o $(GUEST_OUTD)/lib/lib.o
+GUEST_HDRS := $(wildcard $(GUEST_DIR)/lib/*.h)
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUTD)/%.o) $(GUEST_LIB_OBJS)
+
+test-binaries: $(TEST_GUESTS)
+
+$(GUEST_OUTD)/%.o: $(GUEST_DIR)/%.c $(GUEST_HDRS) $(GUEST_DIR)/guests.mk
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OUTD)/%.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guests.mk
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(GUEST_OUTD)/%.elf: $(GUEST_OUTD)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# The bundled VMM boots the freestanding test guests on real KVM: console,
+# power-off, reset, crash, Ctrl-Alt-Del on SIGTERM, and its argument errors.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+setup() {
+	common_setup
+	VMM=$ROOT/build/vmm
+	G=$ROOT/build/guests
+	[[ -x $VMM && -f $G/hello.elf ]] || fail "build first: make test-binaries"
+}
+
+teardown() {
+	common_teardown
+}
+
+need_kvm() {
+	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+}
+
+@test "vmm --help prints usage and exits 0" {
+	run "$VMM" --help
+	assert_success
+	assert_output --partial "usage: vmm --kernel FILE"
+}
+
+@test "hello guest: console output, cmdline in start_info, exit 0" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/hello.elf" --cmdline "one=1 two"
+	assert_success
+	assert_line 'hello: start_info magic 336ec578, cmdline "one=1 two"'
+	assert_line "hello: Hello from the test guest"
+}
+
+@test "hello guest: --console writes the console to a file, stdout stays empty" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/hello.elf" --console "$T/console"
+	assert_success
+	assert_output ""
+	run grep -c "Hello from the test guest" "$T/console"
+	assert_output 1
+}
+
+@test "poweroff guest: debug-exit 0 is exit 0, any other value exit 1 naming it" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/poweroff.elf" --cmdline "code=0"
+	assert_success
+	assert_output "poweroff: writing 0 to port 0x501"
+	run --separate-stderr timeout 30 "$VMM" --kernel "$G/poweroff.elf" --cmdline "code=7"
+	assert_failure 1
+	assert_equal "$stderr" "vmm: guest reported failure 7 through port 0x501"
+}
+
+@test "reset guest: i8042 reset ends the VMM with 0" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/reset.elf"
+	assert_success
+	assert_output "reset: pulsing the i8042 reset line"
+}
+
+@test "triple fault guest: registers on stderr, exit 1" {
+	need_kvm
+	run --separate-stderr timeout 30 "$VMM" --kernel "$G/triple.elf"
+	assert_failure 1
+	assert_output "triple: loading an empty IDT and dividing by zero"
+	[[ $stderr == *"vmm: vcpu 0: triple fault"* ]] || fail "stderr: $stderr"
+	[[ $stderr == *"vmm: vcpu 0: rip="* ]] || fail "stderr: $stderr"
+	[[ $stderr == *"cr0="* ]] || fail "stderr: $stderr"
+}
+
+@test "echo guest: console input from stdin reaches the guest" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/echo.elf" <<<"typed on stdin"
+	assert_success
+	assert_line "echo: typed on stdin"
+}
+
+@test "cad guest: SIGTERM types Ctrl-Alt-Del, the guest powers off, exit 0" {
+	need_kvm
+	"$VMM" --kernel "$G/cad.elf" --console "$T/console" </dev/null &
+	local pid=$!
+	wait_for_line "$T/console" "cad: READY" 30 || { kill -9 "$pid"; fail "guest not ready"; }
+	kill -TERM "$pid"
+	wait_for_exit "$pid" 30 || { kill -9 "$pid"; fail "VMM still running after SIGTERM"; }
+	assert_equal "$WAIT_STATUS" 0
+	run grep -c "cad: Ctrl-Alt-Del" "$T/console"
+	assert_output 1
+}
+
+@test "--ready-fd gets a newline once the vCPUs run" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/hello.elf" --console "$T/console" --ready-fd 3 3>"$T/ready"
+	assert_success
+	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
+}
+
+@test "the same hello guest boots on QEMU microvm" {
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+	run timeout 60 qemu-system-x86_64 -M microvm -kernel "$G/hello.elf" -append "one=1" \
+		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
+		-device isa-debug-exit,iobase=0x501,iosize=1
+	# isa-debug-exit makes QEMU exit with (value << 1) | 1.
+	assert_failure 1
+	assert_line "hello: Hello from the test guest"
+}
+
+# Each bad argument: one line naming the problem, exit 100.
+bad_args() {
+	run --separate-stderr "$VMM" "$@"
+	assert_failure 100
+	assert_equal "${#stderr_lines[@]}" 1
+}
+
+@test "bad arguments: missing kernel, unknown option, stray argument" {
+	bad_args
+	assert_equal "$stderr" "vmm: --kernel FILE is required (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --bogus
+	assert_equal "$stderr" "vmm: --bogus: unknown option or missing value (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" stray
+	assert_equal "$stderr" "vmm: stray: unexpected argument (see vmm --help)"
+	bad_args --kernel
+	assert_equal "$stderr" "vmm: --kernel: unknown option or missing value (see vmm --help)"
+}
+
+@test "bad arguments: kernel missing, not an image, ELF without PVH note" {
+	bad_args --kernel "$T/absent"
+	assert_equal "$stderr" "vmm: kernel $T/absent: No such file or directory"
+	need_kvm
+	echo "not a kernel" >"$T/text"
+	bad_args --kernel "$T/text"
+	assert_equal "$stderr" "vmm: kernel $T/text: unknown image format (neither ELF nor bzImage)"
+	bad_args --kernel /bin/true
+	assert_equal "$stderr" "vmm: kernel /bin/true: ELF without a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)"
+}
+
+@test "bad arguments: initrd missing, memory and vcpus out of range" {
+	bad_args --kernel "$G/hello.elf" --initrd "$T/absent"
+	assert_equal "$stderr" "vmm: initrd $T/absent: No such file or directory"
+	bad_args --kernel "$G/hello.elf" --memory 1M
+	assert_equal "$stderr" "vmm: --memory 1M: out of range 16M..3G (page multiple) (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --memory 4G
+	assert_equal "$stderr" "vmm: --memory 4G: out of range 16M..3G (page multiple) (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --memory lots
+	assert_equal "$stderr" "vmm: --memory lots: not a size (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --vcpus 0
+	assert_equal "$stderr" "vmm: --vcpus 0: not a number in 1..64 (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --vcpus 65
+	assert_equal "$stderr" "vmm: --vcpus 65: not a number in 1..64 (see vmm --help)"
+	bad_args --kernel "$G/hello.elf" --ready-fd 99
+	assert_equal "$stderr" "vmm: --ready-fd 99: Bad file descriptor"
+}
+
+@test "bad arguments: a command line longer than 2047 bytes" {
+	need_kvm
+	bad_args --kernel "$G/hello.elf" --cmdline "$(printf 'x%.0s' {1..2100})"
+	assert_equal "$stderr" "vmm: $G/hello.elf: command line of 2100 bytes, at most 2047"
+}
+
+@test "/dev/kvm absent: one line naming it, exit 100" {
+	command -v unshare >/dev/null || skip "unshare not installed"
+	unshare -m true 2>/dev/null || skip "cannot create a mount namespace here"
+	run --separate-stderr unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0" --kernel "$1"' \
+		"$VMM" "$G/hello.elf"
+	assert_failure 100
+	assert_equal "$stderr" "vmm: open /dev/kvm: No such file or directory"
+}

@@ -1,0 +1,57 @@
+/* Kernel loaders and the low-memory layout they share.
+ *
+ *   0x00500  GDT (null, -, __BOOT_CS 0x10, __BOOT_DS 0x18, TSS 0x20)
+ *   0x01000  page tables for the 64-bit entry: PML4, PDPT, 4 PDs (4 GiB)
+ *   0x07000  boot_params (bzImage) or hvm_start_info (PVH) + memmap
+ *   0x07800  kernel command line (COMMAND_LINE_SIZE bytes)
+ *   0x08000  free for the kernel (e.g. an AP trampoline) up to 0x9fc00
+ *   0x9fc00  reserved up to 1 MiB; the MP table lives at 0xf0000
+ *   0x100000 kernel; the initrd goes as high as it may below the RAM end
+ */
+#ifndef VMM_BOOT_H
+#define VMM_BOOT_H
+
+#include <stdint.h>
+
+#include "vcpu.h"
+#include "vmm.h"
+
+#define BOOT_GDT_ADDR 0x500
+#define BOOT_PML4_ADDR 0x1000
+#define BOOT_INFO_ADDR 0x7000
+#define BOOT_CMDLINE_ADDR 0x7800
+#define BOOT_CMDLINE_SIZE 2048
+#define BOOT_KERNEL_LOW 0x8000	/* kernel segments may use [LOW, EBDA) and [1M, end) */
+#define BOOT_EBDA_ADDR 0x9fc00
+#define BOOT_HIGH_ADDR 0x100000
+#define BOOT_MPTABLE_ADDR 0xf0000
+
+#define E820_RAM 1
+#define E820_RESERVED 2
+
+struct e820_entry {
+	uint64_t addr, size;
+	uint32_t type;
+};
+
+/* Load cfg->kernel (PVH ELF or bzImage, by its contents), its initrd and
+ * CMDLINE; fill in how the boot CPU starts.  Exits 100 on a bad image. */
+void boot__load(const struct vm_cfg *cfg, const char *cmdline, struct boot_entry *entry);
+
+/* Shared by the loaders. */
+unsigned int boot__e820(struct e820_entry *e, unsigned int max);
+void boot__setup_gdt(struct boot_entry *entry);
+void boot__setup_cmdline(const char *cmdline, const char *what);
+/* pread LEN bytes at OFF of FD into guest RAM at GPA; exits on failure. */
+void boot__read(int fd, const char *path, uint64_t off, uint64_t gpa, uint64_t len);
+/* Load the initrd as high as possible below MAX_END, above MIN_ADDR. */
+void boot__load_initrd(const char *path, uint64_t min_addr, uint64_t max_end,
+		       uint64_t *addr, uint64_t *size);
+
+void boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
+void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
+
+/* MP table for NCPUS CPUs and the IOAPIC; -errno. */
+int mptable__write(int ncpus);
+
+#endif

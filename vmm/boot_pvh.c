@@ -1,0 +1,167 @@
+/* PVH loader: an ELF64 kernel with a XEN_ELFNOTE_PHYS32_ENTRY note, entered
+ * in flat 32-bit protected mode with %ebx pointing at hvm_start_info
+ * (xen/include/public/arch-x86/hvm/start_info.h). */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "guest_mem.h"
+
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define HVM_START_MAGIC 0x336ec578
+#define PVH_MAX_PHDRS 64
+
+struct hvm_start_info {
+	uint32_t magic, version, flags, nr_modules;
+	uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+	uint32_t memmap_entries, reserved;
+};
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info ABI");
+
+struct hvm_modlist_entry {
+	uint64_t paddr, size, cmdline_paddr, reserved;
+};
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry ABI");
+
+struct hvm_memmap_table_entry {
+	uint64_t addr, size;
+	uint32_t type, reserved;
+};
+_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry ABI");
+
+#define PVH_MODLIST_ADDR (BOOT_INFO_ADDR + 0x80)
+#define PVH_MEMMAP_ADDR (BOOT_INFO_ADDR + 0x100)
+
+static void pread_all(int fd, const char *path, void *buf, size_t len, uint64_t off)
+{
+	ssize_t n = pread(fd, buf, len, (off_t)off);
+
+	if (n < 0)
+		die_errno(VMM_EXIT_USAGE, "kernel %s", path);
+	if ((size_t)n != len)
+		diex(VMM_EXIT_USAGE, "kernel %s: truncated ELF", path);
+}
+
+/* Segments may not cover the VMM's boot data below BOOT_KERNEL_LOW nor the
+ * reserved area under 1 MiB. */
+static int segment_allowed(uint64_t a, uint64_t len)
+{
+	if (a + len < a || a + len > guest_mem.size)
+		return 0;
+	if (a < BOOT_KERNEL_LOW)
+		return 0;
+	return a >= BOOT_HIGH_ADDR || a + len <= BOOT_EBDA_ADDR;
+}
+
+/* The 32-bit entry point from the PVH note inside [off, off + len). */
+static int find_pvh_entry(int fd, const char *path, uint64_t off, uint64_t len, uint64_t *entry)
+{
+	uint8_t *buf;
+	uint64_t pos = 0;
+	int found = 0;
+
+	if (len > 1 << 20)
+		return 0;
+	buf = malloc(len ? len : 1);
+	if (!buf)
+		die_errno(VMM_EXIT_SYSCALL, "allocate ELF notes");
+	pread_all(fd, path, buf, len, off);
+	while (!found && len - pos >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr nh;
+		uint64_t name_sz, desc_sz;
+
+		memcpy(&nh, buf + pos, sizeof(nh));
+		pos += sizeof(nh);
+		name_sz = ((uint64_t)nh.n_namesz + 3) & ~3ULL;
+		desc_sz = ((uint64_t)nh.n_descsz + 3) & ~3ULL;
+		if (name_sz > len - pos || desc_sz > len - pos - name_sz)
+			break;
+		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 &&
+		    !memcmp(buf + pos, "Xen", 4) && (nh.n_descsz == 4 || nh.n_descsz == 8)) {
+			*entry = 0;
+			memcpy(entry, buf + pos + name_sz, nh.n_descsz);
+			found = 1;
+		}
+		pos += name_sz + desc_sz;
+	}
+	free(buf);
+	return found;
+}
+
+static void pvh_start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
+{
+	struct hvm_start_info *si = guest_mem_slice(BOOT_INFO_ADDR, sizeof(*si));
+	struct hvm_memmap_table_entry *mm;
+	struct e820_entry e[8];
+	unsigned int i, n = boot__e820(e, ARRAY_SIZE(e));
+
+	*si = (struct hvm_start_info){
+		.magic = HVM_START_MAGIC,
+		.version = 1,
+		.cmdline_paddr = BOOT_CMDLINE_ADDR,
+		.memmap_paddr = PVH_MEMMAP_ADDR,
+		.memmap_entries = n,
+	};
+	mm = guest_mem_slice(PVH_MEMMAP_ADDR, n * sizeof(*mm));
+	for (i = 0; i < n; i++)
+		mm[i] = (struct hvm_memmap_table_entry){ e[i].addr, e[i].size, e[i].type, 0 };
+	if (cfg->initrd) {
+		struct hvm_modlist_entry *m = guest_mem_slice(PVH_MODLIST_ADDR, sizeof(*m));
+
+		*m = (struct hvm_modlist_entry){ 0 };
+		boot__load_initrd(cfg->initrd, kernel_end, guest_mem.size, &m->paddr, &m->size);
+		si->nr_modules = 1;
+		si->modlist_paddr = PVH_MODLIST_ADDR;
+	}
+}
+
+void boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
+{
+	const char *path = cfg->kernel;
+	Elf64_Phdr ph[PVH_MAX_PHDRS];
+	uint64_t pvh_entry = 0, kernel_end = BOOT_HIGH_ADDR;
+	int have_entry = 0;
+	Elf64_Ehdr eh;
+	unsigned int i;
+
+	pread_all(fd, path, &eh, sizeof(eh), 0);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh.e_machine != EM_X86_64)
+		diex(VMM_EXIT_USAGE, "kernel %s: not a little-endian x86-64 ELF64", path);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > PVH_MAX_PHDRS)
+		diex(VMM_EXIT_USAGE, "kernel %s: bad ELF program headers", path);
+	pread_all(fd, path, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff);
+
+	for (i = 0; i < eh.e_phnum && !have_entry; i++)
+		if (ph[i].p_type == PT_NOTE)
+			have_entry = find_pvh_entry(fd, path, ph[i].p_offset, ph[i].p_filesz, &pvh_entry);
+	if (!have_entry)
+		diex(VMM_EXIT_USAGE, "kernel %s: ELF without a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)",
+		     path);
+	if (pvh_entry >= guest_mem.size)
+		diex(VMM_EXIT_USAGE, "kernel %s: PVH entry 0x%llx outside guest RAM", path,
+		     (unsigned long long)pvh_entry);
+
+	for (i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+
+		if (p->p_type != PT_LOAD || p->p_memsz == 0)
+			continue;
+		if (p->p_filesz > p->p_memsz || !segment_allowed(p->p_paddr, p->p_memsz))
+			diex(VMM_EXIT_USAGE, "kernel %s: segment at 0x%llx (%llu bytes) outside the "
+			     "kernel's part of guest RAM", path, (unsigned long long)p->p_paddr,
+			     (unsigned long long)p->p_memsz);
+		boot__read(fd, path, p->p_offset, p->p_paddr, p->p_filesz);
+		memset((uint8_t *)guest_mem_slice(p->p_paddr, p->p_memsz) + p->p_filesz, 0,
+		       p->p_memsz - p->p_filesz);
+		if (p->p_paddr + p->p_memsz > kernel_end)
+			kernel_end = p->p_paddr + p->p_memsz;
+	}
+	pvh_start_info(cfg, kernel_end);
+	entry->mode = BOOT_PROTECTED32;
+	entry->rip = pvh_entry;
+	entry->rbx = BOOT_INFO_ADDR;
+}

@@ -1,0 +1,23 @@
+/* Guest RAM: one memfd, mapped shared at host address base, guest-physical
+ * 0..size.  Every guest-controlled address goes through guest_mem_slice. */
+#ifndef VMM_GUEST_MEM_H
+#define VMM_GUEST_MEM_H
+
+#include <stdint.h>
+
+struct guest_mem {
+	uint8_t *base;
+	uint64_t size;
+	int fd;
+};
+
+extern struct guest_mem guest_mem;
+
+/* Host pointer to guest-physical [gpa, gpa + len), or NULL unless the whole
+ * range lies inside RAM (len 0 is refused, no wrap-around). */
+void *guest_mem_slice(uint64_t gpa, uint64_t len);
+
+/* Allocate SIZE bytes of guest RAM; -errno. */
+int guest_mem__init(uint64_t size);
+
+#endif

@@ -1,0 +1,279 @@
+/* vmm: boot a PVH ELF or bzImage kernel on KVM.  Parse and check every
+ * argument first, then build the VM, then run: vCPU threads do the guest's
+ * I/O, this thread waits in one poll loop for console input, SIGTERM and
+ * the end of the VM. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "boot.h"
+#include "devices.h"
+#include "kvm.h"
+#include "vcpu.h"
+#include "vmm.h"
+
+#define MEM_MIN (16 * MiB)
+#define MEM_MAX (3072 * MiB)	/* RAM ends below the MMIO window at 0xd0000000 */
+#define VCPUS_MAX 64
+#define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
+
+static const char usage[] =
+	"usage: vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory SIZE]\n"
+	"           [--vcpus N] [--disk PATH[,ro]]... [--console FILE] [--ready-fd N]\n"
+	"\n"
+	"Boot FILE (a PVH ELF such as an extracted vmlinux, or a bzImage) on KVM.\n"
+	"  --kernel FILE    kernel image\n"
+	"  --initrd FILE    initial ramdisk\n"
+	"  --cmdline STR    kernel command line (default \"" DEFAULT_CMDLINE "\")\n"
+	"  --memory SIZE    guest RAM, 16M..3G, suffix K, M or G (default 256M)\n"
+	"  --vcpus N        virtual CPUs, 1..64 and at most KVM's limit (default 1)\n"
+	"  --disk PATH[,ro] a virtio-blk disk on virtio-mmio; ,ro makes it read-only\n"
+	"  --console FILE   write the serial console to FILE instead of stdout\n"
+	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
+	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
+	"unusable, 111 a host syscall failed.\n";
+
+static int exit_efd = -1;
+static atomic_int exit_code = -1;
+
+void vm_request_exit(int code)
+{
+	int expected = -1;
+	uint64_t one = 1;
+
+	if (atomic_compare_exchange_strong(&exit_code, &expected, code) &&
+	    write(exit_efd, &one, sizeof(one)) < 0)
+		_exit(VMM_EXIT_SYSCALL);
+}
+
+bool vm_exiting(void)
+{
+	return atomic_load(&exit_code) >= 0;
+}
+
+static noreturn void bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "vmm: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see vmm --help)\n");
+	exit(VMM_EXIT_USAGE);
+}
+
+static uint64_t parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		bad_usage("--memory %s: not a size", s);
+	switch (*end) {
+	case 'G': case 'g': v <<= 10; /* fall through */
+	case 'M': case 'm': v <<= 10; /* fall through */
+	case 'K': case 'k': v <<= 10; end++; break;
+	case '\0': break;
+	default: bad_usage("--memory %s: not a size", s);
+	}
+	if (*end || v < MEM_MIN || v > MEM_MAX || v % 4096)
+		bad_usage("--memory %s: out of range 16M..3G (page multiple)", s);
+	return v;
+}
+
+static int parse_int(const char *s, const char *opt, int min, int max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max) {
+		fprintf(stderr, "vmm: %s %s: not a number in %d..%d (see vmm --help)\n", opt, s, min, max);
+		exit(VMM_EXIT_USAGE);
+	}
+	return (int)v;
+}
+
+static void parse_disk(struct vm_cfg *cfg, char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (cfg->ndisks == VMM_MAX_DISKS)
+		bad_usage("--disk %s: too many disks (at most 8)", arg);
+	cfg->disks[cfg->ndisks].ro = n > 3 && !strcmp(arg + n - 3, ",ro");
+	if (cfg->disks[cfg->ndisks].ro)
+		arg[n - 3] = '\0';
+	if (!*arg || strchr(arg, ','))
+		bad_usage("--disk %s: expected PATH or PATH,ro", arg);
+	cfg->disks[cfg->ndisks++].path = arg;
+}
+
+static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' }, { "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'c' }, { "memory", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'n' }, { "disk", required_argument, NULL, 'd' },
+		{ "console", required_argument, NULL, 'o' }, { "ready-fd", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*cfg = (struct vm_cfg){ .cmdline = DEFAULT_CMDLINE, .mem_size = 256 * MiB, .vcpus = 1,
+				.ready_fd = -1 };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': cfg->kernel = optarg; break;
+		case 'i': cfg->initrd = optarg; break;
+		case 'c': cfg->cmdline = optarg; break;
+		case 'm': cfg->mem_size = parse_size(optarg); break;
+		case 'n': cfg->vcpus = parse_int(optarg, "--vcpus", 1, VCPUS_MAX); break;
+		case 'd': parse_disk(cfg, optarg); break;
+		case 'o': cfg->console = optarg; break;
+		case 'r': cfg->ready_fd = parse_int(optarg, "--ready-fd", 0, 1 << 20); break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default:
+			bad_usage("%s: unknown option or missing value", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		bad_usage("%s: unexpected argument", argv[optind]);
+	if (!cfg->kernel)
+		bad_usage("%s", "--kernel FILE is required");
+	if (access(cfg->kernel, R_OK) < 0)
+		die_errno(VMM_EXIT_USAGE, "kernel %s", cfg->kernel);
+	if (cfg->initrd && access(cfg->initrd, R_OK) < 0)
+		die_errno(VMM_EXIT_USAGE, "initrd %s", cfg->initrd);
+	if (cfg->ready_fd >= 0 && fcntl(cfg->ready_fd, F_GETFD) < 0)
+		die_errno(VMM_EXIT_USAGE, "--ready-fd %d", cfg->ready_fd);
+}
+
+static int open_console(const struct vm_cfg *cfg)
+{
+	int fd;
+
+	if (!cfg->console)
+		return STDOUT_FILENO;
+	fd = open(cfg->console, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die_errno(VMM_EXIT_USAGE, "console %s", cfg->console);
+	return fd;
+}
+
+/* The main thread's loop: returns the VM's exit code. */
+static int run_loop(int sig_fd, int wake_fd)
+{
+	int stdin_open = 1, stdin_waits = 0;
+	uint8_t buf[256];
+
+	for (;;) {
+		struct pollfd p[4] = {
+			{ .fd = exit_efd, .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
+			{ .fd = wake_fd, .events = POLLIN },
+			{ .fd = stdin_open && !stdin_waits ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+		uint64_t v;
+
+		if (poll(p, ARRAY_SIZE(p), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno(VMM_EXIT_SYSCALL, "poll");
+		}
+		if (p[0].revents)
+			return atomic_load(&exit_code);
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si))
+				i8042__ctrl_alt_del();
+		}
+		if (p[2].revents) {
+			if (read(wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+				die_errno(VMM_EXIT_SYSCALL, "read console wake-up");
+			stdin_waits = 0;
+		}
+		if (p[3].revents) {
+			size_t room = serial8250__room();
+			ssize_t n;
+
+			if (!room) {
+				stdin_waits = 1;
+				continue;
+			}
+			n = read(STDIN_FILENO, buf, room < sizeof(buf) ? room : sizeof(buf));
+			if (n > 0)
+				serial8250__receive(buf, (size_t)n);
+			else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+				stdin_open = 0;
+		}
+	}
+}
+
+static void check(int err, const char *what)
+{
+	if (err < 0) {
+		errno = -err;
+		die_errno(VMM_EXIT_SYSCALL, "%s", what);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct vcpu vcpus[VCPUS_MAX];
+	char cmdline[BOOT_CMDLINE_SIZE + 512];
+	struct boot_entry entry = { 0 };
+	pthread_barrier_t start;
+	struct vm_cfg cfg;
+	int i, sig_fd, wake_fd;
+	sigset_t sigs;
+
+	parse_args(argc, argv, &cfg);
+	kvm__open();
+	if (cfg.vcpus > kvm.max_vcpus)
+		diex(VMM_EXIT_USAGE, "--vcpus %d: above KVM's limit of %d (KVM_CAP_MAX_VCPUS)",
+		     cfg.vcpus, kvm.max_vcpus);
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
+		diex(VMM_EXIT_SYSCALL, "block SIGTERM");
+	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	exit_efd = eventfd(0, EFD_CLOEXEC);
+	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sig_fd < 0 || exit_efd < 0 || wake_fd < 0)
+		die_errno(VMM_EXIT_SYSCALL, "signalfd/eventfd");
+
+	kvm__create_vm(cfg.mem_size);
+	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
+	check(i8042__init(), "i8042");
+	check(debug_exit__init(), "debug-exit");
+	snprintf(cmdline, sizeof(cmdline), "%s", cfg.cmdline);
+
+	boot__load(&cfg, cmdline, &entry);
+	check(mptable__write(cfg.vcpus), "MP table");
+	for (i = 0; i < cfg.vcpus; i++)
+		check(vcpu__create(&vcpus[i], i, cfg.vcpus), "create vCPU");
+	check(vcpu__setup_boot(&vcpus[0], &entry), "set boot registers");
+
+	if (pthread_barrier_init(&start, NULL, (unsigned int)cfg.vcpus + 1) != 0)
+		diex(VMM_EXIT_SYSCALL, "pthread_barrier_init");
+	for (i = 0; i < cfg.vcpus; i++)
+		check(vcpu__start(&vcpus[i], &start), "start vCPU thread");
+	pthread_barrier_wait(&start);
+	if (cfg.ready_fd >= 0) {
+		if (write(cfg.ready_fd, "\n", 1) < 0)
+			warn_errno("--ready-fd %d", cfg.ready_fd);
+		close(cfg.ready_fd);
+	}
+	return run_loop(sig_fd, wake_fd);
+}
