@@ -10,11 +10,11 @@ GUEST_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
-GUEST_NAMES := hello reset triple poweroff cad echo
+GUEST_NAMES := hello reset triple poweroff cad echo smp
 TEST_GUESTS := $(GUEST_NAMES:%=$(GUEST_OUTD)/%.elf)
 GUEST_LIB_OBJS := $(GUEST_OUTD)/lib/start.o $(GUEST_OUTD)/lib/lib.o
 GUEST_HDRS := $(wildcard $(GUEST_DIR)/lib/*.h)
-.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUTD)/%.o) $(GUEST_LIB_OBJS)
+.SECONDARY: $(GUEST_NAMES:%=$(GUEST_OUTD)/%.o) $(GUEST_LIB_OBJS) $(GUEST_OUTD)/lib/smp_tramp.o
 
 test-binaries: $(TEST_GUESTS)
 
@@ -27,4 +27,8 @@ $(GUEST_OUTD)/%.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guests.mk
 	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(GUEST_OUTD)/%.elf: $(GUEST_OUTD)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
-	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS) $(GUEST_EXTRA_OBJS)
+
+# The SMP guest also carries the real-mode AP trampoline at 0x8000.
+$(GUEST_OUTD)/smp.elf: $(GUEST_OUTD)/lib/smp_tramp.o
+$(GUEST_OUTD)/smp.elf: GUEST_EXTRA_OBJS := $(GUEST_OUTD)/lib/smp_tramp.o
