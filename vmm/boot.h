@@ -1,9 +1,9 @@
 /* Kernel loaders and the low-memory layout they share.
  *
  *   0x00500  GDT (null, -, __BOOT_CS 0x10, __BOOT_DS 0x18, TSS 0x20)
+ *   0x00800  kernel command line (BOOT_CMDLINE_SIZE bytes)
  *   0x01000  page tables for the 64-bit entry: PML4, PDPT, 4 PDs (4 GiB)
- *   0x07000  boot_params (bzImage) or hvm_start_info (PVH) + memmap
- *   0x07800  kernel command line (COMMAND_LINE_SIZE bytes)
+ *   0x07000  boot_params (bzImage, 4 KiB) or hvm_start_info (PVH) + memmap
  *   0x08000  free for the kernel (e.g. an AP trampoline) up to 0x9fc00
  *   0x9fc00  reserved up to 1 MiB; the MP table lives at 0xf0000
  *   0x100000 kernel; the initrd goes as high as it may below the RAM end
@@ -19,7 +19,7 @@
 #define BOOT_GDT_ADDR 0x500
 #define BOOT_PML4_ADDR 0x1000
 #define BOOT_INFO_ADDR 0x7000
-#define BOOT_CMDLINE_ADDR 0x7800
+#define BOOT_CMDLINE_ADDR 0x0800
 #define BOOT_CMDLINE_SIZE 2048
 #define BOOT_KERNEL_LOW 0x8000	/* kernel segments may use [LOW, EBDA) and [1M, end) */
 #define BOOT_EBDA_ADDR 0x9fc00

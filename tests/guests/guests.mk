@@ -32,3 +32,17 @@ $(GUEST_OUTD)/%.elf: $(GUEST_OUTD)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.
 # The SMP guest also carries the real-mode AP trampoline at 0x8000.
 $(GUEST_OUTD)/smp.elf: $(GUEST_OUTD)/lib/smp_tramp.o
 $(GUEST_OUTD)/smp.elf: GUEST_EXTRA_OBJS := $(GUEST_OUTD)/lib/smp_tramp.o
+
+# The bzImage guest: payload linked at 1 MiB, flattened, behind a setup header.
+BZ_OBJS := $(GUEST_OUTD)/bzimage/head.o $(GUEST_OUTD)/bzinfo.o $(GUEST_OUTD)/lib/lib.o
+TEST_GUESTS += $(GUEST_OUTD)/bzinfo.bzImage
+test-binaries: $(GUEST_OUTD)/bzinfo.bzImage
+.SECONDARY: $(BZ_OBJS)
+
+$(GUEST_OUTD)/bzinfo.payload: $(BZ_OBJS) $(GUEST_DIR)/bzimage/bz.ld
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/bzimage/bz.ld -o $@.elf $(BZ_OBJS)
+	objcopy -O binary $@.elf $@
+
+$(GUEST_OUTD)/bzinfo.bzImage: $(GUEST_DIR)/bzimage/setup.S $(GUEST_OUTD)/bzinfo.payload
+	$(GUEST_CC) -c -DPAYLOAD='"$(GUEST_OUTD)/bzinfo.payload"' -o $@.o $<
+	objcopy -O binary -j .data $@.o $@
