@@ -6,7 +6,8 @@ load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SANDBOXD=$ROOT/build/sandboxd
+# SANDBOXD may name another build, e.g. one made with SANITIZE=1.
+SANDBOXD=${SANDBOXD:-$ROOT/build/sandboxd}
 export ROOT SANDBOXD
 
 # A fresh temp dir $T per test.
