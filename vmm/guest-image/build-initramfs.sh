@@ -86,7 +86,7 @@ EOF
 chmod 755 etc/acpi/PWRF/00000080
 
 find . -exec touch -h -d "@$EPOCH" {} +
-find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9 -n > "$out.tmp"
+find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet | gzip -9 -n > "$out.tmp"
 cd /
 mv "$out.tmp" "$out"
 rm -rf "$root"
