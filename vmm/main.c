@@ -19,6 +19,7 @@
 #include "devices.h"
 #include "kvm.h"
 #include "vcpu.h"
+#include "virtio.h"
 #include "vmm.h"
 
 #define MEM_MIN (16 * MiB)
@@ -258,6 +259,15 @@ int main(int argc, char **argv)
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
 	snprintf(cmdline, sizeof(cmdline), "%s", cfg.cmdline);
+	for (i = 0; i < cfg.ndisks; i++) {
+		int err = virtio_blk__init(&cfg.disks[i], cmdline, sizeof(cmdline));
+
+		if (err < 0) {
+			errno = -err;
+			die_errno(err == -ENOENT || err == -EACCES || err == -EROFS || err == -EISDIR ?
+					  VMM_EXIT_USAGE : VMM_EXIT_SYSCALL, "disk %s", cfg.disks[i].path);
+		}
+	}
 
 	boot__load(&cfg, cmdline, &entry);
 	check(mptable__write(cfg.vcpus), "MP table");

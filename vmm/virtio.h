@@ -1,0 +1,68 @@
+/* virtio-mmio transport (virtio 1.x, 4.2.2, modern only) and the devices
+ * on it.  Devices sit at VIRTIO_MMIO_BASE + n * 4 KiB with IRQ
+ * virtio_mmio_irqs[n]; each is announced on the kernel command line as
+ * "virtio_mmio.device=4K@0xADDR:IRQ", in order (see README.md). */
+#ifndef VMM_VIRTIO_H
+#define VMM_VIRTIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "virtq.h"
+#include "vmm.h"
+
+#define VIRTIO_MMIO_BASE 0xd0000000ULL
+#define VIRTIO_MMIO_SIZE 0x1000
+#define VIRTIO_MMIO_MAX_QUEUES 2
+
+#define VIRTIO_F_VERSION_1 (1ULL << 32)
+
+#define VIRTIO_STATUS_ACK 1
+#define VIRTIO_STATUS_DRIVER 2
+#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_FEATURES_OK 8
+#define VIRTIO_STATUS_NEEDS_RESET 0x40
+#define VIRTIO_STATUS_FAILED 0x80
+
+struct virtio_mmio;
+
+struct virtio_dev_ops {
+	uint32_t device_id;
+	/* Process what the driver made available on queue Q. */
+	void (*notify)(struct virtio_mmio *m, unsigned int q);
+};
+
+struct virtio_mmio {
+	const struct virtio_dev_ops *ops;
+	void *dev;
+	uint64_t base;
+	unsigned int irq;
+	uint64_t features;		/* offered */
+	uint64_t driver_features;
+	uint32_t status, dev_feat_sel, drv_feat_sel, queue_sel, int_status;
+	unsigned int nqueues;
+	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
+	const uint8_t *config;		/* device config space, read-only to the driver */
+	uint32_t config_len;
+	bool broken_logged;
+};
+
+/* Place M at the next free slot, register it on the bus and append its
+ * virtio_mmio.device= entry to CMDLINE (of CMDLINE_SIZE bytes); -errno. */
+int virtio_mmio__init(struct virtio_mmio *m, char *cmdline, size_t cmdline_size);
+
+/* Used buffers were returned: raise the used-buffer interrupt. */
+void virtio_mmio__signal_used(struct virtio_mmio *m);
+
+/* The driver broke the protocol: set DEVICE_NEEDS_RESET, raise a config
+ * interrupt, log WHY once per device.  Queues stay stopped until reset. */
+void virtio_mmio__needs_reset(struct virtio_mmio *m, const char *why);
+
+/* The MMIO register handler, for the bus (and the fuzz target). */
+void virtio_mmio__io(void *dev, uint64_t off, uint8_t *data, uint32_t len, bool is_write);
+
+/* virtio-blk on DISK; -errno (the path is the caller's to name). */
+int virtio_blk__init(const struct disk_cfg *disk, char *cmdline, size_t cmdline_size);
+
+#endif
