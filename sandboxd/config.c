@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
 _Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "32-bit uid_t and gid_t");
 /* Longer lines are mistakes (Linux's own x86 cmdline limit is 2048). */
 #define MAX_LINE 8192
+/* Sockets live in the runtime dir: their paths must fit in sun_path (108). */
+#define RUNTIME_DIR_MAX 64
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 struct parser {
 	struct config *cfg;
@@ -77,37 +82,85 @@ static int scan_u64(const char *s, uint64_t *out, const char **end)
 	return c == s ? -1 : 0;
 }
 
-static int parse_range(const struct parser *p, const char *value,
-		       uint64_t min, uint64_t max, uint64_t *out)
+struct key;
+typedef int parse_fn(struct parser *p, const struct key *k, const char *value);
+
+/* One row per key. Most parsers are generic: they store into the field at
+ * `offset`, range-checked by min..max. */
+struct key {
+	const char *name;
+	parse_fn *parse;
+	size_t offset;
+	uint64_t min, max;
+	const char *const *choices;	/* parse_choice: NULL-terminated */
+	const char *what;		/* parse_choice: what is expected */
+	bool required, repeatable;
+};
+
+static void *field(const struct parser *p, const struct key *k)
+{
+	return (char *)p->cfg + k->offset;
+}
+
+/* The 32-bit integer fields: vcpus, uid_base, gid_base, landlock_min_abi,
+ * shutdown_timeout_ms (asserted after the table). */
+static int parse_u32(struct parser *p, const struct key *k, const char *value)
 {
 	const char *end;
 	char what[80];
+	uint64_t v;
+	uint32_t v32;
 
-	if (scan_u64(value, out, &end) < 0 || *end || *out < min || *out > max) {
+	if (scan_u64(value, &v, &end) < 0 || *end || v < k->min || v > k->max) {
 		snprintf(what, sizeof what, "an integer %llu..%llu",
-			 (unsigned long long)min, (unsigned long long)max);
+			 (unsigned long long)k->min, (unsigned long long)k->max);
 		return expected(p, what, value);
 	}
+	v32 = (uint32_t)v;
+	memcpy(field(p, k), &v32, sizeof v32);
 	return 0;
 }
 
-/* "256M", "1G" or a bare number of MiB. */
-static int parse_size(const struct parser *p, const char *value, uint64_t min_mib,
-		      uint64_t max_mib, const char *what, uint64_t *out)
+static const char *mib_text(char buf[24], uint64_t mib)
+{
+	if (mib % 1024 == 0)
+		snprintf(buf, 24, "%lluG", (unsigned long long)(mib / 1024));
+	else
+		snprintf(buf, 24, "%lluM", (unsigned long long)mib);
+	return buf;
+}
+
+/* A uint64_t count of MiB: "256M", "1G" or a bare number of MiB. */
+static int parse_size(struct parser *p, const struct key *k, const char *value)
 {
 	const char *end;
+	char what[100], lo[24], hi[24];
 	uint64_t v;
 
-	if (scan_u64(value, &v, &end) < 0)
-		return expected(p, what, value);
-	if ((*end == 'G' || *end == 'g') && v <= UINT64_MAX / 1024)
-		v *= 1024, end++;
-	else if (*end == 'M' || *end == 'm')
-		end++;
-	if (*end || v < min_mib || v > max_mib)
-		return expected(p, what, value);
-	*out = v;
-	return 0;
+	if (scan_u64(value, &v, &end) == 0) {
+		if ((*end == 'G' || *end == 'g') && v <= UINT64_MAX / 1024)
+			v *= 1024, end++;
+		else if (*end == 'M' || *end == 'm')
+			end++;
+		if (!*end && v >= k->min && v <= k->max) {
+			memcpy(field(p, k), &v, sizeof v);
+			return 0;
+		}
+	}
+	snprintf(what, sizeof what, "a size %s..%s (256M, 1G; a bare number is MiB)",
+		 mib_text(lo, k->min), mib_text(hi, k->max));
+	return expected(p, what, value);
+}
+
+/* An enum whose values index k->choices. */
+static int parse_choice(struct parser *p, const struct key *k, const char *value)
+{
+	for (int i = 0; k->choices[i]; i++)
+		if (!strcmp(value, k->choices[i])) {
+			memcpy(field(p, k), &i, sizeof i);
+			return 0;
+		}
+	return expected(p, k->what, value);
 }
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -140,137 +193,41 @@ static int resolve(const struct parser *p, const char *value, char **out)
 }
 
 /* kernel and initrd: opened (not only stat'ed) to prove they are readable. */
-static int parse_boot_file(struct parser *p, const char *value, char **field)
+static int parse_boot_file(struct parser *p, const struct key *k, const char *value)
 {
+	char **path = field(p, k);
 	struct stat st;
 	int fd;
 
-	if (resolve(p, value, field) < 0)
+	if (resolve(p, value, path) < 0)
 		return -1;
-	fd = open(*field, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return fail(p, "%s: cannot read '%s': %s", p->key, value, strerror(errno));
+		return fail(p, "%s: cannot read '%s': %s", k->name, value, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(p, "%s: '%s' is not a regular file", p->key, value);
+		return fail(p, "%s: '%s' is not a regular file", k->name, value);
 	}
 	close(fd);
 	return 0;
 }
 
-static int parse_name(struct parser *p, const char *v)
+static int parse_name(struct parser *p, const struct key *k, const char *v)
 {
 	/* "." and ".." would escape /run/sandboxd/ in the default runtime_dir. */
 	if (!is_word(v, ALNUM "_.-", 32) || !strcmp(v, ".") || !strcmp(v, ".."))
 		return expected(p, "1..32 characters of [A-Za-z0-9_.-], not '.' or '..'", v);
-	return store(p, &p->cfg->name, v);
+	return store(p, field(p, k), v);
 }
 
-static int parse_choice(const struct parser *p, const char *v, const char *const names[3],
-			const char *what, int *out)
+static int parse_cmdline(struct parser *p, const struct key *k, const char *v)
 {
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(v, names[i])) {
-			*out = i;
-			return 0;
-		}
-	return expected(p, what, v);
-}
-
-static int parse_vmm(struct parser *p, const char *v)
-{
-	static const char *const names[3] = {
-		[VMM_AUTO] = "auto", [VMM_QEMU] = "qemu", [VMM_BUILTIN] = "builtin" };
-	int i = 0;
-
-	if (parse_choice(p, v, names, "qemu, builtin or auto", &i) < 0)
-		return -1;
-	p->cfg->vmm = (enum vmm_kind)i;
-	return 0;
-}
-
-static int parse_accel(struct parser *p, const char *v)
-{
-	static const char *const names[3] = {
-		[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg" };
-	int i = 0;
-
-	if (parse_choice(p, v, names, "kvm, tcg or auto", &i) < 0)
-		return -1;
-	p->cfg->accel = (enum accel_kind)i;
-	return 0;
-}
-
-static int parse_kernel(struct parser *p, const char *v)
-{
-	return parse_boot_file(p, v, &p->cfg->kernel);
-}
-
-static int parse_initrd(struct parser *p, const char *v)
-{
-	return parse_boot_file(p, v, &p->cfg->initrd);
-}
-
-static int parse_cmdline(struct parser *p, const char *v)
-{
-	return *v ? store(p, &p->cfg->cmdline, v) : 0;
-}
-
-static int parse_memory(struct parser *p, const char *v)
-{
-	return parse_size(p, v, 16, 65536, "a size 16M..64G (256M, 1G; a bare number is MiB)",
-			  &p->cfg->memory_mib);
-}
-
-static int parse_tmpfs_size(struct parser *p, const char *v)
-{
-	return parse_size(p, v, 1, 4096, "a size 1M..4G (64M, 1G; a bare number is MiB)",
-			  &p->cfg->tmpfs_mib);
-}
-
-static int parse_vcpus(struct parser *p, const char *v)
-{
-	uint64_t n;
-
-	if (parse_range(p, v, 1, 64, &n) < 0)
-		return -1;
-	p->cfg->vcpus = (unsigned)n;
-	return 0;
-}
-
-static int parse_landlock_min_abi(struct parser *p, const char *v)
-{
-	uint64_t n;
-
-	if (parse_range(p, v, 0, 7, &n) < 0)
-		return -1;
-	p->cfg->landlock_min_abi = (int)n;
-	return 0;
-}
-
-static int parse_uid_base(struct parser *p, const char *v)
-{
-	uint64_t n;
-
-	if (parse_range(p, v, 1, MAX_ID_BASE, &n) < 0)
-		return -1;
-	p->cfg->uid_base = (uid_t)n;
-	return 0;
-}
-
-static int parse_gid_base(struct parser *p, const char *v)
-{
-	uint64_t n;
-
-	if (parse_range(p, v, 1, MAX_ID_BASE, &n) < 0)
-		return -1;
-	p->cfg->gid_base = (gid_t)n;
-	return 0;
+	return *v ? store(p, field(p, k), v) : 0;
 }
 
 /* Seconds with up to three decimals ("30", "2.5"): no strtod, whose
  * locale, hex and "inf" forms have no place here. */
-static int parse_shutdown_timeout(struct parser *p, const char *v)
+static int parse_seconds_ms(struct parser *p, const struct key *k, const char *v)
 {
 	static const char what[] = "seconds 0.1..3600, at most 3 decimals (30, 2.5)";
 	uint64_t secs, ms = 0;
@@ -288,38 +245,39 @@ static int parse_shutdown_timeout(struct parser *p, const char *v)
 			ms *= 10;
 	}
 	ms += secs * 1000;
-	if (*end || ms < 100 || ms > 3600000)
+	if (*end || ms < k->min || ms > k->max)
 		return expected(p, what, v);
-	p->cfg->shutdown_timeout_ms = (unsigned)ms;
+	memcpy(field(p, k), &(uint32_t){ (uint32_t)ms }, sizeof(uint32_t));
 	return 0;
 }
 
 /* The runtime dir is created and later removed: demand a plain absolute
  * path, so that no spelling of it can name / or climb out of its parent. */
-static int parse_runtime_dir(struct parser *p, const char *v)
+static int parse_runtime_dir(struct parser *p, const struct key *k, const char *v)
 {
 	size_t n;
 
-	if (*v != '/' || !v[1] || strlen(v) >= PATH_MAX)
+	if (*v != '/' || !v[1] || strlen(v) > RUNTIME_DIR_MAX)
 		goto bad;
 	for (const char *c = v + 1; *c; c += n + (c[n] == '/')) {
 		n = strcspn(c, "/");
 		if (!n || (c[n] == '/' && !c[n + 1]) || !strncmp(c, ".", n) || !strncmp(c, "..", n))
 			goto bad;
 	}
-	return store(p, &p->cfg->runtime_dir, v);
+	return store(p, field(p, k), v);
 bad:
-	return expected(p, "an absolute path other than /, without '.', '..', "
-			"empty components or a trailing /", v);
+	return expected(p, "an absolute path other than / of at most " STR(RUNTIME_DIR_MAX)
+			" bytes, without '.', '..', empty components or a trailing /", v);
 }
 
-static int parse_profile_dir(struct parser *p, const char *v)
+static int parse_profile_dir(struct parser *p, const struct key *k, const char *v)
 {
+	char **path = field(p, k);
 	struct stat st;
 
-	if (resolve(p, v, &p->cfg->profile_dir) < 0)
+	if (resolve(p, v, path) < 0)
 		return -1;
-	if (stat(p->cfg->profile_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (stat(*path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return fail(p, "%s: '%s' is not a directory", p->key, v);
 	return 0;
 }
@@ -335,13 +293,14 @@ static bool strip_suffix(char *s, const char *suffix)
 }
 
 /* PATH[:ro|:rw]; PATH itself may contain ':'. */
-static int parse_disk(struct parser *p, const char *value)
+static int parse_disk(struct parser *p, const struct key *k, const char *value)
 {
 	struct config *cfg = p->cfg;
 	struct disk *d = &cfg->disks[cfg->ndisks];
 	char path[MAX_LINE];
 	struct stat st;
 
+	(void)k;
 	if (cfg->ndisks == CONFIG_MAX_DISKS)
 		return fail(p, "disk: too many disks (at most %d)", CONFIG_MAX_DISKS);
 	snprintf(path, sizeof path, "%s", value);
@@ -386,13 +345,16 @@ static int parse_share_options(struct parser *p, struct share *s, char *rest, co
 }
 
 /* TAG:PATH:rw|ro[:cache=auto|always|none]; PATH itself may contain ':'. */
-static int parse_share(struct parser *p, const char *value)
+static int parse_share(struct parser *p, const struct key *k, const char *value)
 {
 	struct config *cfg = p->cfg;
 	struct share *s = &cfg->shares[cfg->nshares];
-	char buf[MAX_LINE], *path = strchr(strcpy(buf, value), ':');
+	char buf[MAX_LINE], *path;
 	struct stat st;
 
+	(void)k;
+	snprintf(buf, sizeof buf, "%s", value);
+	path = strchr(buf, ':');
 	if (cfg->nshares == CONFIG_MAX_SHARES)
 		return fail(p, "share: too many shares (at most %d)", CONFIG_MAX_SHARES);
 	if (!path)
@@ -414,30 +376,42 @@ static int parse_share(struct parser *p, const char *value)
 	return 0;
 }
 
-static const struct key {
-	const char *name;
-	int (*parse)(struct parser *p, const char *value);
-	bool required;
-	bool repeatable;
-} keys[] = {
-	{ "name",             parse_name,             true,  false },
-	{ "vmm",              parse_vmm,              false, false },
-	{ "accel",            parse_accel,            false, false },
-	{ "kernel",           parse_kernel,           true,  false },
-	{ "initrd",           parse_initrd,           false, false },
-	{ "cmdline",          parse_cmdline,          false, false },
-	{ "memory",           parse_memory,           false, false },
-	{ "vcpus",            parse_vcpus,            false, false },
-	{ "disk",             parse_disk,             false, true },
-	{ "share",            parse_share,            false, true },
-	{ "uid_base",         parse_uid_base,         false, false },
-	{ "gid_base",         parse_gid_base,         false, false },
-	{ "shutdown_timeout", parse_shutdown_timeout, false, false },
-	{ "runtime_dir",      parse_runtime_dir,      false, false },
-	{ "profile_dir",      parse_profile_dir,      false, false },
-	{ "landlock_min_abi", parse_landlock_min_abi, false, false },
-	{ "tmpfs_size",       parse_tmpfs_size,       false, false },
+static const char *const vmm_names[] = {
+	[VMM_AUTO] = "auto", [VMM_QEMU] = "qemu", [VMM_BUILTIN] = "builtin", NULL };
+static const char *const accel_names[] = {
+	[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg", NULL };
+
+#define AT(f) .offset = offsetof(struct config, f)
+static const struct key keys[] = {
+	{ "name",             parse_name,        AT(name), .required = true },
+	{ "vmm",              parse_choice,      AT(vmm), .choices = vmm_names,
+	  .what = "qemu, builtin or auto" },
+	{ "accel",            parse_choice,      AT(accel), .choices = accel_names,
+	  .what = "kvm, tcg or auto" },
+	{ "kernel",           parse_boot_file,   AT(kernel), .required = true },
+	{ "initrd",           parse_boot_file,   AT(initrd) },
+	{ "cmdline",          parse_cmdline,     AT(cmdline) },
+	{ "memory",           parse_size,        AT(memory_mib), 16, 65536 },
+	{ "vcpus",            parse_u32,         AT(vcpus), 1, 64 },
+	{ "disk",             parse_disk,        .repeatable = true },
+	{ "share",            parse_share,       .repeatable = true },
+	{ "uid_base",         parse_u32,         AT(uid_base), 1, MAX_ID_BASE },
+	{ "gid_base",         parse_u32,         AT(gid_base), 1, MAX_ID_BASE },
+	{ "shutdown_timeout", parse_seconds_ms,  AT(shutdown_timeout_ms), 100, 3600000 },
+	{ "runtime_dir",      parse_runtime_dir, AT(runtime_dir) },
+	{ "profile_dir",      parse_profile_dir, AT(profile_dir) },
+	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, 7 },
+	{ "tmpfs_size",       parse_size,        AT(tmpfs_mib), 1, 4096 },
 };
+/* What the generic parsers write through `offset`. */
+#define FIELD_SIZE(f) sizeof(((struct config *)0)->f)
+_Static_assert(FIELD_SIZE(vcpus) == 4 && FIELD_SIZE(uid_base) == 4 && FIELD_SIZE(gid_base) == 4
+	       && FIELD_SIZE(landlock_min_abi) == 4 && FIELD_SIZE(shutdown_timeout_ms) == 4,
+	       "parse_u32 and parse_seconds_ms fields are 32-bit");
+_Static_assert(FIELD_SIZE(memory_mib) == 8 && FIELD_SIZE(tmpfs_mib) == 8,
+	       "parse_size fields are 64-bit");
+_Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int),
+	       "parse_choice fields are int-sized enums");
 #define NKEYS (sizeof keys / sizeof *keys)
 
 static char *trim(char *s)
@@ -484,7 +458,7 @@ static int parse_line(struct parser *p, char *line, size_t len, unsigned seen[NK
 		if (!seen[k])
 			seen[k] = p->line;
 		p->key = keys[k].name;
-		return keys[k].parse(p, value);
+		return keys[k].parse(p, &keys[k], value);
 	}
 	return fail(p, "unknown key '%s'", key);
 }

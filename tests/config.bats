@@ -142,9 +142,9 @@ check_ok() {
 # Each row: KEY = VALUE | the text after "KEY: expected ", up to ", got".
 
 SIZE_MEM="a size 16M..64G (256M, 1G; a bare number is MiB)"
-SIZE_TMPFS="a size 1M..4G (64M, 1G; a bare number is MiB)"
+SIZE_TMPFS="a size 1M..4G (256M, 1G; a bare number is MiB)"
 SECONDS_="seconds 0.1..3600, at most 3 decimals (30, 2.5)"
-ABSPATH="an absolute path other than /, without '.', '..', empty components or a trailing /"
+ABSPATH="an absolute path other than / of at most 64 bytes, without '.', '..', empty components or a trailing /"
 NAME_="1..32 characters of [A-Za-z0-9_.-], not '.' or '..'"
 
 # bad_value KEY VALUE WHAT: "KEY = VALUE" (in place of the base config's
@@ -191,6 +191,9 @@ bad_value() {
 @test "config: runtime_dir with .."      { bad_value runtime_dir /run/sandboxd/.. "$ABSPATH"; }
 @test "config: runtime_dir with //"      { bad_value runtime_dir /run//x "$ABSPATH"; }
 @test "config: runtime_dir trailing /"   { bad_value runtime_dir /run/x/ "$ABSPATH"; }
+@test "config: runtime_dir too long for socket paths" {
+	bad_value runtime_dir "/run/$(printf 'r%.0s' {1..60})" "$ABSPATH"
+}
 @test "config: landlock_min_abi 8"       { bad_value landlock_min_abi 8 "an integer 0..7"; }
 @test "config: tmpfs_size 0"             { bad_value tmpfs_size 0 "$SIZE_TMPFS"; }
 @test "config: tmpfs_size 5G"            { bad_value tmpfs_size 5G "$SIZE_TMPFS"; }
