@@ -52,6 +52,10 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	sigemptyset(&none);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unblock signals");
+	/* Its own session: signals for sandboxd's process group or terminal
+	 * (a supervisor's, a shell's) must not reach the daemon past us. */
+	if (setsid() < 0)
+		die_errno(EXIT_TEMPORARY, s->name, "setsid");
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
 	if (mounts_private_tmp(cfg->tmpfs_mib, uid, gid) < 0)

@@ -1,0 +1,63 @@
+# Starting and watching a real VM under sandboxd. Load after helpers/common.
+
+GUEST_KERNEL=$ROOT/build/guest/vmlinuz
+GUEST_INITRD=$ROOT/build/guest/initramfs.cpio.gz
+
+# Percent-encodes a shell command for the guest's sbx.run= (see
+# vmm/guest-image/init).
+sbx_run() {
+	local s=$1 out= c i
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9._~/-]) out+=$c ;;
+		*) out+=$(printf '%%%02X' "'$c") ;;
+		esac
+	done
+	printf 'sbx.run=%s' "$out"
+}
+
+# vm_conf CMDLINE_EXTRA [KEY = VALUE lines...]: writes $T/vm.conf for the
+# guest image, runtime dir $T/run, and any further lines given.
+vm_conf() {
+	local extra=$1
+	shift
+	{
+		echo "name = t$BATS_TEST_NUMBER"
+		echo "vmm = qemu"
+		echo "kernel = $GUEST_KERNEL"
+		echo "initrd = $GUEST_INITRD"
+		echo "cmdline = console=ttyS0 quiet $extra"
+		echo "memory = 256M"
+		echo "runtime_dir = $T/run"
+		echo "shutdown_timeout = 20"
+		printf '%s\n' "$@"
+	} > "$T/vm.conf"
+}
+
+# vm_start: runs sandboxd on $T/vm.conf in the background: console in
+# $T/console, log in $T/log, readiness notification in $T/ready.
+# Sets VM_PID (the outer sandboxd).
+vm_start() {
+	: > "$T/ready"
+	"$SANDBOXD" --notify-fd 3 "$T/vm.conf" > "$T/console" 2> "$T/log" 3> "$T/ready" < /dev/null &
+	VM_PID=$!
+}
+
+# vm_wait_exit TIMEOUT: waits for the outer sandboxd; its status in VM_STATUS.
+vm_wait_exit() {
+	wait_for_exit "$VM_PID" "$1" || { echo "sandboxd still runs after $1 s"; cat "$T/log"; return 1; }
+	VM_STATUS=$WAIT_STATUS
+}
+
+# The pids of sandboxd's PID 1 and of the VMM, as the host sees them.
+vm_pid1() { pgrep -P "$VM_PID"; }
+vm_vmm_pid() { pgrep -P "$(vm_pid1)"; }
+
+# vm_cleanup: kills a VM a failed test left running.
+vm_cleanup() {
+	if [[ -n ${VM_PID:-} ]] && ! process_gone "$VM_PID"; then
+		kill -KILL "$VM_PID" 2>/dev/null || true
+		wait "$VM_PID" 2>/dev/null || true
+	fi
+}

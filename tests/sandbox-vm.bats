@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# A real Debian guest under sandboxd (QEMU: TCG here, KVM with VT-x/SVM):
+# boot, readiness, sbx.run, graceful and forced shutdown, VMM crash.
+
+load helpers/common
+load helpers/vm
+
+setup() { common_setup; }
+teardown() { vm_cleanup; common_teardown; }
+
+@test "the guest boots under sandboxd, s6 readiness is notified, and it powers off with exit 0" {
+	vm_conf "$(sbx_run true)"
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial SBX-GUEST-READY
+	assert_line --partial "SBX-EXIT 0"
+	# One newline on the notification fd, written once QMP said "running".
+	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
+	run cat "$T/log"
+	assert_line --partial "vmm: guest running"
+	assert_line --partial "vm stopped, exit status 0"
+}
+
+@test "sbx.run output and exit status come back on the console" {
+	vm_conf "$(sbx_run 'echo hello from $(uname -s); exit 3')"
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial "hello from Linux"
+	assert_line --partial "SBX-EXIT 3"
+}
+
+@test "SIGTERM shuts the guest down gracefully: SBX-SHUTDOWN, exit 0" {
+	vm_conf ""
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial SBX-SHUTDOWN
+	run cat "$T/log"
+	assert_line --partial "shutdown requested"
+}
+
+@test "a guest that ignores the shutdown request is killed at the timeout (exit 137)" {
+	vm_conf "sbx.ignore_shutdown=1" "shutdown_timeout = 2"
+	sed -i '/^shutdown_timeout = 20$/d' "$T/vm.conf"
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 137
+	run cat "$T/console"
+	assert_line --partial SBX-SHUTDOWN-IGNORED
+	refute_line --partial "SBX-SHUTDOWN"$'\r'
+	run cat "$T/log"
+	assert_line --partial "did not power off within the shutdown timeout"
+	assert_line --partial "vmm: killed by signal 9"
+}
+
+@test "a VMM that crashes ends the VM with a non-zero status" {
+	vm_conf ""
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60
+	kill -SEGV "$(vm_vmm_pid)"
+	vm_wait_exit 30
+	assert_equal "$VM_STATUS" 139
+	run cat "$T/log"
+	assert_line --partial "vmm: killed by signal 11"
+}
