@@ -12,3 +12,11 @@ $(B)/obj/vmm/%.o: vmm/%.c $(wildcard vmm/*.h) $(FLAGS_STAMP)
 
 $(B)/vmm: $(VMM_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ -lpthread
+
+# The same VMM under ASan + UBSan, for the hostile-guest suite.
+VMM_ASAN_CFLAGS := $(filter-out -D_FORTIFY_SOURCE=%,$(CFLAGS_BASE)) \
+	-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+test-binaries: $(B)/vmm-asan
+
+$(B)/vmm-asan: $(VMM_SRCS) $(wildcard vmm/*.h)
+	$(CC) $(VMM_ASAN_CFLAGS) -pie -fsanitize=address,undefined -o $@ $(VMM_SRCS) -lpthread

@@ -1,0 +1,185 @@
+/* Hostile guest family: case=NAME on the command line picks one way to
+ * break the virtio-blk device on disk 0 — rings and buffers past the end of
+ * RAM or wrapping around, next loops, out-of-range indices, avail index
+ * jumps, over-long chains, misaligned rings.  The VMM must stay up: the
+ * guest prints what the device did ("needs reset" or "queue refused"),
+ * resets it, proves it still serves a good read, and powers off.  A VMM
+ * that touched memory outside RAM would crash (or ASan would stop it). */
+#include "lib/virtio.h"
+
+#define T_IN 0
+#define QMAX 256
+
+static uint8_t qmem[65536] __attribute__((aligned(4096)));
+static uint8_t buf[2 * 1024 * 1024] __attribute__((aligned(4096)));
+static struct { uint32_t type, ioprio; uint64_t sector; } hdr;
+static uint8_t status;
+static struct vdev dev;
+static uint64_t ram_end;
+
+#define DESC ((struct vq_desc *)qmem)
+#define AVAIL ((struct vq_avail *)(qmem + 16 * QMAX))
+#define USED ((struct vq_used *)(qmem + 32768))
+
+static uint32_t setup(uint32_t num, uint64_t desc, uint64_t avail, uint64_t used)
+{
+	uint32_t ready;
+
+	memset(qmem, 0, sizeof(qmem));
+	if (!virtio_init(&dev, 2, 0)) {
+		puts("hostile: FAIL device init\n");
+		poweroff(3);
+	}
+	ready = virtio_queue(&dev, 0, num, desc, avail, used);
+	virtio_driver_ok(&dev);
+	return ready;
+}
+
+static uint32_t good_queue(uint32_t num)
+{
+	return setup(num, (uint64_t)DESC, (uint64_t)AVAIL, (uint64_t)USED);
+}
+
+static void chain3(uint64_t data, uint32_t len)
+{
+	hdr = (typeof(hdr)){ T_IN, 0, 0 };
+	DESC[0] = (struct vq_desc){ (uint64_t)&hdr, sizeof(hdr), VQ_NEXT, 1 };
+	DESC[1] = (struct vq_desc){ data, len, VQ_NEXT | VQ_WRITE, 2 };
+	DESC[2] = (struct vq_desc){ (uint64_t)&status, 1, VQ_WRITE, 0 };
+}
+
+static void submit(uint16_t head, uint16_t new_idx)
+{
+	AVAIL->ring[AVAIL->idx % 8] = head;
+	barrier();
+	AVAIL->idx = new_idx;
+	barrier();
+	virtio_write(&dev, VIRTIO_REG_NOTIFY, 0);
+}
+
+static void c_desc_past_ram(void) { good_queue(8); chain3(ram_end - 256, 512); submit(0, 1); }
+static void c_desc_wrap(void) { good_queue(8); chain3(0xfffffffffffff000ULL, 0x2000); submit(0, 1); }
+static void c_len_past_ram(void) { good_queue(8); chain3((uint64_t)buf, 0xfffffe00); submit(0, 1); }
+static void c_desc_gpa_mmio(void) { good_queue(8); chain3(0xd0000000ULL, 512); submit(0, 1); }
+
+static void c_next_loop(void)
+{
+	good_queue(8);
+	chain3((uint64_t)buf, 512);
+	DESC[2].flags |= VQ_NEXT;
+	DESC[2].next = 1;	/* 0 -> 1 -> 2 -> 1 -> ... */
+	submit(0, 1);
+}
+
+static void c_self_loop(void) { good_queue(8); chain3((uint64_t)buf, 512); DESC[0].next = 0; submit(0, 1); }
+static void c_next_out_of_range(void) { good_queue(8); chain3((uint64_t)buf, 512); DESC[1].next = 300; submit(0, 1); }
+static void c_head_out_of_range(void) { good_queue(8); chain3((uint64_t)buf, 512); submit(200, 1); }
+static void c_avail_jump(void) { good_queue(8); chain3((uint64_t)buf, 512); submit(0, 1000); }
+
+static void c_huge_chain(void)
+{
+	uint16_t i;
+
+	good_queue(32);
+	hdr = (typeof(hdr)){ T_IN, 0, 0 };
+	DESC[0] = (struct vq_desc){ (uint64_t)&hdr, sizeof(hdr), VQ_NEXT, 1 };
+	for (i = 1; i < 20; i++)	/* 19 x 1 MiB, all the same buffer */
+		DESC[i] = (struct vq_desc){ (uint64_t)buf, 1 << 20, VQ_NEXT | VQ_WRITE, (uint16_t)(i + 1) };
+	DESC[20] = (struct vq_desc){ (uint64_t)&status, 1, VQ_WRITE, 0 };
+	submit(0, 1);
+}
+
+static void c_indirect(void) { good_queue(8); chain3((uint64_t)buf, 512); DESC[1].flags |= VQ_INDIRECT; submit(0, 1); }
+
+static void c_no_status(void)
+{
+	good_queue(8);
+	hdr = (typeof(hdr)){ T_IN, 0, 0 };
+	DESC[0] = (struct vq_desc){ (uint64_t)&hdr, sizeof(hdr), 0, 0 };
+	submit(0, 1);
+}
+
+static void c_misaligned_ring(void) { setup(8, (uint64_t)DESC + 8, (uint64_t)AVAIL, (uint64_t)USED); }
+static void c_ring_past_ram(void) { setup(8, ram_end - 64, (uint64_t)AVAIL, (uint64_t)USED); }
+static void c_ring_wrap(void) { setup(8, (uint64_t)DESC, 0xfffffffffffffff0ULL, (uint64_t)USED); }
+static void c_queue_size(void) { setup(1000, (uint64_t)DESC, (uint64_t)AVAIL, (uint64_t)USED); }
+
+/* Registers of every size at every offset, config space writes, a bogus
+ * queue selector and notify index: all must be harmless. */
+static void c_mmio_garbage(void)
+{
+	uint32_t off;
+
+	good_queue(8);
+	for (off = 0; off < 0x200; off++)
+		*(volatile uint8_t *)(dev.base + off) = 0xa5;
+	for (off = 0x100; off < 0x1000; off += 4)
+		mmio_write32(dev.base + off, 0xffffffff);
+	virtio_write(&dev, 0x030, 77);	/* QueueSel out of range */
+	virtio_write(&dev, 0x038, 8);
+	virtio_write(&dev, VIRTIO_REG_QUEUE_READY, 1);
+	virtio_write(&dev, VIRTIO_REG_NOTIFY, 12345);
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+} cases[] = {
+	{ "desc-past-ram", c_desc_past_ram }, { "desc-wrap", c_desc_wrap },
+	{ "len-past-ram", c_len_past_ram }, { "desc-mmio", c_desc_gpa_mmio },
+	{ "next-loop", c_next_loop }, { "self-loop", c_self_loop }, { "next-out-of-range", c_next_out_of_range },
+	{ "head-out-of-range", c_head_out_of_range }, { "avail-jump", c_avail_jump },
+	{ "huge-chain", c_huge_chain }, { "indirect", c_indirect }, { "no-status", c_no_status },
+	{ "misaligned-ring", c_misaligned_ring }, { "ring-past-ram", c_ring_past_ram },
+	{ "ring-wrap", c_ring_wrap }, { "queue-size", c_queue_size },
+	{ "mmio-garbage", c_mmio_garbage },
+};
+
+/* After a reset the device must serve a good read again. */
+static int recovered(void)
+{
+	uint32_t spins;
+
+	virtio_write(&dev, VIRTIO_REG_STATUS, 0);
+	if (!good_queue(8))
+		return 0;
+	status = 0xff;
+	chain3((uint64_t)buf, 512);
+	submit(0, 1);
+	for (spins = 0; *(volatile uint16_t *)&USED->idx != 1; spins++)
+		if (spins == 1000000)
+			return 0;
+	return status == 0 && !memcmp(buf, "SBX sector 0000\n", 16);
+}
+
+void guest_main(struct hvm_start_info *si)
+{
+	const char *cmdline = (const char *)si->cmdline_paddr, *name = cmdline_find(cmdline, "case");
+	const struct hvm_memmap_table_entry *mm = (const void *)si->memmap_paddr;
+	uint32_t i, st, ready;
+
+	ram_end = mm[si->memmap_entries - 1].addr + mm[si->memmap_entries - 1].size;
+	if (!name || virtio_find(cmdline, 0, &dev)) {
+		puts("hostile: need case=NAME and a disk\n");
+		poweroff(3);
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = strlen(cases[i].name);
+
+		if (strncmp(name, cases[i].name, n) || (name[n] && name[n] != ' '))
+			continue;
+		cases[i].run();
+		st = virtio_read(&dev, VIRTIO_REG_STATUS);
+		ready = virtio_read(&dev, VIRTIO_REG_QUEUE_READY);
+		gprintf("hostile: %s: needs reset %u, queue ready %u\n", cases[i].name,
+			!!(st & VIRTIO_STATUS_NEEDS_RESET), ready);
+		if (!recovered()) {
+			gprintf("hostile: %s: FAIL device does not work after reset\n", cases[i].name);
+			poweroff(4);
+		}
+		gprintf("hostile: %s: device works after reset\n", cases[i].name);
+		poweroff(0);
+	}
+	gprintf("hostile: unknown case %s\n", name);
+	poweroff(3);
+}

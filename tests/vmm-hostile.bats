@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# Hostile guests feed the virtio-blk device malformed virtqueues.  In every
+# case the VMM stays up, puts the device in DEVICE_NEEDS_RESET (or refuses
+# the queue) with one log line, and serves requests again after the guest
+# resets the device.  Each case runs on the plain VMM and on the ASan+UBSan
+# build (build/vmm-asan), which would abort on any stray host access.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+setup() {
+	common_setup
+	[[ -f $ROOT/build/guests/hostile.elf && -x $ROOT/build/vmm-asan ]] || fail "build first: make test-binaries"
+	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	local s i
+	for ((s = 0; s < 8; s++)); do
+		for ((i = 0; i < 32; i++)); do
+			printf 'SBX sector %04d\n' "$s"
+		done
+	done >"$T/disk.img"
+}
+
+teardown() {
+	common_teardown
+}
+
+# hostile CASE NEEDS_RESET QUEUE_READY REASON: run CASE on both VMMs.
+hostile() {
+	local case=$1 reset=$2 ready=$3 reason=$4 vmm
+	for vmm in vmm vmm-asan; do
+		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$ROOT/build/guests/hostile.elf" \
+			--memory 64M --cmdline "case=$case" --disk "$T/disk.img"
+		assert_success
+		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
+		assert_line "hostile: $case: device works after reset"
+		if [[ -n $reason ]]; then
+			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
+		else
+			assert_equal "$stderr" ""
+		fi
+	done
+}
+
+@test "hostile: descriptor address past the end of RAM" {
+	hostile desc-past-ram 1 1 "buffer outside guest RAM"
+}
+
+@test "hostile: descriptor address + length wrapping around 2^64" {
+	hostile desc-wrap 1 1 "buffer outside guest RAM"
+}
+
+@test "hostile: descriptor length past the end of RAM" {
+	hostile len-past-ram 1 1 "buffer outside guest RAM"
+}
+
+@test "hostile: descriptor pointing at MMIO, not RAM" {
+	hostile desc-mmio 1 1 "buffer outside guest RAM"
+}
+
+@test "hostile: next-index loop" {
+	hostile next-loop 1 1 "descriptor chain loops or is longer than the queue"
+}
+
+@test "hostile: descriptor that is its own next" {
+	hostile self-loop 1 1 "descriptor chain loops or is longer than the queue"
+}
+
+@test "hostile: next index out of range" {
+	hostile next-out-of-range 1 1 "descriptor index out of range"
+}
+
+@test "hostile: avail ring head index out of range" {
+	hostile head-out-of-range 1 1 "descriptor index out of range"
+}
+
+@test "hostile: avail index jumps ahead by more than the queue size" {
+	hostile avail-jump 1 1 "avail index ran ahead by more than the queue size"
+}
+
+@test "hostile: huge chain (19 MiB)" {
+	hostile huge-chain 1 1 "descriptor chain longer than 16 MiB"
+}
+
+@test "hostile: indirect descriptor that was not negotiated" {
+	hostile indirect 1 1 "indirect descriptor (not negotiated)"
+}
+
+@test "hostile: request without a status byte" {
+	hostile no-status 1 1 "virtio-blk request without header or status byte"
+}
+
+@test "hostile: misaligned descriptor table" {
+	hostile misaligned-ring 1 0 "misaligned ring"
+}
+
+@test "hostile: ring past the end of RAM" {
+	hostile ring-past-ram 1 0 "ring outside guest RAM"
+}
+
+@test "hostile: ring address wrapping around 2^64" {
+	hostile ring-wrap 1 0 "ring outside guest RAM"
+}
+
+@test "hostile: queue size not a power of two" {
+	hostile queue-size 1 0 "queue size not a power of two in 1..256"
+}
+
+@test "hostile: garbage in every register, odd sizes, config writes" {
+	hostile mmio-garbage 0 0 ""
+}
