@@ -20,3 +20,23 @@ test-binaries: $(B)/vmm-asan
 
 $(B)/vmm-asan: $(VMM_SRCS) $(wildcard vmm/*.h)
 	$(CC) $(VMM_ASAN_CFLAGS) -pie -fsanitize=address,undefined -o $@ $(VMM_SRCS) -lpthread
+
+# libFuzzer target over virtio-mmio, virtqueues and virtio-blk requests
+# (tests/fuzz/).  `make fuzz` runs it for FUZZ_SECONDS (default 1 h);
+# tests/vmm-fuzz.bats runs it for 20 s in `make check`.
+FUZZ_CC := clang
+FUZZ_SRCS := tests/fuzz/fuzz_virtio.c vmm/virtq.c vmm/virtio_mmio.c vmm/virtio_blk.c \
+	vmm/guest_mem.c vmm/bus.c vmm/util.c
+FUZZ_SECONDS ?= 3600
+test-binaries: $(B)/fuzz-virtio
+.PHONY: fuzz
+
+$(B)/fuzz-virtio: $(FUZZ_SRCS) $(wildcard vmm/*.h)
+	@mkdir -p $(B)
+	$(FUZZ_CC) -std=gnu17 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ivmm \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS)
+
+fuzz: $(B)/fuzz-virtio
+	mkdir -p $(B)/fuzz-corpus
+	$(B)/fuzz-virtio -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-artifact_prefix=$(B)/ $(B)/fuzz-corpus tests/fuzz/corpus
