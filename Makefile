@@ -58,7 +58,7 @@ check: deps
 
 demo: deps
 	$(MAKE) all guest
-	./tests/demo.sh
+	./docs/examples/demo.sh
 
 bench: deps
 	$(MAKE) all guest test-binaries
