@@ -1,0 +1,112 @@
+/* A service profile (profiles(5)): what one kind of service may do. Parsed
+ * once per service from a text file, with parameters taken from the VM
+ * config, then applied in the service's child before exec (confine.c).
+ *
+ * The format, one directive a line, `#` comments, blank lines ignored:
+ *
+ *   syscall NAME...                      allow these syscalls
+ *   syscall NAME if COND [and COND]...   allow NAME when every COND holds;
+ *                                        several lines for one NAME: any
+ *       COND: argN OP VALUE    OP: == != < <= > >=
+ *             argN & MASK == VALUE
+ *       VALUE: a number (0x.. too) or a constant from the table in
+ *              profile_const.c (PROT_EXEC, AF_UNIX, CLONE_THREAD, KVM_RUN,
+ *              TCGETS, ...), or several joined with | (CLONE_VM|CLONE_FS)
+ *   landlock read PATH...          files/dirs: read (and list)
+ *   landlock read-exec PATH...     read + execute
+ *   landlock read-write PATH...    read, write, create, remove, truncate
+ *   landlock device PATH...        read-write + ioctl on device files
+ *   landlock scope signal|abstract-unix-socket...
+ *   landlock net bind|connect PORT  (ABI 4+; without these TCP is denied)
+ *   capability CAP_NAME...         the capabilities the service keeps
+ *   securebits NAME...             no_setuid_fixup, noroot, keep_caps ... (+ _locked)
+ *   rlimit NAME SOFT [HARD]        NOFILE NPROC CORE MEMLOCK FSIZE AS ...;
+ *                                  a number with K/M/G, or "unlimited"
+ *   tmpfs /tmp|/dev/shm SIZE       size of the service's private tmpfs
+ *   if FLAG ... [else ...] end     FLAG: kvm, tcg, shares, disks (not nested)
+ *
+ * Words may hold parameters, expanded from the VM config: ${kernel},
+ * ${initrd}, ${runtime_dir}, ${service_dir}, ${memory} (bytes),
+ * ${vmm_binary}; list parameters expand a word into one per element:
+ * ${disks_ro} ${disks_rw} ${shares_ro} ${shares_rw}. An empty list drops
+ * the word; an unset scalar (no initrd) drops it too.
+ *
+ * Errors are "FILE:LINE: message" and profile_load returns -1. */
+#ifndef SANDBOXD_PROFILE_H
+#define SANDBOXD_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "config.h"
+
+#define PROFILE_MAX_CONDS 6	/* syscall arguments */
+
+enum sc_op { SC_EQ, SC_NE, SC_LT, SC_LE, SC_GT, SC_GE, SC_MASKED_EQ };
+
+struct sc_cond {
+	unsigned arg;		/* 0..5 */
+	enum sc_op op;
+	uint64_t value;
+	uint64_t mask;		/* SC_MASKED_EQ only */
+};
+
+struct sc_rule {
+	int nr;			/* resolved for the native arch by libseccomp */
+	char name[40];
+	struct sc_cond conds[PROFILE_MAX_CONDS];
+	unsigned nconds;
+	unsigned line;
+};
+
+/* Landlock access classes; confine.c maps them to the ABI's rights. */
+enum ll_class { LL_READ, LL_READ_EXEC, LL_READ_WRITE, LL_DEVICE };
+
+struct ll_path {
+	enum ll_class class;
+	char *path;
+	unsigned line;
+};
+
+struct ll_port {
+	bool connect;		/* else bind */
+	uint16_t port;
+	unsigned line;
+};
+
+struct rlimit_rule {
+	int resource;		/* RLIMIT_* */
+	struct rlimit lim;
+};
+
+struct profile {
+	char *file;
+	struct sc_rule *syscalls;
+	size_t nsyscalls;
+	struct ll_path *paths;
+	size_t npaths;
+	struct ll_port *ports;
+	size_t nports;
+	bool scope_signal;
+	bool scope_abstract_unix;
+	uint64_t caps;			/* bit N: capability N kept */
+	unsigned securebits;		/* SECBIT_* mask */
+	struct rlimit_rule rlimits[RLIM_NLIMITS];
+	size_t nrlimits;
+	uint64_t tmp_mib, shm_mib;	/* 0: the config's tmpfs_size */
+};
+
+/* Values the profile's parameters expand to. */
+struct profile_params {
+	const struct config *cfg;
+	bool kvm;
+	const char *service_dir;	/* the service's own dir in the runtime dir */
+	const char *vmm_binary;
+};
+
+int profile_load(const char *file, const struct profile_params *params, struct profile *out);
+void profile_free(struct profile *p);
+
+#endif
