@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Boot the guest image with bare QEMU and check what README.md promises.
 
-usage: smoke-test.py [BUILD_GUEST_DIR]      (default: build/guest)
+usage: smoke-test.py [BUILD_GUEST_DIR [microvm|q35]]
+       (defaults: build/guest, microvm)
 
-Checks, each a fresh QEMU (microvm, TCG, memfd-backed shared memory):
+Checks, each a fresh QEMU (TCG, memfd-backed shared memory):
   run        sbx.run output, SBX-EXIT 3, QEMU exits 0 by itself
   powerdown  QMP system_powerdown -> SBX-SHUTDOWN, QEMU exits 0
   ignore     sbx.ignore_shutdown=1: SBX-SHUTDOWN-IGNORED, guest keeps running
   sigint     SIGINT to PID 1 (the Ctrl-Alt-Del path) -> SBX-SHUTDOWN
+  cad        (q35 only: it has an i8042) QMP send-key ctrl-alt-delete
   blk        a virtio-blk disk is /dev/vda; sbx.mount of an absent tag is
              harmless
   qmp-listen QMP on an inherited listening unix socket fd (server=on)
@@ -17,6 +19,8 @@ Waits are on QEMU's output and QMP replies, bounded by a per-check deadline.
 import json, os, select, socket, subprocess, sys, tempfile, time, urllib.parse
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "build/guest"
+MACHINE = sys.argv[2] if len(sys.argv) > 2 else "microvm"
+BUS = "device" if MACHINE == "microvm" else "pci"       # virtio-blk-BUS
 KERNEL, INITRD = f"{OUT}/vmlinuz", f"{OUT}/initramfs.cpio.gz"
 DEADLINE = 60.0
 
@@ -31,15 +35,18 @@ def host_tsc_khz():
 
 
 def qemu_argv(append, extra=()):
-    khz = host_tsc_khz()
     cmdline = "console=ttyS0 panic=-1 quiet"
-    if khz:
-        cmdline += f" tsc_early_khz={khz}"
-    return ["qemu-system-x86_64", "-M", "microvm,acpi=on",
-            "-global", "virtio-mmio.force-legacy=false", "-accel", "tcg",
-            "-m", "256M", "-object",
-            "memory-backend-memfd,id=mem,size=256M,share=on",
-            "-machine", "memory-backend=mem",
+    if MACHINE == "microvm":
+        # microvm has no HPET or PM timer to calibrate the TSC against.
+        machine = ["-M", "microvm,acpi=on,memory-backend=mem",
+                   "-global", "virtio-mmio.force-legacy=false"]
+        khz = host_tsc_khz()
+        if khz:
+            cmdline += f" tsc_early_khz={khz}"
+    else:
+        machine = ["-M", "q35,memory-backend=mem", "-cpu", "qemu64"]
+    return ["qemu-system-x86_64", *machine, "-accel", "tcg", "-m", "256M",
+            "-object", "memory-backend-memfd,id=mem,size=256M,share=on",
             "-nodefaults", "-no-user-config", "-display", "none",
             "-serial", "stdio", "-no-reboot",
             "-kernel", KERNEL, "-initrd", INITRD,
@@ -94,8 +101,11 @@ class QMP:
         json.loads(self.f.readline())          # greeting
         self.cmd("qmp_capabilities")
 
-    def cmd(self, name):
-        self.f.write(json.dumps({"execute": name}).encode() + b"\n")
+    def cmd(self, name, **args):
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.f.write(json.dumps(msg).encode() + b"\n")
         self.f.flush()
         while True:                            # skip events
             msg = json.loads(self.f.readline())
@@ -171,13 +181,28 @@ def t_sigint():
           and rc == 0, f"rc={rc}")
 
 
+def t_cad():
+    if MACHINE != "q35":
+        return
+    with tempfile.TemporaryDirectory() as d:
+        path = f"{d}/qmp.sock"
+        g = Guest("", ["-qmp", f"unix:{path},server=on,wait=off"])
+        g.expect("SBX-GUEST-READY")
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(path)
+        QMP(s).cmd("send-key", keys=[{"type": "qcode", "data": k}
+                                     for k in ("ctrl", "alt", "delete")])
+        rc = g.finish()
+        check("cad", b"SBX-SHUTDOWN" in g.out and rc == 0, f"rc={rc}")
+
+
 def t_blk():
     with tempfile.NamedTemporaryFile() as disk:
         disk.truncate(64 << 20)
         disk.flush()
         g = Guest("sbx.mount=absent sbx.run=" + enc("cat /sys/block/vda/size"),
                   ["-drive", f"file={disk.name},format=raw,if=none,id=d0",
-                   "-device", "virtio-blk-device,drive=d0"])
+                   "-device", f"virtio-blk-{BUS},drive=d0"])
         rc = g.finish()
         check("blk", b"\n131072" in g.out.replace(b"\r", b"")
               and b"SBX-MOUNT-FAILED absent" in g.out
@@ -215,7 +240,7 @@ def t_qmp_pair():
     check("qmp-pair", b"SBX-SHUTDOWN" in g.out and rc == 0, f"rc={rc}")
 
 
-for t in (t_run, t_powerdown, t_ignore, t_sigint, t_blk, t_qmp_listen,
+for t in (t_run, t_powerdown, t_ignore, t_sigint, t_cad, t_blk, t_qmp_listen,
           t_qmp_pair):
     t0 = time.monotonic()
     t()
