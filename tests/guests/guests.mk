@@ -46,3 +46,10 @@ $(GUEST_OUTD)/bzinfo.payload: $(BZ_OBJS) $(GUEST_DIR)/bzimage/bz.ld
 $(GUEST_OUTD)/bzinfo.bzImage: $(GUEST_DIR)/bzimage/setup.S $(GUEST_OUTD)/bzinfo.payload
 	$(GUEST_CC) -c -DPAYLOAD='"$(GUEST_OUTD)/bzinfo.payload"' -o $@.o $<
 	objcopy -O binary -j .data $@.o $@
+
+# Debian's kernel as an ELF for the PVH path, unpacked from the bzImage that
+# `make guest` fetches (vmm/guest-image); only when that is there.
+$(GUEST_OUTD)/vmlinux: $(B)/guest/vmlinuz $(GUEST_DIR)/extract-vmlinux.sh
+	@mkdir -p $(dir $@)
+	sh $(GUEST_DIR)/extract-vmlinux.sh $< $@
+test-binaries: $(if $(wildcard $(B)/guest/vmlinuz),$(GUEST_OUTD)/vmlinux)
