@@ -14,14 +14,19 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "violations.h"
 
 #define READY_TIMEOUT_MS 30000
+/* How long a SIGSYS death waits for the kernel's audit record. */
+#define SIGSYS_RECORD_TIMEOUT_MS 2000
 
 struct supervisor {
 	const struct vmm_driver *drv;
 	struct vmm_run *run;
 	int sigfd, timerfd, lifeline;
 	bool shutting_down, killed;
+	struct violations violations;
+	pid_t vmm_host_pid;	/* the VMM's pid in audit records */
 };
 
 static bool lifeline_cut(int fd)
@@ -124,6 +129,9 @@ static int reap(struct supervisor *s)
 			service_exited(vmm, wstatus);
 	if (vmm->state != SERVICE_EXITED)
 		return -1;
+	if (WIFSIGNALED(vmm->wstatus) && WTERMSIG(vmm->wstatus) == SIGSYS)
+		violations_explain_sigsys(&s->violations, vmm->name, s->vmm_host_pid,
+					  SIGSYS_RECORD_TIMEOUT_MS);
 	return s->drv->exit_status(vmm->wstatus);
 }
 
@@ -147,13 +155,14 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
 			{ .fd = s->lifeline, .events = POLLIN },
 			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
+			{ .fd = s->violations.kmsg, .events = POLLIN },
 		};
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_TEMPORARY, NULL, "poll");
@@ -171,6 +180,8 @@ static _Noreturn void supervise(struct supervisor *s)
 		}
 		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
 			log_info("vmm", "control connection closed");
+		if (p[4].revents)
+			violations_report(&s->violations, s->run->svc.name, s->vmm_host_pid);
 	}
 }
 
@@ -187,6 +198,8 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	if (lifeline_cut(lifeline_fd))
 		die(EXIT_TEMPORARY, NULL, "the outer sandboxd exited during start-up");
 
+	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
+	violations_open(&s.violations);
 	build_namespace(run);
 	s.sigfd = open_signalfd();
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -200,6 +213,7 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	run->svc.argv = run->argv.v;
 	if (service_start(&run->svc, run->cfg) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
+	s.vmm_host_pid = violations_host_pid(&s.violations, run->svc.pid);
 	for (size_t i = 0; i < run->svc.nfds; i++)
 		close(run->svc.fds[i]);
 

@@ -1,0 +1,136 @@
+#include "violations.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define AUDIT_SECCOMP_TYPE "type=1326 "
+#define SECCOMP_RET_KILL_PROCESS_CODE "code=0x80000000"
+
+void violations_open(struct violations *v)
+{
+	v->kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (v->kmsg < 0 || lseek(v->kmsg, 0, SEEK_END) < 0) {
+		log_warn_errno(NULL, "open /dev/kmsg: seccomp violations will not be named");
+		if (v->kmsg >= 0)
+			close(v->kmsg);
+		v->kmsg = -1;
+	}
+	v->hostproc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+pid_t violations_host_pid(const struct violations *v, pid_t pid)
+{
+	char path[64], buf[1024];
+	pid_t host = 0;
+	int pidfd, fd;
+	ssize_t n;
+
+	if (v->hostproc < 0)
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return 0;
+	/* "self" in the host's /proc is us as the host sees us, and a pidfd's
+	 * fdinfo gives its pid in that /proc's namespace. */
+	snprintf(path, sizeof path, "self/fdinfo/%d", pidfd);
+	fd = openat(v->hostproc, path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof buf - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			const char *p = strstr(buf, "\nPid:");
+			if (p)
+				host = (pid_t)strtol(p + 5, NULL, 10);
+		}
+		close(fd);
+	}
+	close(pidfd);
+	return host;
+}
+
+/* The value of " KEY=" in a record, as a number; -1 if absent. */
+static long long field(const char *rec, const char *key)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof pat, " %s=", key);
+	p = strstr(rec, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 0) : -1;
+}
+
+static const char *syscall_name(long long nr, char *buf, size_t len)
+{
+	char *name = NULL;
+
+	if (nr >= 0 && nr < 0x40000000)
+		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else if (nr & 0x40000000)
+		snprintf(buf, len, "x32 syscall %lld", nr & ~0x40000000LL);
+	else
+		snprintf(buf, len, "syscall %lld", nr);
+	free(name);
+	return buf;
+}
+
+int violations_report(const struct violations *v, const char *service, pid_t host_pid)
+{
+	char rec[2048], name[64];
+	int logged = 0;
+	ssize_t n;
+
+	if (v->kmsg < 0 || host_pid <= 0)
+		return 0;
+	for (;;) {
+		n = read(v->kmsg, rec, sizeof rec - 1);
+		if (n < 0 && errno == EPIPE)	/* records overwritten: go on */
+			continue;
+		if (n <= 0)
+			return logged;
+		rec[n] = '\0';
+		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || field(rec, "pid") != host_pid)
+			continue;
+		syscall_name(field(rec, "syscall"), name, sizeof name);
+		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE))
+			log_warn(service, "seccomp: %s is not in the profile: killed", name);
+		else
+			log_warn(service, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
+				 name);
+		logged++;
+	}
+}
+
+void violations_explain_sigsys(const struct violations *v, const char *service,
+			       pid_t host_pid, int timeout_ms)
+{
+	struct timespec start, now;
+
+	if (v->kmsg < 0 || host_pid <= 0) {
+		log_warn(service, "seccomp: killed by SIGSYS; the syscall cannot be named here");
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (violations_report(v, service, host_pid) > 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long waited = (now.tv_sec - start.tv_sec) * 1000 +
+			      (now.tv_nsec - start.tv_nsec) / 1000000;
+		struct pollfd p = { .fd = v->kmsg, .events = POLLIN };
+		if (waited >= timeout_ms || poll(&p, 1, (int)(timeout_ms - waited)) <= 0)
+			break;
+	}
+	log_warn(service, "seccomp: killed by SIGSYS; no audit record named the syscall");
+}
