@@ -6,6 +6,7 @@ DESTDIR    ?=
 BINDIR     := $(PREFIX)/bin
 LIBEXECDIR := $(PREFIX)/libexec/sandboxd
 DATADIR    := $(PREFIX)/share/sandboxd
+MANDIR     := $(PREFIX)/share/man
 
 B := build
 CC ?= gcc
@@ -68,7 +69,12 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 $(B)/sandboxd $(DESTDIR)$(BINDIR)/sandboxd
 	for f in $(INSTALL_LIBEXEC); do install -m 0755 $$f $(DESTDIR)$(LIBEXECDIR)/; done
-	for f in $(wildcard profiles/*); do install -m 0644 $$f $(DESTDIR)$(DATADIR)/profiles/; done
+	for f in $(wildcard profiles/*); do [ -d $$f ] || install -m 0644 $$f $(DESTDIR)$(DATADIR)/profiles/; done
+	install -d $(DESTDIR)$(DATADIR)/s6-services $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 s6-services/make-service s6-services/finish $(DESTDIR)$(DATADIR)/s6-services/
+	install -m 0644 s6-services/run.in $(DESTDIR)$(DATADIR)/s6-services/
+	install -m 0644 $(wildcard docs/*.5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf $(B)
