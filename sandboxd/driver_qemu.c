@@ -44,25 +44,16 @@ static const struct machine *machine(const struct vmm_run *run)
 	return run->kvm ? &microvm : &q35;
 }
 
-/* Hands FD to the service; returns the number it will have there. */
-static int pass_fd(struct service *s, int fd)
-{
-	s->fds[s->nfds] = fd;
-	return 3 + (int)s->nfds++;
-}
-
 /* Kernel and initrd go by fd too: the service's own /tmp hides host paths
  * under it, and its uid need not reach the file's directory. */
 static int pass_file(struct vmm_run *run, const char *option, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int n = vmm_pass_file(run, path, O_RDONLY);
 
-	if (fd < 0) {
-		log_warn_errno("vmm", "open %s", path);
+	if (n < 0)
 		return -1;
-	}
 	argv_add(&run->argv, "%s", option);
-	argv_add(&run->argv, "/proc/self/fd/%d", pass_fd(&run->svc, fd));
+	argv_add(&run->argv, "/proc/self/fd/%d", n);
 	return 0;
 }
 
@@ -72,12 +63,9 @@ static int add_disks(struct vmm_run *run)
 
 	for (size_t i = 0; i < cfg->ndisks; i++) {
 		const struct disk *d = &cfg->disks[i];
-		int fd = open(d->path, (d->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-		if (fd < 0) {
-			log_warn_errno("vmm", "open disk %s", d->path);
+		int n = vmm_pass_file(run, d->path, d->readonly ? O_RDONLY : O_RDWR);
+		if (n < 0)
 			return -1;
-		}
-		int n = pass_fd(&run->svc, fd);
 		argv_add(&run->argv, "-add-fd");
 		argv_add(&run->argv, "fd=%d,set=%zu", n, i + 1);
 		argv_add(&run->argv, "-drive");
@@ -140,7 +128,7 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "-serial");
 	argv_add(a, "chardev:console");
 	argv_add(a, "-chardev");
-	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", pass_fd(&run->svc, qmp_fd));
+	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", vmm_pass_fd(run, qmp_fd));
 	argv_add(a, "-mon");
 	argv_add(a, "chardev=qmp,mode=control");
 	if (pass_file(run, "-kernel", cfg->kernel) < 0 ||

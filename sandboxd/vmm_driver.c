@@ -13,6 +13,27 @@ bool host_has_hw_virt(void)
 		access("/sys/module/kvm_amd", F_OK) == 0);
 }
 
+int vmm_pass_fd(struct vmm_run *run, int fd)
+{
+	struct service *s = &run->svc;
+
+	if (s->nfds == SERVICE_MAX_FDS)
+		die(EXIT_PERMANENT, s->name, "too many files to pass");
+	s->fds[s->nfds] = fd;
+	return 3 + (int)s->nfds++;
+}
+
+int vmm_pass_file(struct vmm_run *run, const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_warn_errno(run->svc.name, "open %s", path);
+		return -1;
+	}
+	return vmm_pass_fd(run, fd);
+}
+
 int wait_status_code(int wstatus)
 {
 	if (WIFEXITED(wstatus))

@@ -47,6 +47,15 @@ bool host_has_hw_virt(void);
  * if the config asks for something this host or build cannot do. */
 const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run);
 
+/* Hands FD to the VMM service (closed in PID 1 once it started); returns
+ * the number the service will see it as. */
+int vmm_pass_fd(struct vmm_run *run, int fd);
+
+/* Opens PATH with FLAGS as root, before the uid switch, and hands it over:
+ * the service needs no access of its own to the file or its directory.
+ * Returns the service's fd number, or -1 (logged). */
+int vmm_pass_file(struct vmm_run *run, const char *path, int flags);
+
 /* The conventional status for a service's wait status: its exit code, or
  * 128 + N when killed by signal N. */
 int wait_status_code(int wstatus);
