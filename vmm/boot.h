@@ -5,7 +5,7 @@
  *   0x01000  page tables for the 64-bit entry: PML4, PDPT, 4 PDs (4 GiB)
  *   0x07000  boot_params (bzImage, 4 KiB) or hvm_start_info (PVH) + memmap
  *   0x08000  free for the kernel (e.g. an AP trampoline) up to 0x9fc00
- *   0x9fc00  reserved up to 1 MiB; the MP table lives at 0xf0000
+ *   0x9fc00  reserved up to 1 MiB: ACPI tables at 0xe0000, MP table at 0xf0000
  *   0x100000 kernel; the initrd goes as high as it may below the RAM end
  */
 #ifndef VMM_BOOT_H
@@ -25,6 +25,7 @@
 #define BOOT_EBDA_ADDR 0x9fc00
 #define BOOT_HIGH_ADDR 0x100000
 #define BOOT_MPTABLE_ADDR 0xf0000
+#define BOOT_ACPI_ADDR 0xe0000
 
 #define E820_RAM 1
 #define E820_RESERVED 2
@@ -53,5 +54,9 @@ void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *ent
 
 /* MP table for NCPUS CPUs and the IOAPIC; -errno. */
 int mptable__write(int ncpus);
+
+/* ACPI RSDP (at BOOT_ACPI_ADDR), XSDT, FADT, MADT, DSDT with the virtio-mmio
+ * devices registered so far; -errno. */
+int acpi__write(int ncpus);
 
 #endif

@@ -43,7 +43,9 @@ struct boot_e820_entry {
 _Static_assert(sizeof(struct boot_e820_entry) == 20, "boot_e820_entry ABI");
 
 struct boot_params {
-	uint8_t _pad0[0xc0];
+	uint8_t _pad0[0x70];
+	uint64_t acpi_rsdp_addr;
+	uint8_t _pad0b[0xc0 - 0x78];
 	uint32_t ext_ramdisk_image, ext_ramdisk_size, ext_cmd_line_ptr;
 	uint8_t _pad1[0x1e8 - 0xcc];
 	uint8_t e820_entries;
@@ -55,6 +57,7 @@ struct boot_params {
 } __attribute__((packed));
 _Static_assert(sizeof(struct boot_params) == 4096, "boot_params ABI");
 _Static_assert(offsetof(struct boot_params, hdr) == 0x1f1, "boot_params.hdr");
+_Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x70, "boot_params.acpi_rsdp_addr");
 _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e820_table");
 
 #define BZ_MIN_VERSION 0x206		/* cmdline_size, 64-bit loaders need more below */
@@ -109,6 +112,7 @@ void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *ent
 	bp->hdr.loadflags |= CAN_USE_HEAP;
 	bp->hdr.heap_end_ptr = 0xfe00;
 	bp->hdr.cmd_line_ptr = BOOT_CMDLINE_ADDR;
+	bp->acpi_rsdp_addr = BOOT_ACPI_ADDR;
 	n = boot__e820(e, ARRAY_SIZE(e));
 	for (i = 0; i < n; i++)
 		bp->e820_table[i] = (struct boot_e820_entry){ e[i].addr, e[i].size, e[i].type };

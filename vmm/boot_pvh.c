@@ -102,6 +102,7 @@ static void pvh_start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
 		.magic = HVM_START_MAGIC,
 		.version = 1,
 		.cmdline_paddr = BOOT_CMDLINE_ADDR,
+		.rsdp_paddr = BOOT_ACPI_ADDR,
 		.memmap_paddr = PVH_MEMMAP_ADDR,
 		.memmap_entries = n,
 	};

@@ -271,6 +271,7 @@ int main(int argc, char **argv)
 
 	boot__load(&cfg, cmdline, &entry);
 	check(mptable__write(cfg.vcpus), "MP table");
+	check(acpi__write(cfg.vcpus), "ACPI tables");
 	for (i = 0; i < cfg.vcpus; i++)
 		check(vcpu__create(&vcpus[i], i, cfg.vcpus), "create vCPU");
 	check(vcpu__setup_boot(&vcpus[0], &entry), "set boot registers");

@@ -31,6 +31,17 @@ enum {
 static const unsigned int virtio_mmio_irqs[] = { 5, 6, 7, 9, 10, 11, 12, 14 };
 static unsigned int ndevices;
 
+unsigned int virtio_mmio_count(void)
+{
+	return ndevices;
+}
+
+void virtio_mmio_slot(unsigned int n, uint64_t *base, unsigned int *irq)
+{
+	*base = VIRTIO_MMIO_BASE + (uint64_t)n * VIRTIO_MMIO_SIZE;
+	*irq = virtio_mmio_irqs[n];
+}
+
 static void virtio_mmio__reset(struct virtio_mmio *m)
 {
 	m->status = m->dev_feat_sel = m->drv_feat_sel = m->queue_sel = m->int_status = 0;
@@ -199,8 +210,7 @@ int virtio_mmio__init(struct virtio_mmio *m, char *cmdline, size_t cmdline_size)
 
 	if (ndevices == sizeof(virtio_mmio_irqs) / sizeof(virtio_mmio_irqs[0]))
 		return -ENOSPC;
-	m->base = VIRTIO_MMIO_BASE + (uint64_t)ndevices * VIRTIO_MMIO_SIZE;
-	m->irq = virtio_mmio_irqs[ndevices];
+	virtio_mmio_slot(ndevices, &m->base, &m->irq);
 	n = snprintf(cmdline + used, cmdline_size - used, "%svirtio_mmio.device=4K@0x%llx:%u",
 		     used ? " " : "", (unsigned long long)m->base, m->irq);
 	if (n < 0 || (size_t)n >= cmdline_size - used)
