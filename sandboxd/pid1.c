@@ -49,7 +49,7 @@ static size_t writable_paths(const struct config *cfg, const char **out)
 	return n;
 }
 
-static void build_namespace(const struct vmm_run *run)
+static void build_namespace(const struct vmm_driver *drv, const struct vmm_run *run)
 {
 	const char *writable[CONFIG_MAX_DISKS + CONFIG_MAX_SHARES];
 	const struct dev_grant kvm = { "/dev/kvm", service_uid(run->cfg, ROLE_VMM) };
@@ -57,7 +57,8 @@ static void build_namespace(const struct vmm_run *run)
 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");
-	mounts_build_sandbox(run->cfg, writable, nwritable, &kvm, run->kvm ? 1 : 0);
+	mounts_build_sandbox(run->cfg, writable, nwritable, &kvm,
+			     drv->needs_kvm || run->kvm ? 1 : 0);
 }
 
 static int open_signalfd(void)
@@ -200,7 +201,7 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
 	violations_open(&s.violations);
-	build_namespace(run);
+	build_namespace(drv, run);
 	s.sigfd = open_signalfd();
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	if (s.timerfd < 0)

@@ -43,36 +43,42 @@ int wait_status_code(int wstatus)
 	return EXIT_TEMPORARY;
 }
 
-const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run)
+static const struct vmm_driver *pick_driver(const struct config *cfg, const struct vmm_run *run,
+					    bool hw)
 {
-	const bool hw = host_has_hw_virt();
-
-	switch (cfg->accel) {
-	case ACCEL_KVM:
-		if (!hw)
-			die(EXIT_PERMANENT, NULL, "accel = kvm, but /dev/kvm has no VT-x/SVM here (no kvm_intel or kvm_amd module)");
-		run->kvm = true;
-		break;
-	case ACCEL_TCG:
-		run->kvm = false;
-		break;
-	case ACCEL_AUTO:
-		run->kvm = hw;
-		log_info(NULL, "accel: %s (%s)", hw ? "kvm" : "tcg",
-			 hw ? "KVM has hardware virtualization" :
-			      "no kvm_intel/kvm_amd: KVM here cannot run a full guest kernel");
-		break;
-	}
 	if (run->exec_argv)
 		return &vmm_driver_exec;
 	switch (cfg->vmm) {
 	case VMM_QEMU:
 		return &vmm_driver_qemu;
 	case VMM_AUTO:
-		log_info(NULL, "vmm: qemu (the bundled VMM is not built yet)");
-		return &vmm_driver_qemu;
+		log_info(NULL, "vmm: %s (%s)", hw ? "builtin" : "qemu",
+			 hw ? "KVM has hardware virtualization" :
+			      "without VT-x/SVM only QEMU's TCG runs a full guest kernel");
+		return hw ? &vmm_driver_builtin : &vmm_driver_qemu;
 	case VMM_BUILTIN:
 		break;
 	}
-	die(EXIT_PERMANENT, NULL, "vmm = builtin: the bundled VMM is not available in this build");
+	if (cfg->accel == ACCEL_TCG)
+		die(EXIT_PERMANENT, NULL, "vmm = builtin runs on KVM only: accel = tcg is QEMU's");
+	if (!hw)
+		log_warn(NULL, "vmm: builtin on a KVM without VT-x/SVM: freestanding guests run, "
+			 "a Linux kernel will not boot");
+	return &vmm_driver_builtin;
+}
+
+const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run)
+{
+	const bool hw = host_has_hw_virt();
+	const struct vmm_driver *drv;
+
+	if (cfg->accel == ACCEL_KVM && !hw)
+		die(EXIT_PERMANENT, NULL, "accel = kvm, but /dev/kvm has no VT-x/SVM here (no kvm_intel or kvm_amd module)");
+	run->kvm = cfg->accel == ACCEL_KVM || (cfg->accel == ACCEL_AUTO && hw);
+	drv = pick_driver(cfg, run, hw);
+	if (drv == &vmm_driver_qemu && cfg->accel == ACCEL_AUTO)
+		log_info(NULL, "accel: %s (%s)", hw ? "kvm" : "tcg",
+			 hw ? "KVM has hardware virtualization" :
+			      "no kvm_intel/kvm_amd: KVM here cannot run a full guest kernel");
+	return drv;
 }

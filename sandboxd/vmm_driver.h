@@ -20,6 +20,7 @@ struct vmm_run {
 
 struct vmm_driver {
 	const char *name;
+	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
 	/* As root in PID 1, after the mounts: opens what the VMM inherits
 	 * and builds its argv. -1 with errno set. */
 	int (*prepare)(struct vmm_run *run);
@@ -38,6 +39,7 @@ struct vmm_driver {
 
 extern const struct vmm_driver vmm_driver_qemu;
 extern const struct vmm_driver vmm_driver_exec;
+extern const struct vmm_driver vmm_driver_builtin;
 
 /* True when /dev/kvm runs guests on VT-x/SVM (not an emulating KVM). */
 bool host_has_hw_virt(void);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The bundled VMM as sandboxd's VMM (vmm = builtin), on this host's real
+# KVM with the freestanding test guests of tests/guests/.
+
+load helpers/common
+load helpers/vm
+
+setup() { common_setup; }
+teardown() { vm_cleanup; common_teardown; }
+
+# builtin_conf GUEST [KEY = VALUE lines...]
+builtin_conf() {
+	local guest=$1
+	shift
+	{
+		echo "name = b$BATS_TEST_NUMBER"
+		echo "vmm = builtin"
+		echo "kernel = $ROOT/build/guests/$guest.elf"
+		echo "memory = 32M"
+		echo "runtime_dir = $T/run"
+		echo "shutdown_timeout = 20"
+		printf '%s\n' "$@"
+	} > "$T/vm.conf"
+}
+
+@test "vmm = builtin: the hello guest runs under sandboxd, readiness is notified, exit 0" {
+	builtin_conf hello
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial "hello: Hello from the test guest"
+	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
+	run cat "$T/log"
+	assert_line --partial "vmm: guest running"
+	assert_line --regexp "vmm: started as pid 2, uid 2000000001$"
+}
+
+@test "vmm = builtin: SIGTERM becomes Ctrl-Alt-Del for the guest, which powers off (exit 0)" {
+	builtin_conf cad
+	vm_start
+	wait_for_line "$T/console" "cad: READY" 60
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial "cad: Ctrl-Alt-Del"
+}
+
+@test "vmm = builtin: a guest that triple-faults ends the VM with 111" {
+	builtin_conf triple
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 111
+	run cat "$T/log"
+	assert_line --partial "vmm: exited with status 1"
+}
+
+@test "vmm = builtin with accel = tcg is a config error (100) before anything starts" {
+	builtin_conf hello "accel = tcg"
+	run "$SANDBOXD" "$T/vm.conf"
+	assert_equal "$status" 100
+	assert_output --partial "vmm = builtin runs on KVM only"
+	[ ! -e "$T/run" ]
+}
+
+@test "vmm = auto says which VMM it picked and why" {
+	vm_conf "$(sbx_run true)"
+	sed -i 's/^vmm = qemu$/vmm = auto/' "$T/vm.conf"
+	if [[ -e /sys/module/kvm_intel || -e /sys/module/kvm_amd ]]; then
+		expected="vmm: builtin (KVM has hardware virtualization)"
+	else
+		expected="vmm: qemu (without VT-x/SVM only QEMU's TCG runs a full guest kernel)"
+	fi
+	run "$SANDBOXD" --check "$T/vm.conf"
+	assert_success
+	vm_start
+	wait_for_line "$T/log" "vmm: (builtin|qemu) " 30
+	vm_wait_exit 60
+	run cat "$T/log"
+	assert_line --partial "$expected"
+}
