@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -173,11 +174,12 @@ int main(int argc, char **argv)
 	make_runtime_dir(cfg.runtime_dir);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
-	if (unshare(CLONE_NEWPID) < 0)
-		die_errno(EXIT_TEMPORARY, NULL, "unshare PID namespace");
-	child = fork();
+	/* clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
+	 * later child of ours would land in the VM's namespace (and fail once
+	 * it is gone), which breaks anything that forks at exit (LeakSanitizer). */
+	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
 	if (child < 0)
-		die_errno(EXIT_TEMPORARY, NULL, "fork PID 1");
+		die_errno(EXIT_TEMPORARY, NULL, "clone PID 1 in a new PID namespace");
 	if (child == 0) {
 		close(lifeline[1]);
 		close(sigfd);
