@@ -53,6 +53,13 @@ need_kvm() {
 	assert_equal "$stderr" "vmm: guest reported failure 7 through port 0x501"
 }
 
+@test "poweroff guest: ACPI sleep control register (S5, as Linux powers off) is exit 0" {
+	need_kvm
+	run timeout 30 "$VMM" --kernel "$G/poweroff.elf" --cmdline "via=acpi"
+	assert_success
+	assert_output "poweroff: ACPI sleep control, S5"
+}
+
 @test "reset guest: i8042 reset ends the VMM with 0" {
 	need_kvm
 	run timeout 30 "$VMM" --kernel "$G/reset.elf"

@@ -2,11 +2,14 @@
  * present) -> DSDT, and the MADT (CPUs, IOAPIC, NMI on LINT1).  The DSDT
  * describes each virtio-mmio device as LNRO0005 with its window and IRQ,
  * which is how kernels without virtio_mmio.device= support find them (as
- * on QEMU's microvm).  All tables live in reserved memory at 0xe0000. */
+ * on QEMU's microvm), the i8042 as PNP0303, and \_S5 for power-off through
+ * the sleep registers (acpi_pm.c).  All tables live in reserved memory at
+ * 0xe0000. */
 #include <errno.h>
 #include <string.h>
 
 #include "boot.h"
+#include "devices.h"
 #include "guest_mem.h"
 #include "virtio.h"
 
@@ -39,6 +42,8 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI RSDP ABI");
 #define FADT_FLAGS 112
 #define FADT_MINOR 131
 #define FADT_X_DSDT 140
+#define FADT_SLEEP_CONTROL 244
+#define FADT_SLEEP_STATUS 256
 #define FADT_HYPERVISOR_ID 268
 #define BOOT_ARCH_8042 (1u << 1)
 #define FADT_HW_REDUCED (1u << 20)
@@ -131,9 +136,25 @@ static size_t aml_virtio_device(uint8_t *out, unsigned int n, uint64_t base, uns
 	return h + 4 + k;
 }
 
+/* Device(KBD) { _HID EISAID("PNP0303"), _CRS { IO 0x60, IO 0x64, IRQ 1 } } */
+static const uint8_t aml_kbd[] = {
+	0x5b, 0x82, 0x2d, 'K', 'B', 'D', '_',
+	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x03, 0x03,
+	0x08, '_', 'C', 'R', 'S', 0x11, 0x18, 0x0a, 0x15,
+	0x47, 0x01, 0x60, 0x00, 0x60, 0x00, 0x01, 0x01,
+	0x47, 0x01, 0x64, 0x00, 0x64, 0x00, 0x01, 0x01,
+	0x22, 0x02, 0x00,
+	0x79, 0x00,
+};
+
+/* Name(\_S5, Package() { 5, 5, 0, 0 }): SLP_TYP for power-off. */
+static const uint8_t aml_s5[] = {
+	0x08, '\\', '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, ACPI_SLP_TYP_S5, 0x0a, ACPI_SLP_TYP_S5, 0x00, 0x00,
+};
+
 static uint32_t acpi_dsdt_aml(uint8_t *out, size_t max)
 {
-	uint8_t devs[8 * 96];
+	uint8_t devs[8 * 96 + sizeof(aml_kbd)];
 	size_t n = 0, k = 0, i;
 
 	for (i = 0; i < virtio_mmio_count(); i++) {
@@ -143,8 +164,12 @@ static uint32_t acpi_dsdt_aml(uint8_t *out, size_t max)
 		virtio_mmio_slot(i, &base, &irq);
 		n += aml_virtio_device(devs + n, (unsigned int)i, base, irq);
 	}
-	if (n + 16 > max)
+	memcpy(devs + n, aml_kbd, sizeof(aml_kbd));
+	n += sizeof(aml_kbd);
+	if (n + 16 + sizeof(aml_s5) > max)
 		return 0;
+	memcpy(out, aml_s5, sizeof(aml_s5));
+	k = sizeof(aml_s5);
 	out[k++] = 0x10;				/* ScopeOp (\_SB) */
 	k += aml_pkglen(out + k, 5 + n);
 	memcpy(out + k, "\\_SB_", 5);
@@ -157,7 +182,7 @@ int acpi__write(int ncpus)
 {
 	uint64_t at = BOOT_ACPI_ADDR + 64, xsdt_gpa, fadt_gpa, madt_gpa, dsdt_gpa;
 	uint32_t madt_len = 44 + 8 * (uint32_t)ncpus + 12 + 6, aml_len, v;
-	uint8_t aml[8 * 96 + 16], *xsdt, *fadt, *madt, *dsdt, *p;
+	uint8_t aml[8 * 96 + 128], *xsdt, *fadt, *madt, *dsdt, *p;
 	struct acpi_rsdp *rsdp = guest_mem_slice(BOOT_ACPI_ADDR, ACPI_SIZE);
 	int i;
 
@@ -176,6 +201,14 @@ int acpi__write(int ncpus)
 	v = FADT_HW_REDUCED;
 	memcpy(fadt + FADT_FLAGS, &v, 4);
 	fadt[FADT_MINOR] = 0;
+	{
+		const uint8_t gas[2][12] = {	/* SystemIO, 8 bits, byte access */
+			{ 1, 8, 0, 1, ACPI_PM_PORT & 0xff, ACPI_PM_PORT >> 8 },
+			{ 1, 8, 0, 1, (ACPI_PM_PORT + 1) & 0xff, (ACPI_PM_PORT + 1) >> 8 },
+		};
+		memcpy(fadt + FADT_SLEEP_CONTROL, gas[0], 12);
+		memcpy(fadt + FADT_SLEEP_STATUS, gas[1], 12);
+	}
 	memcpy(fadt + FADT_HYPERVISOR_ID, "SANDBOXD", 8);
 	acpi_finish(fadt);
 

@@ -23,4 +23,9 @@ void i8042__ctrl_alt_del(void);
 #define DEBUG_EXIT_PORT 0x501
 int debug_exit__init(void);
 
+/* ACPI sleep control (ACPI_PM_PORT) and status (+1) registers. */
+#define ACPI_PM_PORT 0x600
+#define ACPI_SLP_TYP_S5 5
+int acpi_pm__init(void);
+
 #endif

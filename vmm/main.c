@@ -258,6 +258,7 @@ int main(int argc, char **argv)
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
+	check(acpi_pm__init(), "ACPI sleep registers");
 	snprintf(cmdline, sizeof(cmdline), "%s", cfg.cmdline);
 	for (i = 0; i < cfg.ndisks; i++) {
 		int err = virtio_blk__init(&cfg.disks[i], cmdline, sizeof(cmdline));
