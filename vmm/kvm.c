@@ -12,7 +12,7 @@
 
 struct kvm kvm = { .sys_fd = -1, .vm_fd = -1 };
 
-/* Below guest RAM's 3 GiB limit and clear of the LAPIC/IOAPIC pages. */
+/* Three pages above guest RAM (at most 3 GiB), below the BIOS area at 4G-256K. */
 #define KVM_TSS_ADDR 0xfffbd000UL
 #define KVM_MAX_CPUID_ENTRIES 256
 

@@ -2,7 +2,6 @@
  * vm_request_exit: crashes with their registers on stderr (exit 1), guest
  * power-off and reset with 0, a failed KVM_RUN with 111. */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
