@@ -48,8 +48,8 @@ $(GUEST_OUTD)/bzinfo.bzImage: $(GUEST_DIR)/bzimage/setup.S $(GUEST_OUTD)/bzinfo.
 	objcopy -O binary -j .data $@.o $@
 
 # Debian's kernel as an ELF for the PVH path, unpacked from the bzImage that
-# `make guest` fetches (vmm/guest-image); only when that is there.
+# `make guest` fetches (vmm/guest-image/guest.mk has the rule for it).
 $(GUEST_OUTD)/vmlinux: $(B)/guest/vmlinuz $(GUEST_DIR)/extract-vmlinux.sh
 	@mkdir -p $(dir $@)
 	sh $(GUEST_DIR)/extract-vmlinux.sh $< $@
-test-binaries: $(if $(wildcard $(B)/guest/vmlinuz),$(GUEST_OUTD)/vmlinux)
+test-binaries: $(if $(wildcard vmm/guest-image/guest.mk),$(GUEST_OUTD)/vmlinux)
