@@ -21,7 +21,7 @@ gid_t service_gid(const struct config *cfg, unsigned role)
 	return cfg->gid_base + role;
 }
 
-/* Moves the service's fds to 3, 4, ... and closes everything else. Each fd
+/* Moves the service's fds to 3, 4, ... and closes everything else at exec. Each fd
  * is first raised above the target range so that no target overwrites a
  * source still to be moved. */
 static int install_fds(const struct service *s)
@@ -37,13 +37,16 @@ static int install_fds(const struct service *s)
 	for (size_t i = 0; i < s->nfds; i++)
 		if (dup2(raised[i], 3 + (int)i) < 0)
 			return -1;
-	return close_range(3 + (unsigned)s->nfds, ~0U, 0);
+	/* Marked close-on-exec rather than closed: the program's own fd must
+	 * stay open until the execveat. */
+	return close_range(3 + (unsigned)s->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
 /* The fixed setup sequence of a service, in the child. The order matters:
  * mounts need CAP_SYS_ADMIN, so they come before the uid switch; the
  * death signal is cleared by credential changes, so it comes after. */
-static _Noreturn void service_exec(const struct service *s, const struct config *cfg)
+static _Noreturn void service_exec(const struct service *s, const struct config *cfg,
+				   int exec_fd)
 {
 	const uid_t uid = service_uid(cfg, s->role);
 	const gid_t gid = service_gid(cfg, s->role);
@@ -72,18 +75,29 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	/* PID 1 of the namespace is our parent; if it is gone, so are we. */
 	if (getppid() != 1)
 		die(EXIT_TEMPORARY, s->name, "sandboxd exited during service setup");
-	execv(s->argv[0], s->argv);
+	execveat(exec_fd, "", s->argv, environ, AT_EMPTY_PATH);
 	die_errno(EXIT_TEMPORARY, s->name, "exec %s", s->argv[0]);
 }
 
 int service_start(struct service *s, const struct config *cfg)
 {
-	pid_t pid = fork();
+	/* The program is opened here, as root in PID 1's view: the service's
+	 * own /tmp may hide its path (a build tree under /tmp). */
+	int exec_fd = open(s->argv[0], O_PATH | O_CLOEXEC);
+	pid_t pid;
 
-	if (pid < 0)
+	if (exec_fd < 0) {
+		log_warn_errno(s->name, "open %s", s->argv[0]);
 		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		close(exec_fd);
+		return -1;
+	}
 	if (pid == 0)
-		service_exec(s, cfg);
+		service_exec(s, cfg, exec_fd);
+	close(exec_fd);
 	s->pid = pid;
 	s->state = SERVICE_RUNNING;
 	log_info(s->name, "started as pid %d, uid %u", (int)pid, (unsigned)service_uid(cfg, s->role));
