@@ -1,12 +1,12 @@
 # The manager: one binary, one module per concern.
-SANDBOXD_SRCS := $(wildcard sandboxd/*.c)
+SANDBOXD_SRCS := $(wildcard sandboxd/*.c virtiofsd-glue/*.c)
 SANDBOXD_OBJS := $(SANDBOXD_SRCS:%.c=$(B)/obj/%.o)
 SANDBOXD_LIBS := -ljson-c -lseccomp -lcap-ng
 
 # Installed builds find their profiles under DATADIR.
 SANDBOXD_DEFS := -DSANDBOXD_PROFILE_DIR='"$(DATADIR)/profiles"'
 
-$(B)/obj/sandboxd/%.o: sandboxd/%.c $(wildcard sandboxd/*.h) $(FLAGS_STAMP)
+$(B)/obj/%.o: %.c $(wildcard sandboxd/*.h virtiofsd-glue/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANDBOXD_DEFS) -c -o $@ $<
 
