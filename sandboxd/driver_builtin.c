@@ -78,7 +78,7 @@ static int builtin_prepare(struct vmm_run *run)
 		if ((n = vmm_pass_file(run, d->path, d->readonly ? O_RDONLY : O_RDWR)) < 0)
 			return -1;
 		argv_add(a, "--disk");
-		argv_add(a, "/dev/fd/%d%s", n, d->readonly ? ",ro" : "");
+		argv_add(a, "fd:%d%s", n, d->readonly ? ",ro" : "");
 	}
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return -1;

@@ -4,6 +4,7 @@
 
 load helpers/common
 load helpers/vm
+load helpers/disk
 
 setup() { common_setup; }
 teardown() { vm_cleanup; common_teardown; }
@@ -79,4 +80,21 @@ builtin_conf() {
 	vm_wait_exit 60
 	run cat "$T/log"
 	assert_line --partial "$expected"
+}
+
+@test "vmm = builtin: disks reach the VMM as fds, so its uid needs no access to the files" {
+	make_disk "$T/rw.img"
+	make_disk "$T/ro.img"
+	cp "$T/rw.img" "$T/rw.orig"
+	chmod 0600 "$T/rw.img" "$T/ro.img"
+	builtin_conf blk "disk = $T/rw.img" "disk = $T/ro.img:ro" "cmdline = console=ttyS0"
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line "blk: disk0 wrote sector 5, read back ok"
+	assert_line "blk: disk1 write to read-only disk: status 1"
+	assert_line "blk: done"
+	assert_equal "$(sector "$T/rw.img" 5 | sort -u)" "SBX wrote  0005"
+	cmp "$T/ro.img" <(cat "$T/rw.orig")
 }

@@ -5,6 +5,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/disk
 
 setup() {
 	common_setup
@@ -14,20 +15,6 @@ setup() {
 
 teardown() {
 	common_teardown
-}
-
-# 128 sectors of 16-byte lines "SBX sector NNNN\n".
-make_disk() {
-	local s i
-	for ((s = 0; s < 128; s++)); do
-		for ((i = 0; i < 32; i++)); do
-			printf 'SBX sector %04d\n' "$s"
-		done
-	done >"$1"
-}
-
-sector() {
-	dd if="$1" bs=512 skip="$2" count=1 status=none
 }
 
 @test "blk guest: read, write, flush, get-id, out of range, read-only refused" {

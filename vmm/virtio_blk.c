@@ -3,6 +3,7 @@
  * disks offer VIRTIO_BLK_F_RO and answer writes with IOERR. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -163,6 +164,25 @@ static const struct virtio_dev_ops virtio_blk_ops = {
 	.notify = virtio_blk__notify,
 };
 
+/* "fd:N" is a disk inherited as fd N (sandboxd hands every file over so,
+ * opened before the uid switch); its access mode must fit. */
+static int blk_disk__open_fd(const char *path, bool ro)
+{
+	char *end;
+	long n = strtol(path + 3, &end, 10);
+	int fl, fd;
+
+	if (end == path + 3 || *end || n < 0 || n > INT_MAX)
+		return -EINVAL;
+	fl = fcntl((int)n, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!ro && (fl & O_ACCMODE) != O_RDWR)
+		return -EBADF;
+	fd = fcntl((int)n, F_DUPFD_CLOEXEC, 3);
+	return fd < 0 ? -errno : fd;
+}
+
 int blk_disk__open(struct blk_disk *d, const struct disk_cfg *cfg)
 {
 	const char *base = strrchr(cfg->path, '/');
@@ -170,9 +190,12 @@ int blk_disk__open(struct blk_disk *d, const struct disk_cfg *cfg)
 
 	memset(d, 0, sizeof(*d));
 	d->ro = cfg->ro;
-	d->fd = open(cfg->path, (cfg->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (strncmp(cfg->path, "fd:", 3) == 0)
+		d->fd = blk_disk__open_fd(cfg->path, cfg->ro);
+	else
+		d->fd = open(cfg->path, (cfg->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
 	if (d->fd < 0)
-		return -errno;
+		return d->fd == -1 ? -errno : d->fd;
 	if (fstat(d->fd, &st) < 0) {
 		int err = -errno;
 
