@@ -2,12 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "log.h"
 #include "mounts.h"
 
@@ -42,14 +41,12 @@ static int install_fds(const struct service *s)
 	return close_range(3 + (unsigned)s->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
-/* The fixed setup sequence of a service, in the child. The order matters:
- * mounts need CAP_SYS_ADMIN, so they come before the uid switch; the
- * death signal is cleared by credential changes, so it comes after. */
+/* The service's setup, in the child: its own session and mount namespace
+ * while still root (mounts need CAP_SYS_ADMIN), then confine.c's sequence
+ * down to the exec. */
 static _Noreturn void service_exec(const struct service *s, const struct config *cfg,
 				   int exec_fd)
 {
-	const uid_t uid = service_uid(cfg, s->role);
-	const gid_t gid = service_gid(cfg, s->role);
 	sigset_t none;
 
 	sigemptyset(&none);
@@ -61,22 +58,12 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 		die_errno(EXIT_TEMPORARY, s->name, "setsid");
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
-	if (mounts_private_tmp(cfg->tmpfs_mib, uid, gid) < 0)
+	if (mounts_private_tmp(cfg->tmpfs_mib, service_uid(cfg, s->role),
+			       service_gid(cfg, s->role)) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "mount private /tmp and /dev/shm");
 	if (install_fds(s) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
-	if (setgroups(0, NULL) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "switch to uid %u gid %u", (unsigned)uid,
-			  (unsigned)gid);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "set no_new_privs");
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "set parent-death signal");
-	/* PID 1 of the namespace is our parent; if it is gone, so are we. */
-	if (getppid() != 1)
-		die(EXIT_TEMPORARY, s->name, "sandboxd exited during service setup");
-	execveat(exec_fd, "", s->argv, environ, AT_EMPTY_PATH);
-	die_errno(EXIT_TEMPORARY, s->name, "exec %s", s->argv[0]);
+	confine_exec(s, cfg, exec_fd);
 }
 
 int service_start(struct service *s, const struct config *cfg)

@@ -8,6 +8,9 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "profile.h"
+
+struct sock_fprog;
 
 /* uid/gid = config base + role offset, so DAC separates the services too. */
 enum service_role {
@@ -23,6 +26,8 @@ struct service {
 	const char *name;		/* in log lines: "vmm", "virtiofsd share0" */
 	unsigned role;			/* enum service_role + index */
 	char *const *argv;		/* argv[0] is an absolute path */
+	const struct profile *profile;	/* NULL: none (no caps, NNP, nothing else) */
+	const struct sock_fprog *filter;	/* the profile's seccomp BPF, or NULL */
 	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
 	size_t nfds;
 	enum service_state state;
