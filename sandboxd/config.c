@@ -103,7 +103,7 @@ static void *field(const struct parser *p, const struct key *k)
 }
 
 /* The 32-bit integer fields: vcpus, uid_base, gid_base, landlock_min_abi,
- * shutdown_timeout_ms (asserted after the table). */
+ * landlock_max_abi, shutdown_timeout_ms (asserted after the table). */
 static int parse_u32(struct parser *p, const struct key *k, const char *value)
 {
 	const char *end;
@@ -401,12 +401,14 @@ static const struct key keys[] = {
 	{ "runtime_dir",      parse_runtime_dir, AT(runtime_dir) },
 	{ "profile_dir",      parse_profile_dir, AT(profile_dir) },
 	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, 7 },
+	{ "landlock_max_abi", parse_u32,         AT(landlock_max_abi), 0, 7 },
 	{ "tmpfs_size",       parse_size,        AT(tmpfs_mib), 1, 4096 },
 };
 /* What the generic parsers write through `offset`. */
 #define FIELD_SIZE(f) sizeof(((struct config *)0)->f)
 _Static_assert(FIELD_SIZE(vcpus) == 4 && FIELD_SIZE(uid_base) == 4 && FIELD_SIZE(gid_base) == 4
-	       && FIELD_SIZE(landlock_min_abi) == 4 && FIELD_SIZE(shutdown_timeout_ms) == 4,
+	       && FIELD_SIZE(landlock_min_abi) == 4 && FIELD_SIZE(landlock_max_abi) == 4
+	       && FIELD_SIZE(shutdown_timeout_ms) == 4,
 	       "parse_u32 and parse_seconds_ms fields are 32-bit");
 _Static_assert(FIELD_SIZE(memory_mib) == 8 && FIELD_SIZE(tmpfs_mib) == 8,
 	       "parse_size fields are 64-bit");
@@ -477,6 +479,7 @@ static int set_defaults(struct parser *p, const char *file)
 	cfg->gid_base = DEFAULT_ID_BASE;
 	cfg->shutdown_timeout_ms = 30000;
 	cfg->landlock_min_abi = 0;
+	cfg->landlock_max_abi = 7;
 	cfg->tmpfs_mib = 64;
 	if (!slash)
 		p->dir = strdup(".");
@@ -493,6 +496,9 @@ static int finish(struct parser *p, const unsigned seen[NKEYS])
 	for (size_t k = 0; k < NKEYS; k++)
 		if (keys[k].required && !seen[k])
 			return fail_at(p, 0, "missing required key '%s'", keys[k].name);
+	if (cfg->landlock_min_abi > cfg->landlock_max_abi)
+		return fail_at(p, 0, "landlock_min_abi = %d is above landlock_max_abi = %d",
+			       cfg->landlock_min_abi, cfg->landlock_max_abi);
 	if (!cfg->runtime_dir && asprintf(&cfg->runtime_dir, "/run/sandboxd/%s", cfg->name) < 0) {
 		cfg->runtime_dir = NULL;
 		return fail_at(p, 0, "out of memory");

@@ -49,6 +49,7 @@ struct config {
 	char *runtime_dir;	/* default /run/sandboxd/NAME */
 	char *profile_dir;	/* default: the installed profiles */
 	int landlock_min_abi;	/* 0: best effort */
+	int landlock_max_abi;	/* the highest ABI used; 0: Landlock off (tests) */
 	uint64_t tmpfs_mib;	/* size of each service's /tmp and /dev/shm */
 };
 

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "log.h"
 
 static const char *const rlimit_names[RLIM_NLIMITS] = {
@@ -120,11 +121,12 @@ _Noreturn void confine_exec(const struct service *s, const struct config *cfg, i
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "set no_new_privs");
 
-	/* 4. The profile: rlimits, and seccomp last, so that the steps
-	 * before it need no syscall of the service's allowlist. The filter
-	 * must allow execveat, the one call left. */
+	/* 4. The profile: rlimits, Landlock, and seccomp last, so that the
+	 * steps before it need no syscall of the service's allowlist. The
+	 * filter must allow execveat, the one call left. */
 	if (p) {
 		set_rlimits(p, s->name);
+		landlock_restrict_service(p, s->name);
 		if (s->filter)
 			install_seccomp(s->filter, s->name);
 	}

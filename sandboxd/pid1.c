@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "log.h"
 #include "mounts.h"
 #include "violations.h"
@@ -199,6 +200,8 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	if (lifeline_cut(lifeline_fd))
 		die(EXIT_TEMPORARY, NULL, "the outer sandboxd exited during start-up");
 
+	/* Once for every service: they inherit the result. */
+	landlock_probe(run->cfg);
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
 	violations_open(&s.violations);
 	build_namespace(drv, run);

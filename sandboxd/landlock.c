@@ -1,0 +1,216 @@
+/* Landlock the way samples/landlock/sandboxer.c does it: probe the ABI,
+ * handle every right the kernel knows (so that all a profile does not grant
+ * is denied), mask the rights it does not know, O_PATH fds for the rules
+ * and file-only rights on files. */
+#include "landlock.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* What Debian 12's <linux/landlock.h> (ABI 2) lacks, from the kernel's uapi
+ * header. ABI 7 adds only audit-logging flags, which sandboxd leaves at
+ * the kernel's defaults. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)	/* ABI 3 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)	/* ABI 5 */
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP (1ULL << 0)	/* ABI 4 */
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP (1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)	/* ABI 6 */
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+#define RULE_NET_PORT 2	/* enum landlock_rule_type, ABI 4 */
+
+/* The ABI 6 ruleset attribute and the ABI 4 port rule; the header's
+ * landlock_ruleset_attr has the first field only. */
+struct ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;	/* ABI 4 */
+	__u64 scoped;			/* ABI 6 */
+};
+
+struct net_port_attr {
+	__u64 allowed_access;
+	__u64 port;
+};
+
+#define FS(x) LANDLOCK_ACCESS_FS_##x
+#define FS_ABI1 (FS(EXECUTE) | FS(WRITE_FILE) | FS(READ_FILE) | FS(READ_DIR) | FS(REMOVE_DIR) | \
+		 FS(REMOVE_FILE) | FS(MAKE_CHAR) | FS(MAKE_DIR) | FS(MAKE_REG) | FS(MAKE_SOCK) | \
+		 FS(MAKE_FIFO) | FS(MAKE_BLOCK) | FS(MAKE_SYM))
+/* The rights that mean something on a file that is not a directory. */
+#define FS_FILE (FS(EXECUTE) | FS(WRITE_FILE) | FS(READ_FILE) | FS(TRUNCATE) | FS(IOCTL_DEV))
+#define NET_TCP (LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
+#define SCOPES (LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL)
+
+/* What each ABI adds: the rights handled from that ABI on, and what a
+ * kernel below it does not enforce. */
+static const struct feature {
+	int abi;
+	__u64 fs, net, scoped;
+	size_t attr_size;	/* of struct ruleset_attr from this ABI on */
+	const char *what;
+} features[] = {
+	{ 1, FS_ABI1, 0, 0, offsetof(struct ruleset_attr, handled_access_net), "filesystem rules" },
+	{ 2, FS(REFER), 0, 0, 0, "cross-directory rename and link" },
+	{ 3, FS(TRUNCATE), 0, 0, 0, "truncate" },
+	{ 4, 0, NET_TCP, 0, offsetof(struct ruleset_attr, scoped), "TCP bind and connect" },
+	{ 5, FS(IOCTL_DEV), 0, 0, 0, "device ioctl" },
+	{ 6, 0, 0, SCOPES, sizeof(struct ruleset_attr), "signal and abstract unix socket scopes" },
+};
+#define NFEATURES (sizeof features / sizeof *features)
+
+/* The rights of each profile access class, before masking by the ABI. */
+static const __u64 class_rights[] = {
+	[LL_READ] = FS(READ_FILE) | FS(READ_DIR),
+	[LL_READ_EXEC] = FS(READ_FILE) | FS(READ_DIR) | FS(EXECUTE),
+	[LL_READ_WRITE] = FS(READ_FILE) | FS(READ_DIR) | FS(WRITE_FILE) | FS(REMOVE_DIR) |
+			  FS(REMOVE_FILE) | FS(MAKE_DIR) | FS(MAKE_REG) | FS(MAKE_SOCK) |
+			  FS(MAKE_FIFO) | FS(MAKE_SYM) | FS(REFER) | FS(TRUNCATE),
+	[LL_DEVICE] = FS(READ_FILE) | FS(WRITE_FILE) | FS(IOCTL_DEV),
+};
+
+/* Set by landlock_probe in PID 1; services inherit it across fork. */
+static int abi_in_use;
+
+/* What ABI takes, all masks and the attribute's size included. */
+static struct ruleset_attr handled(int abi, size_t *size)
+{
+	struct ruleset_attr a = { 0 };
+
+	*size = 0;
+	for (size_t i = 0; i < NFEATURES && features[i].abi <= abi; i++) {
+		a.handled_access_fs |= features[i].fs;
+		a.handled_access_net |= features[i].net;
+		a.scoped |= features[i].scoped;
+		if (features[i].attr_size)
+			*size = features[i].attr_size;
+	}
+	return a;
+}
+
+static void log_not_enforced(int abi, const char *why)
+{
+	char list[512];
+	size_t n = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < NFEATURES; i++)
+		if (features[i].abi > abi && n < sizeof list)
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s (ABI %d)",
+					      n ? ", " : "", features[i].what, features[i].abi);
+	if (n)
+		log_warn(NULL, "landlock: ABI %d (%s): not enforced for any service: %s", abi, why,
+			 list);
+	else
+		log_info(NULL, "landlock: ABI %d (%s)", abi, why);
+}
+
+int landlock_probe(const struct config *cfg)
+{
+	long kernel = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	char why[128];
+	int abi;
+
+	if (kernel < 0) {
+		snprintf(why, sizeof why, "Landlock unavailable: %s", strerror(errno));
+		kernel = 0;
+	} else
+		snprintf(why, sizeof why, "kernel ABI %ld", kernel);
+	if (kernel < cfg->landlock_min_abi)
+		die(EXIT_PERMANENT, NULL, "landlock: %s, but the config demands landlock_min_abi = %d",
+		    why, cfg->landlock_min_abi);
+	abi = kernel < LANDLOCK_ABI_KNOWN ? (int)kernel : LANDLOCK_ABI_KNOWN;
+	if (abi > cfg->landlock_max_abi) {
+		abi = cfg->landlock_max_abi;
+		snprintf(why + strlen(why), sizeof why - strlen(why),
+			 ", capped by landlock_max_abi = %d", abi);
+	}
+	log_not_enforced(abi, why);
+	abi_in_use = abi;
+	return abi;
+}
+
+/* One rule: the path's rights, file-only ones on a non-directory. A path
+ * that does not exist or that the service's uid cannot reach grants
+ * nothing, so it is left out (logged) rather than failing the service. */
+static int add_path_rule(int ruleset, const struct ll_path *r, __u64 handled_fs,
+			 const char *service)
+{
+	struct landlock_path_beneath_attr attr = { .allowed_access = class_rights[r->class] };
+	struct stat st;
+	int rc = -1;
+
+	attr.parent_fd = open(r->path, O_PATH | O_CLOEXEC);
+	if (attr.parent_fd < 0) {
+		if (errno != ENOENT && errno != EACCES)
+			return -1;
+		log_info(service, "landlock: %s: %s: rule left out", r->path, strerror(errno));
+		return 0;
+	}
+	if (fstat(attr.parent_fd, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			attr.allowed_access &= FS_FILE;
+		attr.allowed_access &= handled_fs;
+		rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	}
+	close(attr.parent_fd);
+	return rc;
+}
+
+static int add_port_rule(int ruleset, const struct ll_port *r)
+{
+	struct net_port_attr attr = {
+		.allowed_access = r->connect ? LANDLOCK_ACCESS_NET_CONNECT_TCP
+					     : LANDLOCK_ACCESS_NET_BIND_TCP,
+		.port = r->port,
+	};
+
+	return (int)syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &attr, 0);
+}
+
+static void fill_ruleset(int ruleset, const struct profile *p, const struct ruleset_attr *h,
+			 const char *service)
+{
+	for (size_t i = 0; i < p->npaths; i++)
+		if (add_path_rule(ruleset, &p->paths[i], h->handled_access_fs, service) < 0)
+			die_errno(EXIT_TEMPORARY, service, "landlock: rule for %s (%s:%u)",
+				  p->paths[i].path, p->file, p->paths[i].line);
+	for (size_t i = 0; h->handled_access_net && i < p->nports; i++)
+		if (add_port_rule(ruleset, &p->ports[i]) < 0)
+			die_errno(EXIT_TEMPORARY, service, "landlock: rule for TCP port %u (%s:%u)",
+				  (unsigned)p->ports[i].port, p->file, p->ports[i].line);
+}
+
+void landlock_restrict_service(const struct profile *p, const char *service)
+{
+	size_t size;
+	struct ruleset_attr h = handled(abi_in_use, &size);
+	int ruleset;
+
+	if (!abi_in_use)
+		return;
+	h.scoped &= (p->scope_signal ? LANDLOCK_SCOPE_SIGNAL : 0) |
+		    (p->scope_abstract_unix ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET : 0);
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
+	if (ruleset < 0)
+		die_errno(EXIT_TEMPORARY, service, "landlock: create ruleset");
+	fill_ruleset(ruleset, p, &h, service);
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		die_errno(EXIT_TEMPORARY, service, "landlock: restrict self");
+	close(ruleset);
+}

@@ -1,0 +1,24 @@
+/* Landlock for services: filesystem rules, TCP ports and scopes from the
+ * profile, best effort by the running kernel's ABI. */
+#ifndef SANDBOXD_LANDLOCK_H
+#define SANDBOXD_LANDLOCK_H
+
+#include "config.h"
+#include "profile.h"
+
+/* The highest ABI this build knows (kernel 6.15's). */
+#define LANDLOCK_ABI_KNOWN 7
+
+/* In PID 1, once, before any service starts: probes the kernel's ABI, caps
+ * it at the config's landlock_max_abi, and logs what the services will not
+ * get. Dies with 100 if the kernel is below landlock_min_abi. Returns the
+ * ABI in use, 0 when Landlock is off. Forked services inherit the result. */
+int landlock_probe(const struct config *cfg);
+
+/* In a service's child, after no_new_privs: restricts the process to P's
+ * rules and scopes, the rights the ABI lacks masked. A rule's path that
+ * does not exist or that the service cannot reach is left out (logged: it
+ * grants nothing); a failing syscall ends the child with 111. */
+void landlock_restrict_service(const struct profile *p, const char *service);
+
+#endif
