@@ -1,0 +1,321 @@
+/* probe: tries what a confined service must not do, one line per attempt,
+ * so that a test reads what the sandbox allowed ("ACTION: ok") and what it
+ * stopped ("ACTION: EACCES"). Run as a service by `sandboxd --exec`.
+ *
+ *   kill:PID        kill(PID, 0)            PID: a number or "sibling"
+ *   ptrace:PID      PTRACE_SEIZE (the tracee is released when we exit)
+ *   listen:NAME     listen on the abstract unix socket @NAME
+ *   connect:NAME    connect to @NAME
+ *   tcp-connect:PORT / tcp-bind:PORT        on 127.0.0.1
+ *   read:PATH       open O_RDONLY and read one byte
+ *   write:PATH      open O_WRONLY|O_CREAT and write one byte
+ *   syscall:NR      syscall NR with zero arguments; syscall:x32:NR adds
+ *                   the x32 bit (0x40000000)
+ *   exec:PATH       fork, exec PATH with the actions "ids status", wait
+ *   ids             uid, euid, gid, egid
+ *   status          a second thread first, then for every thread the
+ *                   Cap*, NoNewPrivs and Seccomp lines of its status
+ *   rlimits         soft and hard value of each rlimit
+ *   pdeathsig       the parent-death signal
+ *   sibling         the pid of the other probe service (waits up to 10 s)
+ *   wait            blocks until SIGTERM (a listening sibling) */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define X32_SYSCALL_BIT 0x40000000L
+
+static void report(const char *action, int rc)
+{
+	if (rc == 0)
+		printf("%s: ok\n", action);
+	else
+		printf("%s: %s\n", action, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
+}
+
+/* "(probe)" with parent 1 and not us: the sibling service. */
+static pid_t find_sibling(void)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	char path[64], buf[256];
+
+	for (int tries = 0; tries < 1000; tries++, nanosleep(&tick, NULL)) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		pid_t found = 0;
+
+		while (d && !found && (e = readdir(d))) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+			int fd, ppid = 0;
+			ssize_t n;
+			if (pid <= 1 || pid == getpid())
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+			if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+				continue;
+			n = read(fd, buf, sizeof buf - 1);
+			close(fd);
+			buf[n > 0 ? n : 0] = '\0';
+			const char *rp = strrchr(buf, ')');
+			if (strstr(buf, "(probe)") && rp && sscanf(rp, ") %*c %d", &ppid) == 1 &&
+			    ppid == 1)
+				found = pid;
+		}
+		if (d)
+			closedir(d);
+		if (found)
+			return found;
+	}
+	return 0;
+}
+
+static pid_t target(const char *s)
+{
+	static pid_t sibling;
+
+	if (strcmp(s, "sibling"))
+		return (pid_t)atoi(s);
+	if (!sibling)
+		sibling = find_sibling();
+	return sibling;
+}
+
+static int abstract_socket(const char *name, struct sockaddr_un *a, socklen_t *len)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path + 1, sizeof a->sun_path - 1, "%s", name);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+static int do_unix(const char *name, bool listening)
+{
+	struct sockaddr_un a;
+	socklen_t len;
+	int fd = abstract_socket(name, &a, &len);
+
+	if (fd < 0)
+		return -1;
+	if (listening)	/* left open: the listener lives as long as we do */
+		return bind(fd, (struct sockaddr *)&a, len) < 0 ? -1 : listen(fd, 8);
+	int rc = connect(fd, (struct sockaddr *)&a, len);
+	close(fd);
+	return rc;
+}
+
+static int do_tcp(const char *port, bool bind_it)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = bind_it ? bind(fd, (struct sockaddr *)&a, sizeof a)
+		     : connect(fd, (struct sockaddr *)&a, sizeof a);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+static int do_file(const char *path, bool writing)
+{
+	char c = 'x';
+	int fd = open(path, writing ? O_WRONLY | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = writing ? write(fd, &c, 1) : read(fd, &c, 1);
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+static int do_syscall(const char *action, const char *arg)
+{
+	bool x32 = !strncmp(arg, "x32:", 4);
+	long nr = strtol(x32 ? arg + 4 : arg, NULL, 0) | (x32 ? X32_SYSCALL_BIT : 0);
+	long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+
+	if (r < 0)
+		return -1;
+	printf("%s: ok (returned %ld)\n", action, r);
+	return 1;
+}
+
+static int do_exec(const char *path)
+{
+	pid_t pid = fork();
+	int wstatus;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execl(path, path, "ids", "status", (char *)NULL);
+		report("execve", -1);
+		_exit(127);
+	}
+	if (waitpid(pid, &wstatus, 0) < 0)
+		return -1;
+	if (WIFSIGNALED(wstatus))
+		printf("exec: child killed by signal %d\n", WTERMSIG(wstatus));
+	return WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0 ? 0 : (errno = ECHILD, -1);
+}
+
+static void print_ids(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+
+	getresuid(&r, &e, &s);
+	getresgid(&gr, &ge, &gs);
+	printf("ids: uid=%u euid=%u gid=%u egid=%u\n", r, e, gr, ge);
+}
+
+static void *parked(void *fd)
+{
+	char c;
+	(void)!read(*(int *)fd, &c, 1);
+	return NULL;
+}
+
+/* Every thread: the kernel keeps no_new_privs, seccomp and caps per
+ * thread, so a thread started after exec must show the same. */
+static void print_status(void)
+{
+	static const char *const keys[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb",
+					     "NoNewPrivs", "Seccomp" };
+	int p[2];
+	pthread_t t;
+	DIR *d;
+	struct dirent *e;
+	char path[64], line[256];
+
+	if (pipe(p) < 0 || pthread_create(&t, NULL, parked, &p[0]) != 0) {
+		report("status: start thread", -1);
+		return;
+	}
+	d = opendir("/proc/self/task");
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%d/status", atoi(e->d_name));
+		FILE *f = fopen(path, "re");
+		const char *who = atoi(e->d_name) == getpid() ? "main" : "thread";
+		while (f && fgets(line, sizeof line, f))
+			for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+				if (!strncmp(line, keys[k], strlen(keys[k])) &&
+				    line[strlen(keys[k])] == ':') {
+					char *v = line + strlen(keys[k]) + 1;
+					v += strspn(v, " \t");
+					printf("status %s %s %s", who, keys[k], v);
+				}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	(void)!write(p[1], "x", 1);
+	pthread_join(t, NULL);
+}
+
+static void print_rlimits(void)
+{
+	static const struct { int res; const char *name; } lims[] = {
+		{ RLIMIT_NOFILE, "NOFILE" }, { RLIMIT_NPROC, "NPROC" }, { RLIMIT_CORE, "CORE" },
+		{ RLIMIT_MEMLOCK, "MEMLOCK" }, { RLIMIT_FSIZE, "FSIZE" }, { RLIMIT_AS, "AS" },
+		{ RLIMIT_STACK, "STACK" },
+	};
+	struct rlimit r;
+
+	for (size_t i = 0; i < sizeof lims / sizeof *lims; i++)
+		if (getrlimit(lims[i].res, &r) == 0)
+			printf("rlimit %s %lld %lld\n", lims[i].name,
+			       r.rlim_cur == RLIM_INFINITY ? -1LL : (long long)r.rlim_cur,
+			       r.rlim_max == RLIM_INFINITY ? -1LL : (long long)r.rlim_max);
+}
+
+static void wait_for_term(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigwait(&set, &sig);
+}
+
+static void run(const char *action)
+{
+	const char *colon = strchr(action, ':');
+	const char *arg = colon ? colon + 1 : "";
+	size_t n = colon ? (size_t)(colon - action) : strlen(action);
+	int rc;
+
+#define IS(name) (n == strlen(name) && !strncmp(action, name, n))
+	if (IS("kill"))
+		rc = kill(target(arg), 0);
+	else if (IS("ptrace"))
+		rc = (int)ptrace(PTRACE_SEIZE, target(arg), 0, 0);
+	else if (IS("listen") || IS("connect"))
+		rc = do_unix(arg, IS("listen"));
+	else if (IS("tcp-connect") || IS("tcp-bind"))
+		rc = do_tcp(arg, IS("tcp-bind"));
+	else if (IS("read") || IS("write"))
+		rc = do_file(arg, IS("write"));
+	else if (IS("syscall"))
+		rc = do_syscall(action, arg);
+	else if (IS("exec"))
+		rc = do_exec(arg);
+	else if (IS("ids"))
+		print_ids(), rc = 1;
+	else if (IS("status"))
+		print_status(), rc = 1;
+	else if (IS("rlimits"))
+		print_rlimits(), rc = 1;
+	else if (IS("pdeathsig")) {
+		int sig = 0;
+		rc = prctl(PR_GET_PDEATHSIG, &sig);
+		if (rc == 0)
+			printf("pdeathsig: %d\n", sig), rc = 1;
+	} else if (IS("sibling")) {
+		printf("sibling: %d\n", (int)target("sibling"));
+		rc = 1;
+	} else if (IS("wait"))
+		wait_for_term(), rc = 1;
+	else {
+		printf("%s: unknown action\n", action);
+		exit(2);
+	}
+#undef IS
+	if (rc <= 0)
+		report(action, rc);
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (int i = 1; i < argc; i++)
+		run(argv[i]);
+	return 0;
+}
