@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_profile.h"
 #include "config.h"
 #include "log.h"
 #include "pid1.h"
@@ -151,6 +152,7 @@ static int relay_until_exit(int sigfd, pid_t child)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "check-profile") == 0) return check_profile_main(argc - 1, argv + 1);
 	struct options o = parse_args(argc, argv);
 	const pid_t parent = o.parent_pid ? o.parent_pid : getppid();
 	struct config cfg;

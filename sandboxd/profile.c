@@ -156,6 +156,23 @@ static const struct param params[] = {
 	{ "shares_rw",   param_shares,  0,        true,  false },
 };
 
+static void set_memory(struct loader *l)
+{
+	if (l->cfg)
+		snprintf(l->memory, sizeof l->memory, "%llu",
+			 (unsigned long long)l->cfg->memory_mib << 20);
+}
+
+void profile_params_each(const struct profile_params *pp, profile_param_fn *fn, void *arg)
+{
+	struct loader l = { .params = pp, .cfg = pp->cfg };
+	const char *vals[PARAM_MAX_VALUES];
+
+	set_memory(&l);
+	for (size_t i = 0; i < sizeof params / sizeof *params; i++)
+		fn(params[i].name, vals, params[i].values(&l, &params[i], vals), arg);
+}
+
 /* The parameter at s ("${name}..."); *len is the length of "${name}". */
 static const struct param *param_at(const struct loader *l, const char *s, size_t *len)
 {
@@ -923,9 +940,7 @@ int profile_load(const char *file, const struct profile_params *params, struct p
 	int r;
 
 	memset(out, 0, sizeof *out);
-	if (l.cfg)
-		snprintf(l.memory, sizeof l.memory, "%llu",
-			 (unsigned long long)l.cfg->memory_mib << 20);
+	set_memory(&l);
 	if (!(out->file = strdup(file)))
 		return fail(&l, "out of memory");
 	f = fopen(file, "re");

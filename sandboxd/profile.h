@@ -109,4 +109,9 @@ struct profile_params {
 int profile_load(const char *file, const struct profile_params *params, struct profile *out);
 void profile_free(struct profile *p);
 
+/* Calls FN once per parameter, in the order of profiles(5), with the words
+ * it expands to (N 0: the word is dropped). For check-profile. */
+typedef void profile_param_fn(const char *name, const char *const *values, size_t n, void *arg);
+void profile_params_each(const struct profile_params *params, profile_param_fn *fn, void *arg);
+
 #endif

@@ -1,0 +1,460 @@
+/* sandboxd check-profile: what a profile allows, as an auditor reads it,
+ * and what one profile allows that another does not (--diff). A profile
+ * is valid only if it loads and compiles in every mode (kvm and tcg, with
+ * and without disks and shares), so that no block hides an error. */
+#include "check_profile.h"
+#include "config.h"
+#include "log.h"
+#include "profile.h"
+#include "profile_const.h"
+#include "seccomp_build.h"
+
+#include <cap-ng.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: sandboxd check-profile [--kvm|--tcg] FILE [CONFIG]\n"
+	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n";
+
+struct options {
+	int kvm;		/* 1 --kvm, 0 --tcg, -1 neither */
+	const char *file, *other, *config;
+};
+
+static struct options parse_args(int argc, char **argv)
+{
+	struct options o = { .kvm = -1 };
+	const char *pos[3];
+	bool diff = false;
+	int n = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kvm") || !strcmp(argv[i], "--tcg"))
+			o.kvm = argv[i][2] == 'k';
+		else if (!strcmp(argv[i], "--diff"))
+			diff = true;
+		else if (argv[i][0] == '-' && argv[i][1])
+			die(EXIT_PERMANENT, NULL, "check-profile: unknown option %s\n%s", argv[i], usage);
+		else if (n == 3)
+			die(EXIT_PERMANENT, NULL, "check-profile: too many arguments\n%s", usage);
+		else
+			pos[n++] = argv[i];
+	}
+	if (n < 1 + diff || n > 2 + diff)
+		die(EXIT_PERMANENT, NULL, "check-profile: %s\n%s",
+		    diff ? "--diff needs FILE and OTHER" : "no profile given", usage);
+	o.file = pos[0];
+	o.other = diff ? pos[1] : NULL;
+	o.config = n > 1 + diff ? pos[1 + diff] : NULL;
+	return o;
+}
+
+/* Without a CONFIG, parameters take these values; disks and shares come
+ * one read-only and one writable each, or none. */
+static void placeholder_config(struct config *cfg, bool disks, bool shares)
+{
+	*cfg = (struct config){
+		.file = "(placeholder)", .name = "placeholder",
+		.kernel = "/placeholder/kernel", .initrd = "/placeholder/initrd",
+		.memory_mib = 256, .vcpus = 1, .tmpfs_mib = 64,
+		.runtime_dir = "/run/sandboxd/placeholder",
+		.disks = { { "/placeholder/disk-ro", true }, { "/placeholder/disk-rw", false } },
+		.shares = { { "ro", "/placeholder/share-ro", true, NULL },
+			    { "rw", "/placeholder/share-rw", false, NULL } },
+		.ndisks = disks ? 2 : 0, .nshares = shares ? 2 : 0,
+	};
+}
+
+/* Loads FILE into *p and compiles its filter, whose length goes to *bpf_len. */
+static int load(const char *file, const struct profile_params *pp, struct profile *p, unsigned *bpf_len)
+{
+	struct sock_fprog prog;
+	scmp_filter_ctx ctx;
+	int r = -1;
+
+	if (profile_load(file, pp, p) < 0)
+		return -1;
+	ctx = seccomp_build(p, SCMP_ACT_KILL_PROCESS);
+	if (ctx && seccomp_bpf(ctx, &prog) == 0) {
+		*bpf_len = prog.len;
+		free(prog.filter);
+		r = 0;
+	}
+	if (ctx)
+		seccomp_release(ctx);
+	if (r < 0)
+		profile_free(p);
+	return r;
+}
+
+/* Every mode, with placeholder parameters: a kvm-only block must not hide
+ * an error from someone who checks with --tcg. */
+static int validate_every_mode(const char *file, const struct profile_params *base)
+{
+	struct profile_params pp = *base;
+	struct profile p;
+	struct config cfg;
+	unsigned bpf_len;
+
+	pp.cfg = &cfg;
+	for (unsigned mode = 0; mode < 8; mode++) {
+		placeholder_config(&cfg, mode & 2, mode & 4);
+		pp.kvm = mode & 1;
+		if (load(file, &pp, &p, &bpf_len) < 0)
+			return -1;
+		profile_free(&p);
+	}
+	return 0;
+}
+
+/* --- printing --------------------------------------------------------------- */
+
+static const char *const class_names[] = {
+	[LL_READ] = "read", [LL_READ_EXEC] = "read-exec",
+	[LL_READ_WRITE] = "read-write", [LL_DEVICE] = "device",
+};
+static const char *const op_names[] = {
+	[SC_EQ] = "==", [SC_NE] = "!=", [SC_LT] = "<", [SC_LE] = "<=",
+	[SC_GT] = ">", [SC_GE] = ">=", [SC_MASKED_EQ] = "==",
+};
+static const struct {
+	int resource;
+	const char *name;
+} rlimit_names[] = {
+	{ RLIMIT_AS, "AS" }, { RLIMIT_CORE, "CORE" }, { RLIMIT_CPU, "CPU" },
+	{ RLIMIT_DATA, "DATA" }, { RLIMIT_FSIZE, "FSIZE" }, { RLIMIT_LOCKS, "LOCKS" },
+	{ RLIMIT_MEMLOCK, "MEMLOCK" }, { RLIMIT_MSGQUEUE, "MSGQUEUE" }, { RLIMIT_NICE, "NICE" },
+	{ RLIMIT_NOFILE, "NOFILE" }, { RLIMIT_NPROC, "NPROC" }, { RLIMIT_RSS, "RSS" },
+	{ RLIMIT_RTPRIO, "RTPRIO" }, { RLIMIT_RTTIME, "RTTIME" },
+	{ RLIMIT_SIGPENDING, "SIGPENDING" }, { RLIMIT_STACK, "STACK" },
+};
+static const char *const secbit_names[] = {
+	"noroot", "noroot_locked", "no_setuid_fixup", "no_setuid_fixup_locked",
+	"keep_caps", "keep_caps_locked", "no_cap_ambient_raise", "no_cap_ambient_raise_locked",
+};
+
+/* A constant's name where exactly one has this value, else the number. */
+static void print_value(uint64_t v)
+{
+	const char *name = v > 9 ? profile_const_name(v) : NULL;
+
+	if (name)
+		printf("%s", name);
+	else
+		printf(v > 9 ? "%#llx" : "%llu", (unsigned long long)v);
+}
+
+static void print_rule(const char *prefix, const struct sc_rule *r)
+{
+	printf("%ssyscall %s", prefix, r->name);
+	for (unsigned i = 0; i < r->nconds; i++) {
+		const struct sc_cond *c = &r->conds[i];
+
+		printf(" %s arg%u ", i ? "and" : "if", c->arg);
+		if (c->op == SC_MASKED_EQ) {
+			printf("& ");
+			print_value(c->mask);
+			printf(" ");
+		}
+		printf("%s ", op_names[c->op]);
+		print_value(c->value);
+	}
+	printf("\n");
+}
+
+/* Counts as numbers, sizes of whole MiB with a suffix (512M, 4G). */
+static void print_limit(rlim_t v)
+{
+	static const char suffixes[] = "MGT";
+	int k = -1;
+
+	if (v == RLIM_INFINITY) {
+		printf("unlimited");
+		return;
+	}
+	if (v && v % (1u << 20) == 0)
+		for (v >>= 20, k = 0; v % 1024 == 0 && k < 2; k++)
+			v /= 1024;
+	printf("%llu%.*s", (unsigned long long)v, k >= 0, k >= 0 ? &suffixes[k] : "");
+}
+
+static const char *rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
+/* CAP_DAC_OVERRIDE, as in capabilities(7). */
+static void print_cap(const char *prefix, unsigned cap)
+{
+	const char *name = capng_capability_to_name(cap);
+
+	printf("%sCAP_", prefix);
+	for (; name && *name; name++)
+		putchar(toupper((unsigned char)*name));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	const struct sc_rule *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static void print_param(const char *name, const char *const *values, size_t n, void *arg)
+{
+	(void)arg;
+	printf("  ${%s} =", name);
+	for (size_t i = 0; i < n; i++)
+		printf(" %s", values[i]);
+	printf("%s\n", n ? "" : " (none: the word is dropped)");
+}
+
+static void print_syscalls(struct profile *p, unsigned bpf_len)
+{
+	size_t allowed = 0, conditional = 0;
+
+	qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
+	for (size_t i = 0; i < p->nsyscalls; i++)
+		if (p->syscalls[i].nr >= 0 && (i == 0 || p->syscalls[i].nr != p->syscalls[i - 1].nr)) {
+			allowed++;
+			conditional += p->syscalls[i].nconds > 0;
+		}
+	printf("syscalls: %zu allowed on %s (%zu of them with conditions), everything else kills\n",
+	       allowed, seccomp_native_arch(), conditional);
+	printf("bpf: %u instructions\n", bpf_len);
+	for (size_t i = 0; i < p->nsyscalls; i++)
+		if (p->syscalls[i].nr >= 0)
+			print_rule("  ", &p->syscalls[i]);
+	for (size_t i = 0; i < p->nsyscalls; i++)
+		if (p->syscalls[i].nr < 0)
+			printf("  syscall %s: not on %s, left out\n", p->syscalls[i].name,
+			       seccomp_native_arch());
+}
+
+static void print_rest(const struct profile *p, const struct config *cfg)
+{
+	printf("landlock:%s\n", p->npaths || p->nports ? "" : " no path, no port");
+	for (size_t i = 0; i < p->npaths; i++)
+		printf("  %s %s\n", class_names[p->paths[i].class], p->paths[i].path);
+	for (size_t i = 0; i < p->nports; i++)
+		printf("  net %s %u\n", p->ports[i].connect ? "connect" : "bind", p->ports[i].port);
+	printf("landlock scope:%s%s%s\n", p->scope_signal ? " signal" : "",
+	       p->scope_abstract_unix ? " abstract-unix-socket" : "",
+	       p->scope_signal || p->scope_abstract_unix ? "" : " none");
+	printf("capabilities:%s", p->caps ? "" : " none");
+	for (unsigned c = 0; c < 64; c++)
+		if (p->caps >> c & 1)
+			print_cap(" ", c);
+	printf("\nsecurebits:%s", p->securebits ? "" : " none");
+	for (unsigned b = 0; b < sizeof secbit_names / sizeof *secbit_names; b++)
+		if (p->securebits >> b & 1)
+			printf(" %s", secbit_names[b]);
+	printf("\nrlimits:%s\n", p->nrlimits ? "" : " none");
+	for (size_t i = 0; i < p->nrlimits; i++) {
+		printf("  %s ", rlimit_name(p->rlimits[i].resource));
+		print_limit(p->rlimits[i].lim.rlim_cur);
+		printf(" ");
+		print_limit(p->rlimits[i].lim.rlim_max);
+		printf("\n");
+	}
+	printf("tmpfs: /tmp %lluM%s, /dev/shm %lluM%s\n",
+	       (unsigned long long)(p->tmp_mib ? p->tmp_mib : cfg->tmpfs_mib),
+	       p->tmp_mib ? "" : " (the config's tmpfs_size)",
+	       (unsigned long long)(p->shm_mib ? p->shm_mib : cfg->tmpfs_mib),
+	       p->shm_mib ? "" : " (the config's tmpfs_size)");
+}
+
+/* --- --diff: what P allows that O does not ------------------------------ */
+
+/* Whether O's rules allow what P's rule r does: O allows the syscall
+ * unconditionally, or has a rule with exactly r's conditions. */
+static bool rule_covered(const struct profile *o, const struct sc_rule *r)
+{
+	for (size_t i = 0; i < o->nsyscalls; i++) {
+		const struct sc_rule *x = &o->syscalls[i];
+
+		if (x->nr != r->nr)
+			continue;
+		if (!x->nconds || (x->nconds == r->nconds
+				   && !memcmp(x->conds, r->conds, r->nconds * sizeof *r->conds)))
+			return true;
+	}
+	return false;
+}
+
+/* Class o grants at least what class c does (device ⊇ read-write ⊇ read;
+ * read-exec ⊇ read). */
+static bool class_covers(enum ll_class o, enum ll_class c)
+{
+	return o == c || (c == LL_READ && o != LL_READ) || (c == LL_READ_WRITE && o == LL_DEVICE);
+}
+
+/* O grants the path, or a directory above it, at least as much. */
+static bool path_covered(const struct profile *o, const struct ll_path *p)
+{
+	for (size_t i = 0; i < o->npaths; i++) {
+		const char *dir = o->paths[i].path;
+		size_t n = strlen(dir);
+
+		if (class_covers(o->paths[i].class, p->class)
+		    && (!strcmp(dir, p->path) || !strcmp(dir, "/")
+			|| (!strncmp(dir, p->path, n) && p->path[n] == '/')))
+			return true;
+	}
+	return false;
+}
+
+static const struct rlimit *find_rlimit(const struct profile *p, int resource)
+{
+	for (size_t i = 0; i < p->nrlimits; i++)
+		if (p->rlimits[i].resource == resource)
+			return &p->rlimits[i].lim;
+	return NULL;
+}
+
+static size_t diff_rlimits(const struct profile *p, const struct profile *o)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++) {
+		const struct rlimit *a = find_rlimit(p, rlimit_names[i].resource);
+		const struct rlimit *b = find_rlimit(o, rlimit_names[i].resource);
+
+		if (!b || (a && a->rlim_cur <= b->rlim_cur && a->rlim_max <= b->rlim_max))
+			continue;
+		printf("+ rlimit %s ", rlimit_names[i].name);
+		if (a) {
+			print_limit(a->rlim_cur);
+			printf(" ");
+			print_limit(a->rlim_max);
+		} else {
+			printf("not set");
+		}
+		printf(" (other: ");
+		print_limit(b->rlim_cur);
+		printf(" ");
+		print_limit(b->rlim_max);
+		printf(")\n");
+		n++;
+	}
+	return n;
+}
+
+static size_t diff_tmpfs(const char *mount, uint64_t a, uint64_t b, uint64_t dflt)
+{
+	a = a ? a : dflt;
+	b = b ? b : dflt;
+	if (a <= b)
+		return 0;
+	printf("+ tmpfs %s %lluM (other: %lluM)\n", mount, (unsigned long long)a, (unsigned long long)b);
+	return 1;
+}
+
+static void print_diff(struct profile *p, const struct profile *o, const struct config *cfg)
+{
+	size_t n = 0;
+
+	qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
+	for (size_t i = 0; i < p->nsyscalls; i++)
+		if (p->syscalls[i].nr >= 0 && !rule_covered(o, &p->syscalls[i]))
+			print_rule("+ ", &p->syscalls[i]), n++;
+	for (size_t i = 0; i < p->npaths; i++)
+		if (!path_covered(o, &p->paths[i]))
+			printf("+ landlock %s %s\n", class_names[p->paths[i].class], p->paths[i].path), n++;
+	for (size_t i = 0; i < p->nports; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < o->nports; k++)
+			found |= o->ports[k].connect == p->ports[i].connect
+				 && o->ports[k].port == p->ports[i].port;
+		if (!found)
+			printf("+ landlock net %s %u\n", p->ports[i].connect ? "connect" : "bind",
+			       p->ports[i].port), n++;
+	}
+	if (o->scope_signal && !p->scope_signal)
+		printf("+ no landlock scope signal (other has it)\n"), n++;
+	if (o->scope_abstract_unix && !p->scope_abstract_unix)
+		printf("+ no landlock scope abstract-unix-socket (other has it)\n"), n++;
+	for (unsigned c = 0; c < 64; c++)
+		if ((p->caps & ~o->caps) >> c & 1)
+			print_cap("+ capability ", c), printf("\n"), n++;
+	for (unsigned b = 0; b < sizeof secbit_names / sizeof *secbit_names; b++)
+		if ((o->securebits & ~p->securebits) >> b & 1)
+			printf("+ no securebit %s (other has it)\n", secbit_names[b]), n++;
+	n += diff_rlimits(p, o);
+	n += diff_tmpfs("/tmp", p->tmp_mib, o->tmp_mib, cfg->tmpfs_mib);
+	n += diff_tmpfs("/dev/shm", p->shm_mib, o->shm_mib, cfg->tmpfs_mib);
+	printf("%zu thing%s allowed by %s and not by %s\n", n, n == 1 ? "" : "s", p->file, o->file);
+}
+
+/* --- main ----------------------------------------------------------------- */
+
+static bool choose_kvm(const struct options *o, const struct config *cfg, const char **why)
+{
+	if (o->kvm >= 0) {
+		*why = o->kvm ? "--kvm" : "--tcg";
+		return o->kvm;
+	}
+	if (cfg && cfg->accel != ACCEL_AUTO) {
+		*why = "the config's accel";
+		return cfg->accel == ACCEL_KVM;
+	}
+	*why = access("/dev/kvm", R_OK | W_OK) == 0 ? "/dev/kvm is usable here"
+						    : "/dev/kvm is not usable here";
+	return access("/dev/kvm", R_OK | W_OK) == 0;
+}
+
+int check_profile_main(int argc, char **argv)
+{
+	struct options o = parse_args(argc, argv);
+	struct config cfg;
+	struct profile p, other;
+	struct profile_params pp = { .cfg = &cfg, .vmm_binary = "/placeholder/vmm_binary" };
+	char service_dir[4096];
+	const char *why, *base;
+	unsigned bpf_len = 0, other_len;
+	int r = 0;
+
+	if (validate_every_mode(o.file, &pp) < 0 || (o.other && validate_every_mode(o.other, &pp) < 0))
+		return EXIT_PERMANENT;
+	if (o.config && config_load(o.config, &cfg) < 0)
+		return EXIT_PERMANENT;
+	if (!o.config)
+		placeholder_config(&cfg, true, true);
+	pp.kvm = choose_kvm(&o, o.config ? &cfg : NULL, &why);
+	base = strrchr(o.file, '/') ? strrchr(o.file, '/') + 1 : o.file;
+	snprintf(service_dir, sizeof service_dir, "%s/%s", cfg.runtime_dir, base);
+	pp.service_dir = service_dir;
+
+	if (load(o.file, &pp, &p, &bpf_len) < 0) {
+		r = EXIT_PERMANENT;
+	} else if (o.other && load(o.other, &pp, &other, &other_len) < 0) {
+		profile_free(&p);
+		r = EXIT_PERMANENT;
+	} else {
+		printf("mode: %s (%s); parameters: %s\n", pp.kvm ? "kvm" : "tcg", why,
+		       o.config ? o.config : "placeholders, no CONFIG given");
+		if (o.other) {
+			print_diff(&p, &other, &cfg);
+			profile_free(&other);
+		} else {
+			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks and shares)\n",
+			       o.file);
+			profile_params_each(&pp, print_param, NULL);
+			print_syscalls(&p, bpf_len);
+			print_rest(&p, &cfg);
+		}
+		profile_free(&p);
+	}
+	if (o.config)
+		config_free(&cfg);
+	return r;
+}
