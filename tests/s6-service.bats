@@ -40,8 +40,9 @@ teardown() {
 	assert_output "true true"
 	# sandboxd is s6-supervise's direct child.
 	pid=$(s6-svstat -o pid "$T/scan/vm")
-	assert_equal "$(ps -o comm= -p "$(ps -o ppid= -p "$pid")")" s6-supervise
-	assert_equal "$(ps -o comm= -p "$pid")" sandboxd
+	ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
+	assert_equal "$(cat "/proc/$ppid/comm")" s6-supervise
+	assert_equal "$(cat "/proc/$pid/comm")" sandboxd
 	wait_for_line "$T/svscan.log" SBX-GUEST-READY 60
 
 	s6-svc -d "$T/scan/vm"
