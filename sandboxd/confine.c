@@ -16,6 +16,7 @@
 
 #include "landlock.h"
 #include "log.h"
+#include "seccomp_build.h"
 
 static const char *const rlimit_names[RLIM_NLIMITS] = {
 	[RLIMIT_CPU] = "CPU", [RLIMIT_FSIZE] = "FSIZE", [RLIMIT_DATA] = "DATA",
@@ -95,6 +96,25 @@ static void install_seccomp(const struct sock_fprog *filter, const char *service
 		die_errno(EXIT_TEMPORARY, service, "install seccomp filter");
 	if (r > 0)
 		die(EXIT_TEMPORARY, service, "install seccomp filter: thread %ld not synchronised", r);
+}
+
+void confine_load(struct confinement *c, const char *file, const struct profile_params *params,
+		  bool seccomp_log, const char *service)
+{
+	scmp_filter_ctx ctx;
+
+	if (profile_load(file, params, &c->profile) < 0)
+		die(EXIT_PERMANENT, service, "profile %s is not valid", file);
+	ctx = seccomp_build(&c->profile, seccomp_log ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
+	if (!ctx || seccomp_bpf(ctx, &c->filter) < 0)
+		die(EXIT_PERMANENT, service, "profile %s: cannot build its seccomp filter", file);
+	seccomp_release(ctx);
+	if (seccomp_log)
+		log_warn(service, "INSECURE: --seccomp-log: syscalls outside profile %s are logged "
+			 "and allowed, not killed; for developing a profile only", file);
+	log_info(service, "profile %s: %zu syscall rules (%u BPF instructions), %zu Landlock "
+		 "path rules, capabilities 0x%llx", file, c->profile.nsyscalls, c->filter.len,
+		 c->profile.npaths, (unsigned long long)c->profile.caps);
 }
 
 _Noreturn void confine_exec(const struct service *s, const struct config *cfg, int exec_fd)

@@ -3,8 +3,25 @@
 #ifndef SANDBOXD_CONFINE_H
 #define SANDBOXD_CONFINE_H
 
+#include <linux/filter.h>
+#include <stdbool.h>
+
 #include "config.h"
+#include "profile.h"
 #include "service.h"
+
+/* A service's profile and the seccomp BPF built from it, in PID 1. */
+struct confinement {
+	struct profile profile;
+	struct sock_fprog filter;
+};
+
+/* In PID 1, before the service forks: loads FILE with PARAMS and builds
+ * its filter, whose default action is kill-process, or log with
+ * SECCOMP_LOG (said loudly). Dies with 100 on a bad profile; logs one line
+ * summing up what SERVICE gets. */
+void confine_load(struct confinement *c, const char *file, const struct profile_params *params,
+		  bool seccomp_log, const char *service);
 
 /* In the service's child, after its mounts and fds: drops to the service's
  * uid/gid and the profile's capabilities, sets no_new_privs, rlimits,

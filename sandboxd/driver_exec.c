@@ -1,6 +1,7 @@
-/* The exec driver: `sandboxd --exec CONFIG -- CMD...` runs CMD in the VMM's
- * place, with every layer of the VMM service. Tests run their probes this
- * way, and the benchmark measures the cost of the setup itself. */
+/* The exec driver: `sandboxd --exec CONFIG [--profile FILE] -- CMD...` runs
+ * CMD in the VMM's place, with every layer of a service, under FILE or the
+ * test-probe profile. Tests run their probes this way, and the benchmark
+ * measures the cost of the setup itself. */
 #include <signal.h>
 
 #include "vmm_driver.h"
@@ -37,6 +38,7 @@ static void exec_release(struct vmm_run *run)
 
 const struct vmm_driver vmm_driver_exec = {
 	.name = "exec",
+	.profile = "test-probe",
 	.prepare = exec_prepare,
 	.wait_ready = exec_wait_ready,
 	.event_fd = exec_event_fd,

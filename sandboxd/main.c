@@ -23,16 +23,20 @@
 #include "vmm_driver.h"
 
 static const char usage[] =
-	"usage: sandboxd [--notify-fd N] [--parent-pid PID] CONFIG\n"
+	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
-	"       sandboxd [--notify-fd N] [--parent-pid PID] --exec CONFIG -- CMD [ARG...]\n";
+	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] --exec CONFIG\n"
+	"                [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
 
 struct options {
 	const char *config;
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
+	bool seccomp_log;
 	char *const *exec_argv;
+	char *const *sibling_argv;
+	const char *profile;
 };
 
 static long parse_number(const char *opt, const char *s, long max)
@@ -47,6 +51,30 @@ static long parse_number(const char *opt, const char *s, long max)
 	return v;
 }
 
+/* After --exec CONFIG: [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]].
+ * A second -- ends CMD (argv is ours to cut) and starts a sibling service. */
+static void parse_exec(struct options *o, int argc, char **argv)
+{
+	int i = 0;
+
+	if (i + 1 < argc && !strcmp(argv[i], "--profile")) {
+		o->profile = argv[i + 1];
+		i += 2;
+	}
+	if (i + 1 >= argc || strcmp(argv[i], "--") || argv[i + 1][0] != '/')
+		die(EXIT_PERMANENT, NULL, "--exec needs -- and an absolute command path\n%s", usage);
+	o->exec_argv = &argv[++i];
+	for (; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			argv[i] = NULL;
+			if (i + 1 >= argc || argv[i + 1][0] != '/')
+				die(EXIT_PERMANENT, NULL, "a sibling needs an absolute command path\n%s",
+				    usage);
+			o->sibling_argv = &argv[i + 1];
+			break;
+		}
+}
+
 static struct options parse_args(int argc, char **argv)
 {
 	struct options o = { .notify_fd = -1, .parent_pid = 0 };
@@ -59,6 +87,8 @@ static struct options parse_args(int argc, char **argv)
 			o.check_only = true;
 		else if (!strcmp(a, "--exec"))
 			exec_mode = true;
+		else if (!strcmp(a, "--seccomp-log"))
+			o.seccomp_log = true;
 		else if (!strcmp(a, "--notify-fd") && i + 1 < argc)
 			o.notify_fd = (int)parse_number(a, argv[++i], 1023);
 		else if (!strcmp(a, "--parent-pid") && i + 1 < argc)
@@ -72,11 +102,9 @@ static struct options parse_args(int argc, char **argv)
 	if (i >= argc)
 		die(EXIT_PERMANENT, NULL, "no config file given\n%s", usage);
 	o.config = argv[i++];
-	if (exec_mode) {
-		if (i + 1 >= argc || strcmp(argv[i], "--") || argv[i + 1][0] != '/')
-			die(EXIT_PERMANENT, NULL, "--exec needs -- and an absolute command path\n%s", usage);
-		o.exec_argv = &argv[i + 1];
-	} else if (i < argc)
+	if (exec_mode)
+		parse_exec(&o, argc - i, argv + i);
+	else if (i < argc)
 		die(EXIT_PERMANENT, NULL, "unexpected argument %s\n%s", argv[i], usage);
 	return o;
 }
@@ -156,7 +184,9 @@ int main(int argc, char **argv)
 	struct options o = parse_args(argc, argv);
 	const pid_t parent = o.parent_pid ? o.parent_pid : getppid();
 	struct config cfg;
-	struct vmm_run run = { .cfg = &cfg, .exec_argv = o.exec_argv };
+	struct vmm_run run = { .cfg = &cfg, .exec_argv = o.exec_argv,
+			       .sibling_argv = o.sibling_argv, .profile_file = o.profile,
+			       .seccomp_log = o.seccomp_log };
 	const struct vmm_driver *drv;
 	int sigfd, lifeline[2], code;
 	pid_t child;

@@ -1,7 +1,10 @@
 #include "pid1.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -12,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "landlock.h"
 #include "log.h"
 #include "mounts.h"
@@ -28,7 +32,74 @@ struct supervisor {
 	bool shutting_down, killed;
 	struct violations violations;
 	pid_t vmm_host_pid;	/* the VMM's pid in audit records */
+	struct service sibling;	/* exec driver only: a second service */
 };
+
+#ifndef SANDBOXD_PROFILE_DIR
+#define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
+#endif
+
+/* NAME in the profile dir. A sandboxd run from its build tree, with no
+ * profile_dir in its config, takes the tree's profiles/, as the builtin
+ * driver takes the tree's vmm. */
+static void profile_path(const struct config *cfg, const char *name, char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *slash;
+
+	if (!strcmp(cfg->profile_dir, SANDBOXD_PROFILE_DIR) && n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			char tree[PATH_MAX + 32];
+			snprintf(tree, sizeof tree, "%.*s/../profiles/%s", (int)(slash - self), self,
+				 name);
+			if (realpath(tree, self) && strlen(self) < len) {
+				strcpy(buf, self);
+				return;
+			}
+		}
+	}
+	snprintf(buf, len, "%s/%s", cfg->profile_dir, name);
+}
+
+/* The VMM service's profile, loaded and compiled once; the exec driver's
+ * sibling shares it (it gets its own Landlock domain all the same). */
+static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
+{
+	static struct confinement c;
+	char path[PATH_MAX];
+	const char *file = run->profile_file;
+	const struct profile_params params = {
+		.cfg = run->cfg, .kvm = run->kvm, .vmm_binary = run->svc.argv[0],
+	};
+
+	if (!file && !drv->profile) {
+		log_warn("vmm", "no profile for the %s driver yet: no rlimits, Landlock or seccomp",
+			 drv->name);
+		return;
+	}
+	if (!file) {
+		profile_path(run->cfg, drv->profile, path, sizeof path);
+		file = path;
+	}
+	confine_load(&c, file, &params, run->seccomp_log, "vmm");
+	run->svc.profile = &c.profile;
+	run->svc.filter = &c.filter;
+}
+
+static void start_sibling(struct supervisor *s)
+{
+	struct service *sib = &s->sibling;
+
+	sib->name = "sibling";
+	sib->role = ROLE_VMM;	/* the same uid as the VMM service */
+	sib->argv = s->run->sibling_argv;
+	sib->profile = s->run->svc.profile;
+	sib->filter = s->run->svc.filter;
+	if (service_start(sib, s->run->cfg) < 0)
+		die_errno(EXIT_TEMPORARY, "sibling", "fork");
+}
 
 static bool lifeline_cut(int fd)
 {
@@ -129,6 +200,8 @@ static int reap(struct supervisor *s)
 	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
 		if (pid == vmm->pid)
 			service_exited(vmm, wstatus);
+		else if (s->sibling.state == SERVICE_RUNNING && pid == s->sibling.pid)
+			service_exited(&s->sibling, wstatus);
 	if (vmm->state != SERVICE_EXITED)
 		return -1;
 	if (WIFSIGNALED(vmm->wstatus) && WTERMSIG(vmm->wstatus) == SIGSYS)
@@ -215,6 +288,9 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	run->svc.argv = run->argv.v;
+	load_profile(drv, run);
+	if (run->sibling_argv)
+		start_sibling(&s);
 	if (service_start(&run->svc, run->cfg) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
 	s.vmm_host_pid = violations_host_pid(&s.violations, run->svc.pid);

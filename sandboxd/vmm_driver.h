@@ -15,12 +15,18 @@ struct vmm_run {
 	struct argv argv;	/* the service's command line, built by prepare */
 	struct service svc;	/* the VMM service; prepare fills argv and fds */
 	char *const *exec_argv;	/* the command of the exec driver */
+	char *const *sibling_argv; /* exec driver: a second service, or NULL */
+	const char *profile_file; /* exec driver: --profile; NULL: the driver's */
+	bool seccomp_log;	/* --seccomp-log: violations logged, not killed */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };
 
 struct vmm_driver {
 	const char *name;
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
+	/* The service's profile in profile_dir; NULL: none yet, and the
+	 * service runs without rlimits, Landlock and seccomp (logged). */
+	const char *profile;
 	/* As root in PID 1, after the mounts: opens what the VMM inherits
 	 * and builds its argv. -1 with errno set. */
 	int (*prepare)(struct vmm_run *run);
