@@ -28,7 +28,7 @@ struct options {
 static struct options parse_args(int argc, char **argv)
 {
 	struct options o = { .kvm = -1 };
-	const char *pos[3];
+	const char *pos[4];
 	bool diff = false;
 	int n = 0;
 
@@ -39,14 +39,16 @@ static struct options parse_args(int argc, char **argv)
 			diff = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			die(EXIT_PERMANENT, NULL, "check-profile: unknown option %s\n%s", argv[i], usage);
-		else if (n == 3)
-			die(EXIT_PERMANENT, NULL, "check-profile: too many arguments\n%s", usage);
-		else
+		else if (n < 4)
 			pos[n++] = argv[i];
+		else
+			die(EXIT_PERMANENT, NULL, "check-profile: too many arguments\n%s", usage);
 	}
-	if (n < 1 + diff || n > 2 + diff)
+	if (n < 1 + diff)
 		die(EXIT_PERMANENT, NULL, "check-profile: %s\n%s",
 		    diff ? "--diff needs FILE and OTHER" : "no profile given", usage);
+	if (n > 2 + diff)
+		die(EXIT_PERMANENT, NULL, "check-profile: too many arguments\n%s", usage);
 	o.file = pos[0];
 	o.other = diff ? pos[1] : NULL;
 	o.config = n > 1 + diff ? pos[1 + diff] : NULL;
@@ -137,15 +139,44 @@ static const char *const secbit_names[] = {
 	"keep_caps", "keep_caps_locked", "no_cap_ambient_raise", "no_cap_ambient_raise_locked",
 };
 
-/* A constant's name where exactly one has this value, else the number. */
-static void print_value(uint64_t v)
-{
-	const char *name = v > 9 ? profile_const_name(v) : NULL;
+/* Which family of constants an argument takes, to print names. */
+static const struct {
+	const char *syscall;
+	unsigned arg;
+	const char *prefix;
+	bool flags;
+} families[] = {
+	{ "ioctl", 1, "", false },	/* requests are unique numbers */
+	{ "socket", 0, "AF_", false }, { "socketpair", 0, "AF_", false },
+	{ "socket", 1, "SOCK_", true }, { "mmap", 2, "PROT_", true },
+	{ "mprotect", 2, "PROT_", true }, { "pkey_mprotect", 2, "PROT_", true },
+	{ "mmap", 3, "MAP_", true }, { "madvise", 2, "MADV_", false },
+	{ "clone", 0, "CLONE_", true }, { "unshare", 0, "CLONE_", true },
+	{ "open", 1, "O_", true }, { "openat", 2, "O_", true }, { "fcntl", 1, "F_", false },
+	{ "futex", 1, "FUTEX_", false }, { "prctl", 0, "PR_", false },
+	{ "kill", 1, "SIG", false }, { "tgkill", 2, "SIG", false }, { "tkill", 1, "SIG", false },
+	{ "rt_sigprocmask", 0, "SIG_", false }, { "prlimit64", 1, "RLIMIT_", false },
+	{ "clock_gettime", 0, "CLOCK_", false }, { "clock_nanosleep", 0, "CLOCK_", false },
+	{ "eventfd2", 1, "EFD_", true }, { "memfd_create", 1, "MFD_", true },
+	{ "getrandom", 2, "GRND_", true }, { "epoll_create1", 0, "EPOLL_", true },
+};
 
+/* A constant's name where the syscall's argument takes a family of them,
+ * else the number. */
+static void print_value(const struct sc_rule *r, unsigned arg, uint64_t v)
+{
+	const char *prefix = NULL, *name;
+	bool flags = false;
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof families / sizeof *families; i++)
+		if (families[i].arg == arg && !strcmp(families[i].syscall, r->name))
+			prefix = families[i].prefix, flags = families[i].flags;
+	name = prefix ? profile_const_describe(v, prefix, flags, buf, sizeof buf) : NULL;
 	if (name)
 		printf("%s", name);
 	else
-		printf(v > 9 ? "%#llx" : "%llu", (unsigned long long)v);
+		printf(v >= 4096 ? "%#llx" : "%llu", (unsigned long long)v);
 }
 
 static void print_rule(const char *prefix, const struct sc_rule *r)
@@ -157,11 +188,11 @@ static void print_rule(const char *prefix, const struct sc_rule *r)
 		printf(" %s arg%u ", i ? "and" : "if", c->arg);
 		if (c->op == SC_MASKED_EQ) {
 			printf("& ");
-			print_value(c->mask);
+			print_value(r, c->arg, c->mask);
 			printf(" ");
 		}
 		printf("%s ", op_names[c->op]);
-		print_value(c->value);
+		print_value(r, c->arg, c->value);
 	}
 	printf("\n");
 }
@@ -221,7 +252,8 @@ static void print_syscalls(struct profile *p, unsigned bpf_len)
 {
 	size_t allowed = 0, conditional = 0;
 
-	qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
+	if (p->nsyscalls)
+		qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		if (p->syscalls[i].nr >= 0 && (i == 0 || p->syscalls[i].nr != p->syscalls[i - 1].nr)) {
 			allowed++;
@@ -265,11 +297,11 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 		print_limit(p->rlimits[i].lim.rlim_max);
 		printf("\n");
 	}
-	printf("tmpfs: /tmp %lluM%s, /dev/shm %lluM%s\n",
-	       (unsigned long long)(p->tmp_mib ? p->tmp_mib : cfg->tmpfs_mib),
-	       p->tmp_mib ? "" : " (the config's tmpfs_size)",
-	       (unsigned long long)(p->shm_mib ? p->shm_mib : cfg->tmpfs_mib),
-	       p->shm_mib ? "" : " (the config's tmpfs_size)");
+	printf("tmpfs: /tmp ");
+	print_limit((p->tmp_mib ? p->tmp_mib : cfg->tmpfs_mib) << 20);
+	printf("%s, /dev/shm ", p->tmp_mib ? "" : " (the config's tmpfs_size)");
+	print_limit((p->shm_mib ? p->shm_mib : cfg->tmpfs_mib) << 20);
+	printf("%s\n", p->shm_mib ? "" : " (the config's tmpfs_size)");
 }
 
 /* --- --diff: what P allows that O does not ------------------------------ */
@@ -354,7 +386,11 @@ static size_t diff_tmpfs(const char *mount, uint64_t a, uint64_t b, uint64_t dfl
 	b = b ? b : dflt;
 	if (a <= b)
 		return 0;
-	printf("+ tmpfs %s %lluM (other: %lluM)\n", mount, (unsigned long long)a, (unsigned long long)b);
+	printf("+ tmpfs %s ", mount);
+	print_limit(a << 20);
+	printf(" (other: ");
+	print_limit(b << 20);
+	printf(")\n");
 	return 1;
 }
 
@@ -362,7 +398,8 @@ static void print_diff(struct profile *p, const struct profile *o, const struct 
 {
 	size_t n = 0;
 
-	qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
+	if (p->nsyscalls)
+		qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		if (p->syscalls[i].nr >= 0 && !rule_covered(o, &p->syscalls[i]))
 			print_rule("+ ", &p->syscalls[i]), n++;

@@ -310,7 +310,7 @@ static int parse_value(const struct loader *l, const char *word, uint64_t *out)
 	if (!*word || *word == '|' || word[strlen(word) - 1] == '|' || strstr(word, "||"))
 		return fail(l, "expected a number or constants joined by |, got '%s'", word);
 	for (part = strtok_r(buf, "|", &save); part; part = strtok_r(NULL, "|", &save)) {
-		if (isdigit((unsigned char)*part)) {
+		if (isdigit((unsigned char)*part) || *part == '-') {
 			if (!scan_number(part, &v, &end) || *end)
 				return fail(l, "bad number '%s' (decimal or 0x hex, at most 64 bits)", part);
 		} else if (!profile_const_value(part, &v)) {

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -100,12 +101,14 @@ static const struct constant constants[] = {
 	C(FUTEX_CMP_REQUEUE), C(FUTEX_WAKE_OP), C(FUTEX_LOCK_PI), C(FUTEX_UNLOCK_PI),
 	C(FUTEX_TRYLOCK_PI), C(FUTEX_WAIT_BITSET), C(FUTEX_WAKE_BITSET),
 	C(FUTEX_WAIT_REQUEUE_PI), C(FUTEX_CMP_REQUEUE_PI), C(FUTEX_LOCK_PI2),
-	C(FUTEX_PRIVATE_FLAG), C(FUTEX_CLOCK_REALTIME), C(FUTEX_CMD_MASK),
+	/* The _PRIVATE forms before FUTEX_PRIVATE_FLAG (== FUTEX_WAIT_PRIVATE),
+	 * so that check-profile names a futex op by its usual name. */
 	C(FUTEX_WAIT_PRIVATE), C(FUTEX_WAKE_PRIVATE), C(FUTEX_REQUEUE_PRIVATE),
 	C(FUTEX_CMP_REQUEUE_PRIVATE), C(FUTEX_WAKE_OP_PRIVATE),
 	C(FUTEX_LOCK_PI_PRIVATE), C(FUTEX_UNLOCK_PI_PRIVATE),
 	C(FUTEX_TRYLOCK_PI_PRIVATE), C(FUTEX_WAIT_BITSET_PRIVATE),
 	C(FUTEX_WAKE_BITSET_PRIVATE),
+	C(FUTEX_PRIVATE_FLAG), C(FUTEX_CLOCK_REALTIME), C(FUTEX_CMD_MASK),
 	/* event, timer and epoll fds; getrandom */
 	C(EFD_CLOEXEC), C(EFD_NONBLOCK), C(EFD_SEMAPHORE),
 	C(TFD_CLOEXEC), C(TFD_NONBLOCK), C(TFD_TIMER_ABSTIME),
@@ -210,7 +213,24 @@ bool profile_const_value(const char *name, uint64_t *value)
 	return false;
 }
 
-const char *profile_const_name(uint64_t value)
+/* In family PREFIX (SIG: not SIG_BLOCK): a constant whose name continues
+ * with something other than '_'. */
+static bool in_family(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(name, prefix, n) && (prefix[n - 1] == '_' || name[n] != '_');
+}
+
+static const char *family_name(uint64_t value, const char *prefix)
+{
+	for (size_t i = 0; i < NCONSTANTS; i++)
+		if (constants[i].value == value && in_family(constants[i].name, prefix))
+			return constants[i].name;
+	return NULL;
+}
+
+static const char *unique_name(uint64_t value)
 {
 	const char *found = NULL;
 
@@ -221,4 +241,32 @@ const char *profile_const_name(uint64_t value)
 			found = constants[i].name;
 		}
 	return found;
+}
+
+/* VALUE as one-bit constants of the family joined by |, into buf. */
+static const char *flag_names(uint64_t value, const char *prefix, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned bit = 0; bit < 64; bit++) {
+		const char *name = value >> bit & 1 ? family_name(UINT64_C(1) << bit, prefix) : "";
+
+		if (!name)
+			return NULL;
+		if (*name)
+			n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%s", n ? "|" : "", name);
+	}
+	return n && n < size ? buf : NULL;
+}
+
+const char *profile_const_describe(uint64_t value, const char *prefix, bool flags, char *buf,
+				   size_t size)
+{
+	const char *name;
+
+	if (!*prefix)
+		return unique_name(value);
+	name = family_name(value, prefix);
+	return name || !flags || !value ? name : flag_names(value, prefix, buf, size);
 }

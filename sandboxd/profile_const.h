@@ -5,11 +5,17 @@
 #define SANDBOXD_PROFILE_CONST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The value of constant NAME (case-sensitive, as in the C headers). */
 bool profile_const_value(const char *name, uint64_t *value);
-/* The one constant whose value is VALUE, or NULL when none or several are. */
-const char *profile_const_name(uint64_t value);
+/* A name for VALUE, for check-profile. With PREFIX ("PROT_", "AF_"), the
+ * first constant of that family with the value, or, with FLAGS, the
+ * family's one-bit constants joined by | (written into buf); with PREFIX
+ * "", the one constant of the whole table with the value (ioctl requests).
+ * NULL when none fits. */
+const char *profile_const_describe(uint64_t value, const char *prefix, bool flags, char *buf,
+				   size_t size);
 
 #endif
