@@ -6,6 +6,7 @@
  *   ptrace:PID      PTRACE_SEIZE (the tracee is released when we exit)
  *   listen:NAME     listen on the abstract unix socket @NAME
  *   connect:NAME    connect to @NAME
+ *   await:NAME      wait (up to 10 s) until someone listens on @NAME
  *   tcp-connect:PORT / tcp-bind:PORT        on 127.0.0.1
  *   read:PATH       open O_RDONLY and read one byte
  *   write:PATH      open O_WRONLY|O_CREAT and write one byte
@@ -84,6 +85,33 @@ static pid_t find_sibling(void)
 			return found;
 	}
 	return 0;
+}
+
+/* Whether /proc/net/unix lists @NAME, in our network namespace. */
+static bool unix_name_listed(const char *name)
+{
+	char line[512], want[256];
+	FILE *f = fopen("/proc/net/unix", "re");
+	bool found = false;
+
+	snprintf(want, sizeof want, " @%s\n", name);
+	while (f && !found && fgets(line, sizeof line, f))
+		found = strlen(line) >= strlen(want) &&
+			!strcmp(line + strlen(line) - strlen(want), want);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static int await_listener(const char *name)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+
+	for (int tries = 0; tries < 1000; tries++, nanosleep(&tick, NULL))
+		if (unix_name_listed(name))
+			return 0;
+	errno = ETIMEDOUT;
+	return -1;
 }
 
 static pid_t target(const char *s)
@@ -279,6 +307,8 @@ static void run(const char *action)
 		rc = (int)ptrace(PTRACE_SEIZE, target(arg), 0, 0);
 	else if (IS("listen") || IS("connect"))
 		rc = do_unix(arg, IS("listen"));
+	else if (IS("await"))
+		rc = await_listener(arg);
 	else if (IS("tcp-connect") || IS("tcp-bind"))
 		rc = do_tcp(arg, IS("tcp-bind"));
 	else if (IS("read") || IS("write"))

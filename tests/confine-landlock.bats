@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# Landlock, proven from inside a service: each attempt succeeds with the
+# one rule or scope removed (or Landlock off), and fails with it.
+
+load helpers/common
+load helpers/vm
+load helpers/confine
+bats_require_minimum_version 1.5.0
+
+setup() { confine_setup; }
+teardown() { confine_teardown; }
+
+@test "landlock: reading a file outside the profile's paths is EACCES; a read rule for it makes it pass" {
+	echo secret > "$V/secret"
+	chmod 644 "$V/secret"
+	profile_plus "landlock read $V/secret"
+	probe --profile "$T/profile" -- read:"$V/secret"
+	assert_success
+	assert_output "read:$V/secret: ok"
+
+	probe -- read:"$V/secret"
+	assert_success
+	assert_output "read:$V/secret: EACCES"
+}
+
+@test "landlock: writing a file outside the profile's paths is EACCES; a read-write rule for it makes it pass" {
+	# A writable disk of the VM: the mount layer lets every service write
+	# it, so Landlock alone decides which service may.
+	: > "$V/disk"
+	chmod 666 "$V/disk"
+	conf_add "disk = $V/disk"
+	profile_plus "landlock read-write $V/disk"
+	probe --profile "$T/profile" -- write:"$V/disk"
+	assert_success
+	assert_output "write:$V/disk: ok"
+	[ -s "$V/disk" ]
+
+	: > "$V/disk"
+	probe -- write:"$V/disk" write:/tmp/own
+	assert_success
+	assert_line "write:$V/disk: EACCES"
+	assert_line "write:/tmp/own: ok"
+	[ ! -s "$V/disk" ]
+}
+
+@test "landlock: signal and ptrace to a sibling service with the same uid fail (scope and domain)" {
+	# The sibling is a second service started by the same PID 1 (the exec
+	# driver's `-- SIBLING`), with the same uid and profile but its own
+	# Landlock domain, as virtiofsd is to the VMM. So DAC allows both calls
+	# and only Landlock can deny them.
+	conf_add "landlock_max_abi = 0"
+	probe -- ids kill:sibling ptrace:sibling -- ids wait
+	assert_success
+	assert_equal "$(grep -c "^ids: uid=$SERVICE_UID euid=$SERVICE_UID " <<< "$output")" 2
+	assert_line "kill:sibling: ok"
+	assert_line "ptrace:sibling: ok"
+
+	# Landlock on, without the signal scope: signals pass, but no domain
+	# may ptrace a process outside itself.
+	sed -i '/^landlock_max_abi/d' "$T/vm.conf"
+	profile_without '^landlock scope'
+	probe --profile "$T/profile" -- kill:sibling ptrace:sibling -- wait
+	assert_success
+	assert_line "kill:sibling: ok"
+	assert_line "ptrace:sibling: EPERM"
+
+	probe -- kill:sibling ptrace:sibling -- wait
+	assert_success
+	assert_line "kill:sibling: EPERM"
+	assert_line "ptrace:sibling: EPERM"
+}
+
+@test "landlock: signal and ptrace to sandboxd (PID 1) fail even with CAP_KILL and CAP_SYS_PTRACE" {
+	# Without the capabilities DAC already stops a service (uid != 0); with
+	# them only Landlock stands in the way.
+	probe -- kill:1 ptrace:1
+	assert_line "kill:1: EPERM"
+	assert_line "ptrace:1: EPERM"
+
+	conf_add "landlock_max_abi = 0"
+	profile_plus "capability CAP_KILL CAP_SYS_PTRACE"
+	probe --profile "$T/profile" -- kill:1 ptrace:1
+	assert_success
+	assert_line "kill:1: ok"
+	assert_line "ptrace:1: ok"
+
+	sed -i '/^landlock_max_abi/d' "$T/vm.conf"
+	probe --profile "$T/profile" -- kill:1 ptrace:1
+	assert_success
+	assert_line "kill:1: EPERM"
+	assert_line "ptrace:1: EPERM"
+}
+
+@test "landlock: connecting to a sibling service's abstract unix socket fails (scope)" {
+	local name=sandboxd-test-$BATS_TEST_NUMBER-$$
+	profile_without '^landlock scope'
+	probe --profile "$T/profile" -- await:"$name" connect:"$name" -- listen:"$name" wait
+	assert_success
+	assert_line "listen:$name: ok"
+	assert_line "connect:$name: ok"
+
+	probe -- await:"$name" connect:"$name" -- listen:"$name" wait
+	assert_success
+	assert_line "listen:$name: ok"
+	assert_line "connect:$name: EPERM"
+}
+
+@test "landlock: TCP connect is denied unless the profile names the port (ABI 4)" {
+	# Nothing listens on port 1: refused once Landlock lets the call through.
+	profile_plus "landlock net connect 1"
+	probe --profile "$T/profile" -- tcp-connect:1
+	assert_success
+	assert_output "tcp-connect:1: ECONNREFUSED"
+
+	probe -- tcp-connect:1
+	assert_success
+	assert_output "tcp-connect:1: EACCES"
+}
+
+@test "landlock: ABI 0 simulated (landlock_max_abi = 0): the service runs and the log says what is not enforced" {
+	echo secret > "$V/secret"
+	chmod 644 "$V/secret"
+	conf_add "landlock_max_abi = 0"
+	probe -- read:"$V/secret" tcp-connect:1
+	assert_success
+	assert_line "read:$V/secret: ok"
+	assert_line "tcp-connect:1: ECONNREFUSED"
+	grep -qE 'landlock: ABI 0 \(kernel ABI [0-9]+, capped by landlock_max_abi = 0\): not enforced for any service: filesystem rules \(ABI 1\), .*TCP bind and connect \(ABI 4\), .*signal and abstract unix socket scopes \(ABI 6\)' <<< "$stderr"
+}
+
+@test "landlock: a kernel ABI between masks only what it lacks (landlock_max_abi = 3)" {
+	echo secret > "$V/secret"
+	chmod 644 "$V/secret"
+	conf_add "landlock_max_abi = 3"
+	probe -- read:"$V/secret" tcp-connect:1 kill:sibling -- wait
+	assert_success
+	assert_line "read:$V/secret: EACCES"
+	assert_line "tcp-connect:1: ECONNREFUSED"
+	assert_line "kill:sibling: ok"
+	grep -qE 'landlock: ABI 3 .*: not enforced for any service: TCP bind and connect \(ABI 4\), device ioctl \(ABI 5\), signal and abstract unix socket scopes \(ABI 6\)$' <<< "$stderr"
+}
+
+@test "landlock: landlock_min_abi above landlock_max_abi is a config error (exit 100)" {
+	conf_add "landlock_min_abi = 4" "landlock_max_abi = 3"
+	probe -- ids
+	assert_equal "$status" 100
+	assert_equal "$output" ""
+	grep -q "vm.conf:0: landlock_min_abi = 4 is above landlock_max_abi = 3" <<< "$stderr"
+}
