@@ -322,11 +322,11 @@ static bool rule_covered(const struct profile *o, const struct sc_rule *r)
 	return false;
 }
 
-/* Class o grants at least what class c does (device ⊇ read-write ⊇ read;
- * read-exec ⊇ read). */
+/* Class o grants at least what class c does: read-write and read-exec
+ * hold read; device (file read, write, ioctl) holds no directory right. */
 static bool class_covers(enum ll_class o, enum ll_class c)
 {
-	return o == c || (c == LL_READ && o != LL_READ) || (c == LL_READ_WRITE && o == LL_DEVICE);
+	return o == c || (c == LL_READ && (o == LL_READ_EXEC || o == LL_READ_WRITE));
 }
 
 /* O grants the path, or a directory above it, at least as much. */

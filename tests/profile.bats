@@ -384,3 +384,17 @@ check() {
 	done
 	[[ $n -gt 0 ]] || skip "no profiles/ yet"
 }
+
+@test "profile: profiles(5) renders cleanly and its example is valid" {
+	run groff -ww -man -z "$ROOT/docs/profiles.5"
+	assert_success
+	assert_output ''
+	# The example: the indented block after "A VMM profile, in part:".
+	sed -n '/^A VMM profile, in part:/,/^\.fi/p' "$ROOT/docs/profiles.5" |
+		sed '1,4d;$d; s/\\-/-/g' >"$P"
+	grep -q '^syscall munmap madvise$' "$P"
+	check --kvm "$P"
+	assert_line "  syscall ioctl if arg1 == KVM_RUN"
+	check --tcg "$P"
+	assert_line "  syscall mprotect"
+}
