@@ -73,9 +73,9 @@ static int grow(const struct loader *l, void *array, size_t n, size_t size)
 	void **a = array;
 	void *bigger;
 
-	if (n & (n - 1))	/* capacity is the next power of two */
+	if (n & (n - 1))	/* full at 0, 1, 2, 4, 8...: double */
 		return 0;
-	bigger = realloc(*a, (n ? 2 * n : 4) * size);
+	bigger = realloc(*a, (n ? 2 * n : 1) * size);
 	if (!bigger)
 		return fail(l, "out of memory");
 	*a = bigger;
