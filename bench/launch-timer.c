@@ -1,0 +1,523 @@
+/* launch-timer: the stopwatch of bench/run.sh.
+ *
+ *   launch-timer launch RUNS WARMUP CMD... [--- CMD...]...
+ *       Runs the commands interleaved (A B C A B C ...), RUNS timed rounds
+ *       after WARMUP untimed ones. Each run: clock_gettime(CLOCK_MONOTONIC),
+ *       posix_spawn with stdio on /dev/null, wait4 until every process of
+ *       the launch is gone (the timer is a child subreaper, so orphans come
+ *       back to it), clock_gettime; also the user + system CPU time that
+ *       wait4 reports for them all. A run that does not exit 0 aborts.
+ *
+ *   launch-timer boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...
+ *       Same interleaving. Each run: spawn with stdout on a pipe, read it
+ *       until MARKER appears (ready_ms = spawn to marker), read VmHWM, VmRSS
+ *       and RssShmem of the child and of its first descendants (child, grandchild,
+ *       great-grandchild: for sandboxd the outer process, PID 1, the VMM),
+ *       then SIGTERM the child and wait for it (stop_ms). Console and stderr
+ *       of each run go to LOGDIR; the argv of the deepest descendant of each
+ *       command's first run goes to LOGDIR/argv-K.txt.
+ *
+ * Output, one line per command and metric, tab-separated:
+ *   K METRIC N MEDIAN P10 P90 MIN MAX
+ * plus, in boot mode, "K comm dN NAME" lines naming the descendants and
+ * "K ready_runs MS..." with each run's time to the marker, in run order.
+ * Commands are given with absolute paths (no PATH search inside the timing).
+ * Every wait has a deadline; nothing sleeps. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CMDS 8
+#define MAX_DEPTH 3
+#define BOOT_DEADLINE_MS 120000
+#define STOP_DEADLINE_MS 60000
+
+extern char **environ;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("launch-timer: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(111);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of a sorted array; the median averages the two
+ * middle values when n is even. */
+static double rank(const double *v, size_t n, double p)
+{
+	size_t k = (size_t)(p * n + 0.999999);
+
+	if (k < 1)
+		k = 1;
+	return v[k - 1];
+}
+
+static void report(int cmd, const char *metric, double *v, size_t n)
+{
+	double med;
+
+	if (n == 0)
+		return;
+	qsort(v, n, sizeof *v, cmp_double);
+	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	printf("%d\t%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", cmd, metric, n, med,
+	       rank(v, n, 0.10), rank(v, n, 0.90), v[0], v[n - 1]);
+}
+
+/* Splits argv at "---" into commands. */
+static int split_cmds(char **argv, char **cmds[MAX_CMDS])
+{
+	int n = 0;
+
+	while (*argv) {
+		if (n == MAX_CMDS)
+			die("more than %d commands", MAX_CMDS);
+		if ((*argv)[0] != '/')
+			die("command %s: give an absolute path", *argv);
+		cmds[n++] = argv;
+		while (*argv && strcmp(*argv, "---"))
+			argv++;
+		if (*argv)
+			*argv++ = NULL;
+	}
+	if (n == 0)
+		die("no command given");
+	return n;
+}
+
+static pid_t spawn(char **cmd, int out_fd, int err_fd)
+{
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int e;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	e = posix_spawn(&pid, cmd[0], &fa, NULL, cmd, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e)
+		die("spawn %s: %s", cmd[0], strerror(e));
+	return pid;
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid %d: %s", (int)pid, strerror(errno));
+	return st;
+}
+
+/* As a child subreaper, waits until every process of a launch is gone: PID
+ * and whatever it left behind (bwrap's outer process exits without reaping
+ * its PID 1). Returns PID's wait status; cpu_ms gets the user + system time
+ * of all of them, with the descendants each one reaped. */
+static int wait_tree(pid_t pid, double *cpu_ms)
+{
+	struct rusage ru;
+	int st, pid_st = -1;
+	pid_t p;
+
+	*cpu_ms = 0;
+	for (;;) {
+		p = wait4(-1, &st, 0, &ru);
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			die("wait4: %s", strerror(errno));
+		}
+		if (p == pid)
+			pid_st = st;
+		*cpu_ms += (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+			   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+	}
+	if (pid_st == -1)
+		die("wait4: %d was not reaped", (int)pid);
+	return pid_st;
+}
+
+static long parse_long(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		die("bad number %s", s);
+	return v;
+}
+
+static int mode_launch(int argc, char **argv)
+{
+	char **cmds[MAX_CMDS];
+	static double *t[MAX_CMDS], *cpu[MAX_CMDS];
+	long runs, warm;
+	int n, null_fd;
+
+	if (argc < 3)
+		die("usage: launch RUNS WARMUP CMD... [--- CMD...]...");
+	runs = parse_long(argv[0], 1, 100000);
+	warm = parse_long(argv[1], 0, 100000);
+	n = split_cmds(argv + 2, cmds);
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		die("open /dev/null: %s", strerror(errno));
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		die("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
+	for (int k = 0; k < n; k++)
+		if (!(t[k] = calloc((size_t)runs, sizeof *t[k])) ||
+		    !(cpu[k] = calloc((size_t)runs, sizeof *cpu[k])))
+			die("out of memory");
+
+	for (long r = -warm; r < runs; r++) {
+		for (int k = 0; k < n; k++) {
+			double t0 = now_ms(), t1, c;
+			pid_t pid = spawn(cmds[k], null_fd, null_fd);
+			int st = wait_tree(pid, &c);
+
+			t1 = now_ms();
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				die("%s: run %ld: wait status 0x%x", cmds[k][0], r, st);
+			if (r >= 0) {
+				t[k][r] = t1 - t0;
+				cpu[k][r] = c;
+			}
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		report(k, "ms", t[k], (size_t)runs);
+		report(k, "cpu_ms", cpu[k], (size_t)runs);
+	}
+	return 0;
+}
+
+/* The first child of PID (host view), by scanning /proc: this kernel has
+ * no /proc/PID/task/TID/children. */
+static pid_t first_child(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	if (!d)
+		die("open /proc: %s", strerror(errno));
+	while (!found && (e = readdir(d))) {
+		char path[300], buf[512], *p;
+		long ppid;
+		ssize_t len;
+		int fd;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		p = strrchr(buf, ')');
+		/* ") S PPID ..." */
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == parent)
+			found = (pid_t)atol(e->d_name);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Reads "Name:", "VmHWM:", "VmRSS:" and "RssShmem:" of PID; -1 if it is
+ * gone. */
+static int read_status(pid_t pid, char *name, size_t name_len, double *hwm, double *rss,
+		       double *shmem)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	*hwm = *rss = *shmem = -1;
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "Name:", 5)) {
+			snprintf(name, name_len, "%s", line + 5 + strspn(line + 5, " \t"));
+			name[strcspn(name, "\n")] = '\0';
+		}
+		sscanf(line, "VmHWM: %lf", hwm);
+		sscanf(line, "VmRSS: %lf", rss);
+		sscanf(line, "RssShmem: %lf", shmem);
+	}
+	fclose(f);
+	return 0;
+}
+
+static void save_cmdline(pid_t pid, const char *file)
+{
+	char path[64], buf[8192];
+	ssize_t len;
+	int fd;
+	FILE *out;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	len = read(fd, buf, sizeof buf);
+	close(fd);
+	if (len <= 0 || !(out = fopen(file, "we")))
+		return;
+	for (ssize_t i = 0; i < len; i++)
+		fputc(buf[i] ? buf[i] : (i + 1 < len ? ' ' : '\n'), out);
+	fclose(out);
+}
+
+/* Reads what is available on fd into the console file and looks for the
+ * marker; returns 0 on EOF. */
+static ssize_t pump(int fd, FILE *console, char *tail, size_t *tail_len, size_t keep,
+		    const char *marker, int *seen)
+{
+	char buf[4096 + 64];
+	ssize_t len = read(fd, buf + *tail_len, 4096);
+	size_t total;
+
+	if (len < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 1;
+		die("read console: %s", strerror(errno));
+	}
+	if (len == 0)
+		return 0;
+	fwrite(buf + *tail_len, 1, (size_t)len, console);
+	memcpy(buf, tail, *tail_len);
+	total = (size_t)len + *tail_len;
+	if (!*seen && memmem(buf, total, marker, strlen(marker)))
+		*seen = 1;
+	/* Keep the last bytes so that a marker split across reads is found. */
+	*tail_len = total < keep ? total : keep;
+	memcpy(tail, buf + total - *tail_len, *tail_len);
+	return len;
+}
+
+static int mode_boot(int argc, char **argv)
+{
+	char **cmds[MAX_CMDS];
+	static double *ready[MAX_CMDS], *stop[MAX_CMDS], *status[MAX_CMDS];
+	static double *hwm[MAX_CMDS][MAX_DEPTH], *rss[MAX_CMDS][MAX_DEPTH];
+	static double *shm[MAX_CMDS][MAX_DEPTH];
+	static char comm[MAX_CMDS][MAX_DEPTH][32];
+	static int depth[MAX_CMDS];
+	const char *marker, *logdir;
+	size_t keep;
+	long runs, warm;
+	int n;
+
+	if (argc < 5)
+		die("usage: boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...");
+	runs = parse_long(argv[0], 1, 1000);
+	warm = parse_long(argv[1], 0, 1000);
+	marker = argv[2];
+	logdir = argv[3];
+	keep = strlen(marker);
+	if (keep == 0 || keep > 64)
+		die("marker must be 1..64 bytes");
+	n = split_cmds(argv + 4, cmds);
+	for (int k = 0; k < n; k++) {
+		if (!(ready[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(stop[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(status[k] = calloc((size_t)runs, sizeof(double))))
+			die("out of memory");
+		for (int d = 0; d < MAX_DEPTH; d++)
+			if (!(hwm[k][d] = calloc((size_t)runs, sizeof(double))) ||
+			    !(rss[k][d] = calloc((size_t)runs, sizeof(double))) ||
+			    !(shm[k][d] = calloc((size_t)runs, sizeof(double))))
+				die("out of memory");
+	}
+
+	for (long r = -warm; r < runs; r++) {
+		for (int k = 0; k < n; k++) {
+			char path[4096], tail[64];
+			size_t tail_len = 0;
+			int p[2], err_fd, pidfd, seen = 0, st, exited = 0;
+			FILE *console;
+			double t0, t_ready = 0, t_term, deadline;
+			pid_t pid, chain[MAX_DEPTH] = { 0 };
+
+			snprintf(path, sizeof path, "%s/run-%d-%ld.console", logdir, k, r);
+			if (!(console = fopen(path, "we")))
+				die("open %s: %s", path, strerror(errno));
+			snprintf(path, sizeof path, "%s/run-%d-%ld.stderr", logdir, k, r);
+			err_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (err_fd < 0 || pipe2(p, O_CLOEXEC) < 0)
+				die("open %s or pipe: %s", path, strerror(errno));
+
+			t0 = now_ms();
+			pid = spawn(cmds[k], p[1], err_fd);
+			close(p[1]);
+			close(err_fd);
+			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+			if (pidfd < 0)
+				die("pidfd_open: %s", strerror(errno));
+
+			/* Until the marker: the console pipe and the child's exit. */
+			deadline = t0 + BOOT_DEADLINE_MS;
+			while (!seen) {
+				struct pollfd pf[2] = { { p[0], POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+				int left = (int)(deadline - now_ms());
+
+				if (left <= 0 || poll(pf, 2, left) == 0) {
+					kill(pid, SIGKILL);
+					die("%s: run %ld: no %s within %d ms (see %s)", cmds[k][0], r,
+					    marker, BOOT_DEADLINE_MS, logdir);
+				}
+				if (pf[0].revents &&
+				    pump(p[0], console, tail, &tail_len, keep, marker, &seen) == 0)
+					die("%s: run %ld: console closed before %s (see %s)",
+					    cmds[k][0], r, marker, logdir);
+				if (seen)
+					t_ready = now_ms();
+				else if (pf[1].revents)
+					die("%s: run %ld: exited before %s (see %s)", cmds[k][0], r,
+					    marker, logdir);
+			}
+
+			/* Memory, while the guest runs. */
+			chain[0] = pid;
+			for (int d = 0; d < MAX_DEPTH; d++) {
+				char name[32] = "";
+				double h, s, sh;
+
+				if (d > 0 && !(chain[d] = first_child(chain[d - 1])))
+					break;
+				if (read_status(chain[d], name, sizeof name, &h, &s, &sh) < 0)
+					die("%s: run %ld: process %d gone after %s", cmds[k][0], r,
+					    (int)chain[d], marker);
+				if (r >= 0) {
+					hwm[k][d][r] = h;
+					rss[k][d][r] = s;
+					shm[k][d][r] = sh;
+				}
+				snprintf(comm[k][d], sizeof comm[k][d], "%s", name);
+				if (r == -warm || (r == 0 && warm == 0)) {
+					snprintf(path, sizeof path, "%s/argv-%d-d%d.txt", logdir, k, d);
+					save_cmdline(chain[d], path);
+				}
+				if (depth[k] < d + 1)
+					depth[k] = d + 1;
+			}
+
+			/* Stop it: SIGTERM, then wait for the exit, draining the console. */
+			t_term = now_ms();
+			if (kill(pid, SIGTERM) < 0)
+				die("kill %d: %s", (int)pid, strerror(errno));
+			deadline = t_term + STOP_DEADLINE_MS;
+			while (!exited) {
+				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { p[0], POLLIN, 0 } };
+				int left = (int)(deadline - now_ms());
+
+				if (left <= 0 || poll(pf, p[0] >= 0 ? 2 : 1, left) == 0) {
+					kill(pid, SIGKILL);
+					die("%s: run %ld: still running %d ms after SIGTERM", cmds[k][0],
+					    r, STOP_DEADLINE_MS);
+				}
+				if (pf[0].revents)
+					exited = 1;
+				else if (pf[1].revents &&
+					 pump(p[0], console, tail, &tail_len, keep, marker, &seen) == 0) {
+					close(p[0]);
+					p[0] = -1;
+				}
+			}
+			st = wait_child(pid);
+			if (r >= 0) {
+				ready[k][r] = t_ready - t0;
+				stop[k][r] = now_ms() - t_term;
+			}
+			if (p[0] >= 0)
+				close(p[0]);
+			close(pidfd);
+			fclose(console);
+			fprintf(stderr, "launch-timer: boot cmd %d run %ld: ready %.0f ms, wait status 0x%x\n",
+				k, r, t_ready - t0, st);
+			if (!WIFEXITED(st))
+				die("%s: run %ld: killed by signal %d after SIGTERM", cmds[k][0], r,
+				    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+			if (r >= 0)
+				status[k][r] = WEXITSTATUS(st);
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		printf("%d\tready_runs", k);
+		for (long r = 0; r < runs; r++)
+			printf("\t%.0f", ready[k][r]);
+		putchar('\n');
+		report(k, "ready_ms", ready[k], (size_t)runs);
+		report(k, "stop_ms", stop[k], (size_t)runs);
+		report(k, "exit_status", status[k], (size_t)runs);
+		for (int d = 0; d < depth[k]; d++) {
+			char metric[32];
+
+			printf("%d\tcomm\td%d\t%s\n", k, d, comm[k][d]);
+			snprintf(metric, sizeof metric, "d%d.hwm_kb", d);
+			report(k, metric, hwm[k][d], (size_t)runs);
+			snprintf(metric, sizeof metric, "d%d.rss_kb", d);
+			report(k, metric, rss[k][d], (size_t)runs);
+			snprintf(metric, sizeof metric, "d%d.shmem_kb", d);
+			report(k, metric, shm[k][d], (size_t)runs);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2 && !strcmp(argv[1], "launch"))
+		return mode_launch(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "boot"))
+		return mode_boot(argc - 2, argv + 2);
+	fputs("usage: launch-timer launch RUNS WARMUP CMD... [--- CMD...]...\n"
+	      "       launch-timer boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...\n",
+	      stderr);
+	return 100;
+}
