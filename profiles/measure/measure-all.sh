@@ -7,7 +7,8 @@
 #   tcg-sb     the same with QEMU's -sandbox on,...
 #   share-sb   + a virtio-fs share through virtiofsd (needs root)
 #   kvm-sb     KVM (microvm) with -sandbox: on a KVM without VT-x the guest
-#              never boots; the VM/vCPU set-up and KVM_RUN are still traced
+#              never boots (exit 1 is expected there); the VM/vCPU set-up
+#              and KVM_RUN are still traced
 #   kvm-named  the same, with strace's symbolic ioctl names (KVM_*)
 #   enosys     share-sb with clone3 and io_uring_setup failing with ENOSYS
 #              (what a profile errno action would do): QEMU must still work
