@@ -63,11 +63,15 @@ static int add_disks(struct vmm_run *run)
 
 	for (size_t i = 0; i < cfg->ndisks; i++) {
 		const struct disk *d = &cfg->disks[i];
-		int n = vmm_pass_file(run, d->path, d->readonly ? O_RDONLY : O_RDWR);
-		if (n < 0)
-			return -1;
-		argv_add(&run->argv, "-add-fd");
-		argv_add(&run->argv, "fd=%d,set=%zu", n, i + 1);
+		/* QEMU opens a writable image read-only first, then reopens it
+		 * read-write: its fdset needs an fd of each access mode. */
+		for (int rw = 0; rw <= !d->readonly; rw++) {
+			int n = vmm_pass_file(run, d->path, rw ? O_RDWR : O_RDONLY);
+			if (n < 0)
+				return -1;
+			argv_add(&run->argv, "-add-fd");
+			argv_add(&run->argv, "fd=%d,set=%zu", n, i + 1);
+		}
 		argv_add(&run->argv, "-drive");
 		argv_add(&run->argv, "file=/dev/fdset/%zu,format=raw,if=none,id=disk%zu,readonly=%s",
 			 i + 1, i, d->readonly ? "on" : "off");
@@ -105,6 +109,10 @@ static int qemu_prepare(struct vmm_run *run)
 	/* Start paused; wait_ready lets the guest run once QMP is set up (as
 	 * libvirt does), so no control traffic overlaps the guest's boot. */
 	argv_add(a, "-S");
+	/* QEMU's own seccomp filter, layered on the profile's once it runs:
+	 * no exec, no privilege or resource changes, no obsolete syscalls. */
+	argv_add(a, "-sandbox");
+	argv_add(a, "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	argv_add(a, "-M");
 	argv_add(a, "%s,memory-backend=mem", machine(run)->type);
 	if (run->kvm) {

@@ -72,3 +72,20 @@ teardown() { vm_cleanup; common_teardown; }
 	run cat "$T/log"
 	assert_line --partial "vmm: killed by signal 11"
 }
+
+@test "disks: the guest writes a read-write disk and reads a read-only one, both root-only files" {
+	printf 'read-only disk %s\n' {1..20} > "$T/ro.img"
+	truncate -s 1M "$T/ro.img" "$T/rw.img"
+	chmod 0600 "$T/ro.img" "$T/rw.img"
+	vm_conf "$(sbx_run 'head -c 15 /dev/vdb; echo; echo written-by-guest | dd of=/dev/vda conv=fsync 2>/dev/null; echo rw=$?; echo x | dd of=/dev/vdb 2>/dev/null; echo ro=$?')" \
+		"disk = $T/rw.img" "disk = $T/ro.img:ro"
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial "read-only disk"
+	assert_line --partial "rw=0"
+	refute_line --partial "ro=0"
+	assert_equal "$(head -c 16 "$T/rw.img")" "written-by-guest"
+	assert_equal "$(head -c 15 "$T/ro.img")" "read-only disk "
+}
