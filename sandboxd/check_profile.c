@@ -194,6 +194,8 @@ static void print_rule(const char *prefix, const struct sc_rule *r)
 		printf("%s ", op_names[c->op]);
 		print_value(r, c->arg, c->value);
 	}
+	if (r->errno_value)
+		printf(" errno %s", profile_errno_name(r->errno_value));
 	printf("\n");
 }
 
@@ -250,17 +252,21 @@ static void print_param(const char *name, const char *const *values, size_t n, v
 
 static void print_syscalls(struct profile *p, unsigned bpf_len)
 {
-	size_t allowed = 0, conditional = 0;
+	size_t allowed = 0, conditional = 0, failing = 0;
 
 	if (p->nsyscalls)
 		qsort(p->syscalls, p->nsyscalls, sizeof *p->syscalls, by_name);
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		if (p->syscalls[i].nr >= 0 && (i == 0 || p->syscalls[i].nr != p->syscalls[i - 1].nr)) {
+			if (p->syscalls[i].errno_value) {
+				failing++;
+				continue;
+			}
 			allowed++;
 			conditional += p->syscalls[i].nconds > 0;
 		}
-	printf("syscalls: %zu allowed on %s (%zu of them with conditions), everything else kills\n",
-	       allowed, seccomp_native_arch(), conditional);
+	printf("syscalls: %zu allowed on %s (%zu of them with conditions), %zu fail with an errno, "
+	       "everything else kills\n", allowed, seccomp_native_arch(), conditional, failing);
 	printf("bpf: %u instructions\n", bpf_len);
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		if (p->syscalls[i].nr >= 0)
@@ -314,6 +320,8 @@ static bool rule_covered(const struct profile *o, const struct sc_rule *r)
 		const struct sc_rule *x = &o->syscalls[i];
 
 		if (x->nr != r->nr)
+			continue;
+		if (x->errno_value != r->errno_value)
 			continue;
 		if (!x->nconds || (x->nconds == r->nconds
 				   && !memcmp(x->conds, r->conds, r->nconds * sizeof *r->conds)))

@@ -501,18 +501,57 @@ static int resolve_syscall(const struct loader *l, const char *name, struct sc_r
 	return 0;
 }
 
+/* The errnos a syscall may be made to fail with. */
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "ENOSYS", ENOSYS }, { "EPERM", EPERM }, { "EACCES", EACCES },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
+};
+
+/* errno ERRNO */
+static int parse_errno(const struct loader *l, char **w, size_t n, int *value)
+{
+	if (n != 2)
+		return fail(l, "expected 'errno ERRNO' after the syscall names");
+	for (size_t i = 0; i < sizeof errnos / sizeof *errnos; i++)
+		if (!strcmp(w[1], errnos[i].name)) {
+			*value = errnos[i].value;
+			return 0;
+		}
+	return fail(l, "unknown errno '%s' (ENOSYS, EPERM, EACCES, EOPNOTSUPP)", w[1]);
+}
+
+const char *profile_errno_name(int value)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof *errnos; i++)
+		if (errnos[i].value == value)
+			return errnos[i].name;
+	return "?";
+}
+
 static int parse_syscall(struct loader *l, char **w, size_t n)
 {
 	struct sc_rule r;
 	size_t names = 0;
+	int errno_value = 0;
 
-	while (names < n && strcmp(w[names], "if"))
+	while (names < n && strcmp(w[names], "if") && strcmp(w[names], "errno"))
 		names++;
+	if (names < n && !strcmp(w[names], "errno")) {
+		if (parse_errno(l, w + names, n - names, &errno_value) < 0)
+			return -1;
+		n = names;
+	}
 	if (names < n && names != 1)
 		return fail(l, "conditions apply to one syscall: syscall NAME if COND [and COND]...");
+	if (names == 0)
+		return fail(l, "expected syscall names");
 	for (size_t i = 0; i < names; i++) {
 		if (resolve_syscall(l, w[i], &r) < 0)
 			return -1;
+		r.errno_value = errno_value;
 		if (names < n && parse_conds(l, w + 2, n - 2, &r) < 0)
 			return -1;
 		if (add_rule(l, &r) < 0)

@@ -7,6 +7,10 @@
  *   syscall NAME...                      allow these syscalls
  *   syscall NAME if COND [and COND]...   allow NAME when every COND holds;
  *                                        several lines for one NAME: any
+ *   syscall NAME... errno ERRNO          NAME fails with ERRNO (ENOSYS, EPERM,
+ *                                        EACCES, EOPNOTSUPP) without running:
+ *                                        for what seccomp cannot inspect
+ *                                        (clone3) and callers fall back from
  *       COND: argN OP VALUE    OP: == != < <= > >=
  *             argN & MASK == VALUE
  *       VALUE: a number (0x.. too) or a constant from the table in
@@ -58,6 +62,7 @@ struct sc_rule {
 	char name[40];
 	struct sc_cond conds[PROFILE_MAX_CONDS];
 	unsigned nconds;
+	int errno_value;	/* > 0: fails with this errno instead of running */
 	unsigned line;
 };
 
@@ -108,6 +113,9 @@ struct profile_params {
 
 int profile_load(const char *file, const struct profile_params *params, struct profile *out);
 void profile_free(struct profile *p);
+
+/* "ENOSYS" for ENOSYS: the errnos the format knows. */
+const char *profile_errno_name(int value);
 
 /* Calls FN once per parameter, in the order of profiles(5), with the words
  * it expands to (N 0: the word is dropped). For check-profile. */

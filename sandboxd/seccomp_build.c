@@ -33,7 +33,9 @@ static int add_rule(scmp_filter_ctx ctx, const struct profile *p, const struct s
 			.datum_b = c->op == SC_MASKED_EQ ? c->value : 0,
 		};
 	}
-	e = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, r->nconds, cmp);
+	e = seccomp_rule_add_array(ctx, r->errno_value ? SCMP_ACT_ERRNO((uint16_t)r->errno_value)
+							: SCMP_ACT_ALLOW,
+				   r->nr, r->nconds, cmp);
 	if (e < 0) {
 		log_warn(NULL, "%s:%u: seccomp rule for '%s': %s", p->file, r->line, r->name,
 			 strerror(-e));

@@ -80,6 +80,18 @@ check() {
 		"syscall ioctl if arg1 == KVM_RUN" "syscall ioctl if arg1 == 0xae80"
 }
 
+@test "profile: syscalls made to fail with an errno" {
+	bad 1 "unknown errno 'EBOGUS' (ENOSYS, EPERM, EACCES, EOPNOTSUPP)" "syscall clone3 errno EBOGUS"
+	bad 1 "expected 'errno ERRNO' after the syscall names" "syscall clone3 errno"
+	bad 1 "expected syscall names" "syscall errno ENOSYS"
+	printf 'syscall read write\nsyscall clone3 io_uring_setup errno ENOSYS\n' > "$T/p"
+	run "$SANDBOXD" check-profile --tcg "$T/p"
+	assert_success
+	assert_line --partial "syscalls: 2 allowed on x86_64 (0 of them with conditions), 2 fail with an errno"
+	assert_line "  syscall clone3 errno ENOSYS"
+	assert_line "  syscall io_uring_setup errno ENOSYS"
+}
+
 @test "profile: syscall conditions" {
 	bad 1 "conditions apply to one syscall: syscall NAME if COND [and COND]..." \
 		"syscall read write if arg0 == 1"
@@ -200,7 +212,7 @@ check() {
 	assert_line --index 0 "mode: kvm (--kvm); parameters: placeholders, no CONFIG given"
 	assert_line --index 1 \
 		"profile: $FIX/full: valid in every mode (kvm and tcg, with and without disks and shares)"
-	assert_line --regexp '^syscalls: 13 allowed on [a-z0-9_]+ \(5 of them with conditions\), everything else kills$'
+	assert_line --regexp '^syscalls: 13 allowed on [a-z0-9_]+ \(5 of them with conditions\), 0 fail with an errno, everything else kills$'
 	local bpf
 	bpf=$(sed -n 's/^bpf: \([0-9]*\) instructions$/\1/p' <<<"$output")
 	[[ $bpf -gt 13 ]]
