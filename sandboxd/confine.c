@@ -117,7 +117,7 @@ void confine_load(struct confinement *c, const char *file, const struct profile_
 		 c->profile.npaths, (unsigned long long)c->profile.caps);
 }
 
-_Noreturn void confine_exec(const struct service *s, const struct config *cfg, int exec_fd)
+_Noreturn void confine_exec(const struct service *s, const struct config *cfg)
 {
 	const struct profile *p = s->profile;
 	const uint64_t caps = p ? p->caps : 0;
@@ -143,13 +143,13 @@ _Noreturn void confine_exec(const struct service *s, const struct config *cfg, i
 
 	/* 4. The profile: rlimits, Landlock, and seccomp last, so that the
 	 * steps before it need no syscall of the service's allowlist. The
-	 * filter must allow execveat, the one call left. */
+	 * filter must allow execveat on SERVICE_EXEC_FD, the one call left. */
 	if (p) {
 		set_rlimits(p, s->name);
 		landlock_restrict_service(p, s->name);
 		if (s->filter)
 			install_seccomp(s->filter, s->name);
 	}
-	execveat(exec_fd, "", s->argv, environ, AT_EMPTY_PATH);
+	execveat(SERVICE_EXEC_FD, "", s->argv, environ, AT_EMPTY_PATH);
 	die_errno(EXIT_TEMPORARY, s->name, "exec %s", s->argv[0]);
 }

@@ -25,11 +25,11 @@ void confine_load(struct confinement *c, const char *file, const struct profile_
 
 /* In the service's child, after its mounts and fds: drops to the service's
  * uid/gid and the profile's capabilities, sets no_new_privs, rlimits,
- * Landlock and seccomp, then executes EXEC_FD with S's argv. Never returns:
- * a failing step is one log line naming the service and the step, and exit
+ * Landlock and seccomp, then executes SERVICE_EXEC_FD with S's argv. Never
+ * returns: a failing step is one log line naming the service and the step, and exit
  * 111 (100 where the profile itself is at fault). Without a profile the
  * service keeps no capability and gets neither rlimits, Landlock nor
  * seccomp. */
-_Noreturn void confine_exec(const struct service *s, const struct config *cfg, int exec_fd);
+_Noreturn void confine_exec(const struct service *s, const struct config *cfg);
 
 #endif

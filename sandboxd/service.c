@@ -20,22 +20,24 @@ gid_t service_gid(const struct config *cfg, unsigned role)
 	return cfg->gid_base + role;
 }
 
-/* Moves the service's fds to 3, 4, ... and closes everything else at exec. Each fd
- * is first raised above the target range so that no target overwrites a
- * source still to be moved. */
-static int install_fds(const struct service *s)
+/* Moves the service's fds to 3, 4, ... and the program's to SERVICE_EXEC_FD,
+ * and closes everything else at exec. Each fd is first raised above the
+ * target range so that no target overwrites a source still to be moved. */
+static int install_fds(const struct service *s, int exec_fd)
 {
-	int raised[SERVICE_MAX_FDS];
-	const int top = 3 + SERVICE_MAX_FDS;
+	int raised[SERVICE_MAX_FDS + 1];
+	const int top = SERVICE_EXEC_FD + 1;
 
-	for (size_t i = 0; i < s->nfds; i++) {
-		raised[i] = fcntl(s->fds[i], F_DUPFD, top);
-		if (raised[i] < 0)
+	for (size_t i = 0; i < s->nfds; i++)
+		if ((raised[i] = fcntl(s->fds[i], F_DUPFD, top)) < 0)
 			return -1;
-	}
+	if ((raised[s->nfds] = fcntl(exec_fd, F_DUPFD, top)) < 0)
+		return -1;
 	for (size_t i = 0; i < s->nfds; i++)
 		if (dup2(raised[i], 3 + (int)i) < 0)
 			return -1;
+	if (dup3(raised[s->nfds], SERVICE_EXEC_FD, O_CLOEXEC) < 0)
+		return -1;
 	/* Marked close-on-exec rather than closed: the program's own fd must
 	 * stay open until the execveat. */
 	return close_range(3 + (unsigned)s->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -61,9 +63,9 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	if (mounts_private_tmp(cfg->tmpfs_mib, service_uid(cfg, s->role),
 			       service_gid(cfg, s->role)) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "mount private /tmp and /dev/shm");
-	if (install_fds(s) < 0)
+	if (install_fds(s, exec_fd) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
-	confine_exec(s, cfg, exec_fd);
+	confine_exec(s, cfg);
 }
 
 int service_start(struct service *s, const struct config *cfg)

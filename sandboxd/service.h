@@ -19,6 +19,10 @@ enum service_role {
 };
 
 #define SERVICE_MAX_FDS 16
+/* The program's fd at its execveat, close-on-exec: a fixed number, so that
+ * a profile can allow that one exec and no other
+ * (syscall execveat if arg0 == 19 and arg4 & AT_EMPTY_PATH == AT_EMPTY_PATH). */
+#define SERVICE_EXEC_FD (3 + SERVICE_MAX_FDS)
 
 enum service_state { SERVICE_IDLE, SERVICE_RUNNING, SERVICE_EXITED };
 

@@ -48,8 +48,11 @@ teardown() { confine_teardown; }
 	# driver's `-- SIBLING`), with the same uid and profile but its own
 	# Landlock domain, as virtiofsd is to the VMM. So DAC allows both calls
 	# and only Landlock can deny them.
+	local name=sandboxd-test-$BATS_TEST_NUMBER-$$
 	conf_add "landlock_max_abi = 0"
-	probe -- ids kill:sibling ptrace:sibling -- ids wait
+	# The sibling prints its ids before it listens: awaiting the listener
+	# orders the two.
+	probe -- ids await:"$name" kill:sibling ptrace:sibling -- ids listen:"$name" wait
 	assert_success
 	assert_equal "$(grep -c "^ids: uid=$SERVICE_UID euid=$SERVICE_UID " <<< "$output")" 2
 	assert_line "kill:sibling: ok"

@@ -86,3 +86,15 @@ GETCPU=309
 	grep -qE "$T/profile:[0-9]+: " <<< "$stderr"
 	refute grep -q "started as pid" <<< "$stderr"
 }
+
+@test "seccomp: a profile can allow exactly sandboxd's one execveat (the program at fd 19)" {
+	# test-probe allows execveat only on fd 19, where sandboxd puts the
+	# program it starts (SERVICE_EXEC_FD); the same binary from another fd
+	# kills the child that tries.
+	probe -- execveat:19:"$PROBE" execveat:7:"$PROBE"
+	assert_success
+	assert_line "execveat:19:$PROBE: ok"
+	assert_line "exec: child killed by signal 31"
+	assert_line "execveat:7:$PROBE: ECHILD"
+	assert_equal "$(grep -c '^ids: ' <<< "$output")" 1
+}

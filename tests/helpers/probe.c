@@ -13,6 +13,8 @@
  *   syscall:NR      syscall NR with zero arguments; syscall:x32:NR adds
  *                   the x32 bit (0x40000000)
  *   exec:PATH       fork, exec PATH with the actions "ids status", wait
+ *   execveat:FD:PATH  the same by execveat(FD, "", AT_EMPTY_PATH), PATH
+ *                   opened O_PATH at FD (sandboxd's own way of exec)
  *   ids             uid, euid, gid, egid
  *   status          a second thread first, then for every thread the
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
@@ -190,7 +192,9 @@ static int do_syscall(const char *action, const char *arg)
 	return 1;
 }
 
-static int do_exec(const char *path)
+/* Runs PATH in a child with the actions "ids status": by execve, or with
+ * FD >= 0 by execveat on PATH opened at FD. */
+static int do_exec(const char *path, int fd)
 {
 	pid_t pid = fork();
 	int wstatus;
@@ -198,8 +202,13 @@ static int do_exec(const char *path)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execl(path, path, "ids", "status", (char *)NULL);
-		report("execve", -1);
+		char *const argv[] = { (char *)path, "ids", "status", NULL };
+		int o = fd >= 0 ? open(path, O_PATH) : -1;
+		if (fd < 0)
+			execv(path, argv);
+		else if (o >= 0 && (o == fd || dup2(o, fd) == fd))
+			execveat(fd, "", argv, environ, AT_EMPTY_PATH);
+		report("exec", -1);
 		_exit(127);
 	}
 	if (waitpid(pid, &wstatus, 0) < 0)
@@ -316,7 +325,9 @@ static void run(const char *action)
 	else if (IS("syscall"))
 		rc = do_syscall(action, arg);
 	else if (IS("exec"))
-		rc = do_exec(arg);
+		rc = do_exec(arg, -1);
+	else if (IS("execveat"))
+		rc = strchr(arg, ':') ? do_exec(strchr(arg, ':') + 1, atoi(arg)) : (errno = EINVAL, -1);
 	else if (IS("ids"))
 		print_ids(), rc = 1;
 	else if (IS("status"))
