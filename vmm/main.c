@@ -18,6 +18,7 @@
 #include "boot.h"
 #include "devices.h"
 #include "kvm.h"
+#include "seccomp.h"
 #include "vcpu.h"
 #include "virtio.h"
 #include "vmm.h"
@@ -282,6 +283,15 @@ int main(int argc, char **argv)
 		diex(VMM_EXIT_SYSCALL, "pthread_barrier_init");
 	for (i = 0; i < cfg.vcpus; i++)
 		check(vcpu__start(&vcpus[i], &start), "start vCPU thread");
+	/* Every file, mapping, fd and thread exists: lock down before the
+	 * guest runs, in three steps with the vCPU threads (vcpu.c): once
+	 * they all run (glibc's thread start-up makes syscalls of its own),
+	 * the process filter goes onto every thread; then each thread adds
+	 * its role's; then the guest starts. */
+	pthread_barrier_wait(&start);
+	seccomp__lock_process();
+	pthread_barrier_wait(&start);
+	seccomp__lock_thread(SECCOMP_ROLE_MAIN);
 	pthread_barrier_wait(&start);
 	if (cfg.ready_fd >= 0) {
 		if (write(cfg.ready_fd, "\n", 1) < 0)

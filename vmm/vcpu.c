@@ -11,6 +11,7 @@
 
 #include "bus.h"
 #include "kvm.h"
+#include "seccomp.h"
 #include "vcpu.h"
 #include "vmm.h"
 
@@ -199,6 +200,10 @@ static void *vcpu__thread(void *arg)
 {
 	struct vcpu *v = arg;
 
+	/* running; the process filter is in; every role filter is in */
+	pthread_barrier_wait(start_barrier);
+	pthread_barrier_wait(start_barrier);
+	seccomp__lock_thread(SECCOMP_ROLE_VCPU);
 	pthread_barrier_wait(start_barrier);
 	for (;;) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {

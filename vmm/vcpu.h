@@ -34,7 +34,9 @@ int vcpu__create(struct vcpu *v, int id, int ncpus);
 /* Registers of the boot CPU; the others wait for INIT/SIPI. -errno. */
 int vcpu__setup_boot(struct vcpu *v, const struct boot_entry *b);
 
-/* Start the threads; each passes START before its first KVM_RUN. */
+/* Start the threads. Each passes START three times with the main thread
+ * (running; process filter in; its own role filter in: main.c), then
+ * enters KVM_RUN. */
 int vcpu__start(struct vcpu *v, pthread_barrier_t *start);
 
 #endif
