@@ -40,3 +40,11 @@ fuzz: $(B)/fuzz-virtio
 	mkdir -p $(B)/fuzz-corpus
 	$(B)/fuzz-virtio -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
 		-artifact_prefix=$(B)/ $(B)/fuzz-corpus tests/fuzz/corpus
+
+# tests/helpers/seccomp-dump: reads a thread's seccomp filter chain and
+# evaluates it on made-up syscalls (tests/vmm-seccomp.bats).
+test-binaries: $(B)/seccomp-dump
+
+$(B)/seccomp-dump: tests/helpers/seccomp-dump.c vmm/vmm.mk
+	@mkdir -p $(B)
+	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -o $@ $<

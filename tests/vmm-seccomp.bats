@@ -1,0 +1,264 @@
+#!/usr/bin/env bats
+# The VMM's own seccomp filters (vmm/seccomp.c, vmm/README.md "seccomp"):
+# every thread of a running VMM carries the process filter and its role's;
+# the chains read back from the kernel deny execve, execveat, x32, i386 and
+# what no role needs, and allow each role what its table says; every normal
+# path runs under them without a SIGSYS, and uses what they allow.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+load helpers/disk
+
+setup() {
+	common_setup
+	VMM=$ROOT/build/vmm
+	G=$ROOT/build/guests
+	DUMP=$ROOT/build/seccomp-dump
+	[[ -x $VMM && -x $ROOT/build/vmm-asan && -x $DUMP && -f $G/cad.elf ]] ||
+		fail "build first: make test-binaries"
+	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	VMM_PID=
+}
+
+teardown() {
+	if [[ -n $VMM_PID ]] && ! process_gone "$VMM_PID"; then
+		kill -KILL "$VMM_PID" 2>/dev/null || true
+		wait "$VMM_PID" 2>/dev/null || true
+	fi
+	common_teardown
+}
+
+# start_cad VMM VCPUS: the cad guest in the background (it waits for
+# Ctrl-Alt-Del, i.e. SIGTERM); returns once it runs, VMM_PID set.
+start_cad() {
+	"$1" --kernel "$G/cad.elf" --vcpus "$2" --console "$T/console" --ready-fd 3 \
+		3>"$T/ready" </dev/null 2>"$T/stderr" &
+	VMM_PID=$!
+	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready: $(cat "$T/stderr")"
+}
+
+# stop_cad: SIGTERM, the guest powers off, the VMM exits 0.
+stop_cad() {
+	kill -TERM "$VMM_PID"
+	wait_for_exit "$VMM_PID" 30 || fail "VMM still runs after SIGTERM"
+	assert_equal "$WAIT_STATUS" 0
+	run grep -c "cad: Ctrl-Alt-Del" "$T/console"
+	assert_output 1
+}
+
+# Tasks of the VMM that run user code: all but KVM's kernel workers
+# (kvm-nx-lpage-recovery is a vhost_task in the VMM's thread group on
+# Linux 6.13+; PF_USER_WORKER, 0x4000, in the flags field of stat).
+user_threads() {
+	local t flags
+	for t in /proc/"$VMM_PID"/task/*; do
+		flags=$(awk '{ sub(/.*\) /, ""); print $7 }' "$t/stat")
+		((flags & 0x4000)) || echo "${t##*/}"
+	done
+}
+
+# What no thread may do once locked: exec, any other ABI, and a sample of
+# what a compromised VMM would want (xattrs, ptrace, sockets, new tasks,
+# new or executable memory, files, signals, io_uring, more filters, KVM
+# set-up ioctls).
+DENIED_EVERYWHERE=(execve execveat execve@x32 read@x32 write@x32 ioctl@x32,arg1=KVM_RUN
+	11@i386 3@i386 4@i386 fsetxattr setxattr ptrace socket connect clone clone3 fork vfork
+	kill tgkill mmap mprotect open openat memfd_create io_uring_setup prctl seccomp
+	seccomp,arg1=1 futex ioctl,arg1=KVM_CREATE_VM ioctl,arg1=KVM_CREATE_VCPU
+	ioctl,arg1=KVM_SET_USER_MEMORY_REGION ioctl,arg1=KVM_SET_REGS ioctl,arg1=TCGETS)
+MAIN_ALLOWS=(poll read write close restart_syscall ioctl,arg1=KVM_IRQ_LINE
+	futex,arg1=FUTEX_WAIT_PRIVATE futex,arg1=FUTEX_WAKE_PRIVATE exit_group)
+MAIN_DENIES=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_GET_REGS preadv pwritev fdatasync exit
+	madvise,arg2=4 rt_sigprocmask)
+VCPU_ALLOWS=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_IRQ_LINE ioctl,arg1=KVM_GET_REGS
+	ioctl,arg1=KVM_GET_SREGS write preadv pwritev fdatasync futex,arg1=FUTEX_WAIT_PRIVATE
+	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group)
+VCPU_DENIES=(poll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
+
+# expect_actions ACTION PROBE...: each PROBE's line in $output says ACTION.
+expect_actions() {
+	local action=$1 p
+	shift
+	for p in "$@"; do
+		assert_line "$p $action"
+	done
+}
+
+@test "seccomp-dump reads a chain honestly: no filter allows execve, a VMM thread's chain does not" {
+	# The positive first: a process without filters, where execve is allowed.
+	local fd cat_pid
+	exec {fd}> >(exec cat >/dev/null)
+	cat_pid=$!
+	run "$DUMP" "$cat_pid" execve fsetxattr
+	exec {fd}>&-
+	wait_for_exit "$cat_pid" 10 || true
+	assert_success
+	assert_output $'filters 0:\nexecve allow\nfsetxattr allow'
+	# The same probes against a locked-down VMM's main thread.
+	start_cad "$VMM" 1
+	run "$DUMP" "$VMM_PID" execve fsetxattr
+	assert_success
+	assert_output --regexp $'^filters 2: [0-9]+ [0-9]+\nexecve kill_process\nfsetxattr kill_process$'
+	stop_cad
+}
+
+@test "every thread of a running VMM: NoNewPrivs 1, Seccomp 2, Seccomp_filters 2" {
+	start_cad "$VMM" 3
+	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
+	local t n=0
+	for t in /proc/"$VMM_PID"/task/*; do
+		run grep -E '^(NoNewPrivs|Seccomp|Seccomp_filters):' "$t/status"
+		assert_output $'NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t2'
+		n=$((n + 1))
+	done
+	# main + 3 vCPUs (+ KVM's worker, which inherits them too)
+	assert_equal "$(user_threads | wc -l)" 4
+	((n >= 4))
+	stop_cad
+}
+
+@test "each thread's chain denies exec, x32, i386 and the rest; allows its role's table" {
+	start_cad "$VMM" 2
+	local tid process_len= vcpu_len= main_len
+	for tid in $(user_threads); do
+		run "$DUMP" "$tid" "${DENIED_EVERYWHERE[@]}" "${MAIN_ALLOWS[@]}" "${MAIN_DENIES[@]}" \
+			"${VCPU_ALLOWS[@]}" "${VCPU_DENIES[@]}"
+		assert_success
+		expect_actions kill_process "${DENIED_EVERYWHERE[@]}"
+		[[ ${lines[0]} =~ ^filters\ 2:\ ([0-9]+)\ ([0-9]+)$ ]] || fail "chain: ${lines[0]}"
+		# The oldest filter, the process-wide one, is the same on every thread.
+		: "${process_len:=${BASH_REMATCH[1]}}"
+		assert_equal "${BASH_REMATCH[1]}" "$process_len"
+		if [[ $tid == "$VMM_PID" ]]; then
+			main_len=${BASH_REMATCH[2]}
+			expect_actions allow "${MAIN_ALLOWS[@]}"
+			expect_actions kill_process "${MAIN_DENIES[@]}"
+		else
+			: "${vcpu_len:=${BASH_REMATCH[2]}}"
+			assert_equal "${BASH_REMATCH[2]}" "$vcpu_len"
+			expect_actions allow "${VCPU_ALLOWS[@]}"
+			expect_actions kill_process "${VCPU_DENIES[@]}"
+		fi
+	done
+	[[ -n $vcpu_len && -n $main_len && $vcpu_len != "$main_len" ]] || fail "roles: $main_len $vcpu_len"
+	# Every thread was stopped and let go by ptrace: the VMM runs on.
+	stop_cad
+}
+
+@test "the ASan build's chains deny exec, x32 and i386 too" {
+	start_cad "$ROOT/build/vmm-asan" 2
+	local tid
+	for tid in $(user_threads); do
+		run "$DUMP" "$tid" execve execveat execve@x32 read@x32 11@i386 fsetxattr ptrace clone \
+			ioctl,arg1=KVM_CREATE_VM ioctl,arg1=KVM_RUN
+		assert_success
+		assert_line --regexp '^filters 2: [0-9]+ [0-9]+$'
+		expect_actions kill_process execve execveat execve@x32 read@x32 11@i386 fsetxattr \
+			ptrace clone ioctl,arg1=KVM_CREATE_VM
+	done
+	stop_cad
+}
+
+# all_stopped: every user thread of the VMM is in state T.
+all_stopped() {
+	local tid
+	for tid in $(user_threads); do
+		[[ $(awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$VMM_PID/task/$tid/stat") == T ]] ||
+			return 1
+	done
+}
+export -f all_stopped user_threads
+
+@test "SIGSTOP and SIGCONT: the locked-down VMM resumes (poll restarts via restart_syscall)" {
+	start_cad "$VMM" 2
+	kill -STOP "$VMM_PID"
+	VMM_PID=$VMM_PID timeout 10 bash -c 'until all_stopped; do :; done' || fail "not stopped"
+	kill -CONT "$VMM_PID"
+	VMM_PID=$VMM_PID timeout 10 bash -c 'while all_stopped; do :; done' || fail "not resumed"
+	stop_cad
+}
+
+# traced EXPECTED_STATUS VMM_ARGS...: run the VMM under strace -f; the log
+# goes to $T/strace.N, the status must be EXPECTED_STATUS (a SIGSYS would
+# be 159: strace dies of its tracee's signal).
+traced() {
+	local want=$1
+	shift
+	TRACES=$((${TRACES:-0} + 1))
+	run --separate-stderr timeout 120 strace -f -qq -o "$T/strace.$TRACES" "$VMM" "$@"
+	[[ $status == "$want" ]] || fail "vmm $* exited $status, not $want: $stderr"
+}
+
+# The (role, syscall) pairs of the strace logs made after each thread's
+# own filter went in: main is the first pid of a log, vCPUs the others;
+# an ioctl is named with its request.
+locked_syscalls() {
+	awk 'FNR == 1 { main = $1; delete locked }
+		/ seccomp\(SECCOMP_SET_MODE_FILTER, 0,/ { locked[$1] = 1; next }
+		locked[$1] && match($2, /^[a-z_0-9]+\(/) {
+			name = substr($2, 1, RLENGTH - 1)
+			if (name == "ioctl") {
+				split($0, a, ", ")
+				sub(/ <unfinished.*/, "", a[2])
+				name = "ioctl " a[2]
+			}
+			print ($1 == main ? "main" : "vcpu"), name
+		}' "$T"/strace.* | sort -u
+}
+
+@test "every normal path runs under the filters, none is killed, and they use what the tables allow" {
+	command -v strace >/dev/null || skip "strace not installed"
+	make_disk "$T/rw.img"
+	make_disk "$T/ro.img"
+	# console out, --ready-fd's newline and close
+	traced 0 --kernel "$G/hello.elf" --ready-fd 3 3>"$T/ready"
+	assert_line "hello: Hello from the test guest"
+	# console in past the UART's 256-byte FIFO: the vCPU wakes the main loop
+	traced 0 --kernel "$G/echo.elf" <<<"$(printf 'x%.0s' {1..1000})"
+	assert_line "echo: $(printf 'x%.0s' {1..127})"
+	# virtio-blk: read, write, flush, get-id on a rw disk, a ro one refusing writes
+	traced 0 --kernel "$G/blk.elf" --disk "$T/rw.img" --disk "$T/ro.img,ro"
+	assert_line "blk: done"
+	# a hostile ring: the device needs reset, one line on stderr from the vCPU
+	traced 0 --kernel "$G/hostile.elf" --memory 64M --cmdline case=desc-past-ram --disk "$T/rw.img"
+	assert_line "hostile: desc-past-ram: device works after reset"
+	# 4 vCPUs woken by INIT/SIPI, printing at once
+	traced 0 --kernel "$G/smp.elf" --vcpus 4
+	assert_line "smp: all 4 cpus up"
+	# power-off by the debug-exit port and by ACPI, a reported failure, reset
+	traced 0 --kernel "$G/poweroff.elf" --cmdline via=acpi
+	traced 1 --kernel "$G/poweroff.elf" --cmdline code=7
+	assert_equal "$stderr" "vmm: guest reported failure 7 through port 0x501"
+	traced 0 --kernel "$G/reset.elf"
+	# a triple fault: the vCPU's registers on stderr
+	traced 1 --kernel "$G/triple.elf"
+	[[ $stderr == *"vmm: vcpu 0: rip="* ]] || fail "stderr: $stderr"
+	# the bzImage path
+	traced 0 --kernel "$G/bzinfo.bzImage" --initrd "$T/ro.img"
+	# SIGSTOP/SIGCONT, then SIGTERM: the signalfd, Ctrl-Alt-Del on the i8042
+	TRACES=$((TRACES + 1))
+	strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf" --console "$T/console" \
+		</dev/null 2>"$T/stderr" &
+	local strace_pid=$!
+	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready"
+	VMM_PID=$(pgrep -P "$strace_pid")
+	kill -STOP "$VMM_PID"
+	timeout 10 bash -c 'until grep -qE "^State:\s+[tT]" "/proc/$0/status"; do :; done' "$VMM_PID" ||
+		fail "not stopped"
+	kill -CONT "$VMM_PID"
+	kill -TERM "$VMM_PID"
+	wait_for_exit "$strace_pid" 30 || fail "VMM still runs after SIGTERM"
+	assert_equal "$WAIT_STATUS" 0
+
+	# Each syscall the tables allow was made after lock-down by some path,
+	# except those only timing decides (futex under contention; a vCPU's
+	# own thread exit and exit_group when the main thread exits first).
+	run locked_syscalls
+	local want
+	for want in "main poll" "main read" "main write" "main close" "main restart_syscall" \
+		"main ioctl KVM_IRQ_LINE" "main exit_group" "vcpu ioctl KVM_RUN" \
+		"vcpu ioctl KVM_IRQ_LINE" "vcpu ioctl KVM_GET_REGS" "vcpu ioctl KVM_GET_SREGS" \
+		"vcpu write" "vcpu preadv" "vcpu pwritev" "vcpu fdatasync"; do
+		assert_line "$want"
+	done
+}
