@@ -230,6 +230,7 @@ static void qemu_release(struct vmm_run *run)
 
 const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
+	.profile = "qemu",
 	.prepare = qemu_prepare,
 	.wait_ready = qemu_wait_ready,
 	.event_fd = qemu_event_fd,

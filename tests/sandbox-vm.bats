@@ -89,3 +89,25 @@ teardown() { vm_cleanup; common_teardown; }
 	assert_equal "$(head -c 16 "$T/rw.img")" "written-by-guest"
 	assert_equal "$(head -c 15 "$T/ro.img")" "read-only disk "
 }
+
+@test "every layer on: QEMU runs its profile (Landlock, seccomp, no caps) and its own -sandbox filter" {
+	vm_conf ""
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60
+	vmm=$(vm_vmm_pid)
+	for task in /proc/"$vmm"/task/*; do
+		run grep -E '^(NoNewPrivs|Seccomp|Seccomp_filters|CapEff|CapPrm|CapBnd|CapAmb):' "$task/status"
+		assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
+		assert_line --regexp '^Seccomp:[[:space:]]+2$'
+		# sandboxd's profile, then QEMU's -sandbox on top of it.
+		assert_line --regexp '^Seccomp_filters:[[:space:]]+([2-9]|[1-9][0-9]+)$'
+		assert_line --regexp '^CapEff:[[:space:]]+0+$'
+		assert_line --regexp '^CapBnd:[[:space:]]+0+$'
+	done
+	run cat "$T/log"
+	assert_line --regexp "vmm: profile .*/profiles/qemu: [0-9]+ syscall rules \([0-9]+ BPF instructions\), [0-9]+ Landlock path rules, capabilities 0x0$"
+	assert_line --partial "landlock: ABI"
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+}
