@@ -189,6 +189,16 @@ static void service_exited(struct service *svc, int wstatus)
 		log_info(svc->name, "exited with status %d", WEXITSTATUS(wstatus));
 }
 
+/* A VMM that died of SIGSYS: name the syscall from its audit record. */
+static void explain_vmm_sigsys(struct supervisor *s)
+{
+	const struct service *vmm = &s->run->svc;
+
+	if (WIFSIGNALED(vmm->wstatus) && WTERMSIG(vmm->wstatus) == SIGSYS)
+		violations_explain_sigsys(&s->violations, vmm->name, s->vmm_host_pid,
+					  SIGSYS_RECORD_TIMEOUT_MS);
+}
+
 /* Reaps every child; returns the VM's exit status once the VMM is gone,
  * -1 while it runs. */
 static int reap(struct supervisor *s)
@@ -204,9 +214,7 @@ static int reap(struct supervisor *s)
 			service_exited(&s->sibling, wstatus);
 	if (vmm->state != SERVICE_EXITED)
 		return -1;
-	if (WIFSIGNALED(vmm->wstatus) && WTERMSIG(vmm->wstatus) == SIGSYS)
-		violations_explain_sigsys(&s->violations, vmm->name, s->vmm_host_pid,
-					  SIGSYS_RECORD_TIMEOUT_MS);
+	explain_vmm_sigsys(s);
 	return s->drv->exit_status(vmm->wstatus);
 }
 
@@ -301,8 +309,10 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 		int wstatus;
 		log_warn_errno("vmm", "wait for %s to run the guest", drv->name);
 		kill_everything(&s);
-		if (waitpid(run->svc.pid, &wstatus, 0) == run->svc.pid)
+		if (waitpid(run->svc.pid, &wstatus, 0) == run->svc.pid) {
 			service_exited(&run->svc, wstatus);
+			explain_vmm_sigsys(&s);
+		}
 		_exit(EXIT_TEMPORARY);
 	}
 	log_info("vmm", "guest running");

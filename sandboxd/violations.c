@@ -85,7 +85,7 @@ static const char *syscall_name(long long nr, char *buf, size_t len)
 	return buf;
 }
 
-int violations_report(const struct violations *v, const char *service, pid_t host_pid)
+int violations_report(struct violations *v, const char *service, pid_t host_pid)
 {
 	char rec[2048], name[64];
 	int logged = 0;
@@ -103,16 +103,17 @@ int violations_report(const struct violations *v, const char *service, pid_t hos
 		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || field(rec, "pid") != host_pid)
 			continue;
 		syscall_name(field(rec, "syscall"), name, sizeof name);
-		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE))
+		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE)) {
 			log_warn(service, "seccomp: %s is not in the profile: killed", name);
-		else
+			v->killed = host_pid;
+		} else
 			log_warn(service, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
 				 name);
 		logged++;
 	}
 }
 
-void violations_explain_sigsys(const struct violations *v, const char *service,
+void violations_explain_sigsys(struct violations *v, const char *service,
 			       pid_t host_pid, int timeout_ms)
 {
 	struct timespec start, now;
@@ -123,7 +124,9 @@ void violations_explain_sigsys(const struct violations *v, const char *service,
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		if (violations_report(v, service, host_pid) > 0)
+		/* The poll loop may have read the record already. */
+		violations_report(v, service, host_pid);
+		if (v->killed == host_pid)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long waited = (now.tv_sec - start.tv_sec) * 1000 +

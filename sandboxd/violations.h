@@ -10,6 +10,7 @@
 struct violations {
 	int kmsg;	/* /dev/kmsg, positioned at its end; -1 if unavailable */
 	int hostproc;	/* the host's /proc, O_PATH */
+	pid_t killed;	/* the last pid whose kill record was logged */
 };
 
 /* Before the mount namespace hides them. Never fails: without kmsg the log
@@ -23,11 +24,11 @@ pid_t violations_host_pid(const struct violations *v, pid_t pid);
 /* Reads the records that arrived and logs each seccomp record of HOST_PID
  * as SERVICE's: the syscall by name, "denied" (kill) or "allowed only
  * because of --seccomp-log". Returns how many were logged. */
-int violations_report(const struct violations *v, const char *service, pid_t host_pid);
+int violations_report(struct violations *v, const char *service, pid_t host_pid);
 
 /* After SERVICE died of SIGSYS: waits up to TIMEOUT_MS for its record
  * (kauditd prints asynchronously) and logs the syscall. */
-void violations_explain_sigsys(const struct violations *v, const char *service,
+void violations_explain_sigsys(struct violations *v, const char *service,
 			       pid_t host_pid, int timeout_ms);
 
 #endif

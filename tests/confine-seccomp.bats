@@ -26,6 +26,7 @@ GETCPU=309
 	assert_output "ids: uid=$SERVICE_UID euid=$SERVICE_UID gid=$SERVICE_UID egid=$SERVICE_UID"
 	grep -q "vmm: killed by signal 31 (Bad system call)" <<< "$stderr"
 	grep -q "vmm: seccomp: getcpu is not in the profile: killed" <<< "$stderr"
+	! grep -q "no audit record named the syscall" <<< "$stderr"
 	grep -q "vm stopped, exit status 159" <<< "$stderr"
 }
 
