@@ -17,10 +17,25 @@
  *       of each run go to LOGDIR; the argv of the deepest descendant of each
  *       command's first run goes to LOGDIR/argv-K.txt.
  *
+ *   launch-timer firstbyte RUNS WARMUP LOGDIR CMD... [--- CMD...]...
+ *       Same interleaving, for commands that end by themselves (a VMM whose
+ *       guest powers off). Each run: spawn with stdin on /dev/null, stdout on
+ *       a pipe and stderr to LOGDIR; first_ms = spawn until poll first
+ *       reports bytes on the pipe, exit_ms = spawn until the pidfd reports
+ *       that the whole process (every thread) has exited; then wait4 gives
+ *       the exit status, the user + system CPU time and ru_maxrss, the
+ *       VmHWM of the process's address space at exit (or the timer's own
+ *       VmHWM, reported as "timer self_hwm_kb", if that is larger: the
+ *       child starts in the timer's address space; the scripts build the
+ *       timer -static to keep that floor low). Console and stderr of
+ *       each run go to LOGDIR. Any run that is killed or writes nothing
+ *       aborts; exit statuses are reported, not judged.
+ *
  * Output, one line per command and metric, tab-separated:
  *   K METRIC N MEDIAN P10 P90 MIN MAX
  * plus, in boot mode, "K comm dN NAME" lines naming the descendants and
- * "K ready_runs MS..." with each run's time to the marker, in run order.
+ * "K ready_runs MS..." with each run's time to the marker, in run order;
+ * in firstbyte mode "K first_runs MS..." and "K exit_runs MS..." likewise.
  * Commands are given with absolute paths (no PATH search inside the timing).
  * Every wait has a deadline; nothing sleeps. */
 #define _GNU_SOURCE
@@ -508,6 +523,157 @@ static int mode_boot(int argc, char **argv)
 	return 0;
 }
 
+/* Copies what is available on fd into the console file; returns the number
+ * of bytes read, 0 on EOF, -1 if nothing was there after all. */
+static ssize_t copy_out(int fd, FILE *console)
+{
+	char buf[4096];
+	ssize_t len = read(fd, buf, sizeof buf);
+
+	if (len < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return -1;
+		die("read console: %s", strerror(errno));
+	}
+	fwrite(buf, 1, (size_t)len, console);
+	return len;
+}
+
+/* The timer's own peak RSS: a child spawned with posix_spawn (vfork, shared
+ * address space) starts from it, so its ru_maxrss is at least this much. */
+static double self_hwm_kb(void)
+{
+	char name[32];
+	double h, s, sh;
+
+	if (read_status(getpid(), name, sizeof name, &h, &s, &sh) < 0)
+		die("read /proc/self/status: %s", strerror(errno));
+	return h;
+}
+
+static int mode_firstbyte(int argc, char **argv)
+{
+	char **cmds[MAX_CMDS];
+	static double *first[MAX_CMDS], *done[MAX_CMDS], *cpu[MAX_CMDS];
+	static double *maxrss[MAX_CMDS], *status[MAX_CMDS];
+	const char *logdir;
+	long runs, warm;
+	int n;
+
+	if (argc < 4)
+		die("usage: firstbyte RUNS WARMUP LOGDIR CMD... [--- CMD...]...");
+	runs = parse_long(argv[0], 1, 100000);
+	warm = parse_long(argv[1], 0, 100000);
+	logdir = argv[2];
+	n = split_cmds(argv + 3, cmds);
+	for (int k = 0; k < n; k++)
+		if (!(first[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(done[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(cpu[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(maxrss[k] = calloc((size_t)runs, sizeof(double))) ||
+		    !(status[k] = calloc((size_t)runs, sizeof(double))))
+			die("out of memory");
+
+	for (long r = -warm; r < runs; r++) {
+		for (int k = 0; k < n; k++) {
+			char path[4096];
+			int p[2], err_fd, pidfd, st, eof = 0;
+			FILE *console;
+			double t0, t_first = -1, t_exit = -1, deadline;
+			struct rusage ru;
+			pid_t pid;
+
+			snprintf(path, sizeof path, "%s/run-%d-%ld.console", logdir, k, r);
+			if (!(console = fopen(path, "we")))
+				die("open %s: %s", path, strerror(errno));
+			snprintf(path, sizeof path, "%s/run-%d-%ld.stderr", logdir, k, r);
+			err_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (err_fd < 0 || pipe2(p, O_CLOEXEC) < 0)
+				die("open %s or pipe: %s", path, strerror(errno));
+
+			t0 = now_ms();
+			pid = spawn(cmds[k], p[1], err_fd);
+			close(p[1]);
+			close(err_fd);
+			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+			if (pidfd < 0)
+				die("pidfd_open: %s", strerror(errno));
+
+			/* Until the exit: the time of the first byte, the rest copied. */
+			deadline = t0 + BOOT_DEADLINE_MS;
+			while (t_exit < 0) {
+				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { p[0], POLLIN, 0 } };
+				int left = (int)(deadline - now_ms());
+				double t;
+
+				if (left <= 0 || poll(pf, eof ? 1 : 2, left) == 0) {
+					kill(pid, SIGKILL);
+					die("%s: run %ld: still running after %d ms (see %s)", cmds[k][0],
+					    r, BOOT_DEADLINE_MS, logdir);
+				}
+				t = now_ms();
+				if (!eof && pf[1].revents) {
+					ssize_t len = copy_out(p[0], console);
+
+					if (len > 0 && t_first < 0)
+						t_first = t;
+					eof = len == 0;
+				}
+				if (pf[0].revents)
+					t_exit = t;
+			}
+			while (wait4(pid, &st, 0, &ru) < 0)
+				if (errno != EINTR)
+					die("wait4 %d: %s", (int)pid, strerror(errno));
+			/* Whatever is left in the pipe, until EOF (a descendant could
+			 * still hold it open: the same deadline applies). */
+			while (!eof) {
+				struct pollfd pf = { p[0], POLLIN, 0 };
+				int left = (int)(deadline - now_ms());
+
+				if (left <= 0 || poll(&pf, 1, left) == 0)
+					die("%s: run %ld: stdout still open after the exit", cmds[k][0], r);
+				eof = copy_out(p[0], console) == 0;
+			}
+			close(p[0]);
+			close(pidfd);
+			fclose(console);
+			fprintf(stderr, "launch-timer: firstbyte cmd %d run %ld: first byte %.2f ms, exit %.2f ms, wait status 0x%x\n",
+				k, r, t_first - t0, t_exit - t0, st);
+			if (!WIFEXITED(st))
+				die("%s: run %ld: killed by signal %d", cmds[k][0], r,
+				    WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+			if (t_first < 0)
+				die("%s: run %ld: exited without writing to stdout (see %s)",
+				    cmds[k][0], r, logdir);
+			if (r >= 0) {
+				first[k][r] = t_first - t0;
+				done[k][r] = t_exit - t0;
+				cpu[k][r] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+					    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+				maxrss[k][r] = (double)ru.ru_maxrss;
+				status[k][r] = WEXITSTATUS(st);
+			}
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		printf("%d\tfirst_runs", k);
+		for (long r = 0; r < runs; r++)
+			printf("\t%.2f", first[k][r]);
+		printf("\n%d\texit_runs", k);
+		for (long r = 0; r < runs; r++)
+			printf("\t%.2f", done[k][r]);
+		putchar('\n');
+		report(k, "first_ms", first[k], (size_t)runs);
+		report(k, "exit_ms", done[k], (size_t)runs);
+		report(k, "cpu_ms", cpu[k], (size_t)runs);
+		report(k, "maxrss_kb", maxrss[k], (size_t)runs);
+		report(k, "exit_status", status[k], (size_t)runs);
+	}
+	printf("timer\tself_hwm_kb\t%.0f\n", self_hwm_kb());
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -516,8 +682,11 @@ int main(int argc, char **argv)
 		return mode_launch(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "boot"))
 		return mode_boot(argc - 2, argv + 2);
+	if (argc >= 2 && !strcmp(argv[1], "firstbyte"))
+		return mode_firstbyte(argc - 2, argv + 2);
 	fputs("usage: launch-timer launch RUNS WARMUP CMD... [--- CMD...]...\n"
-	      "       launch-timer boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...\n",
+	      "       launch-timer boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...\n"
+	      "       launch-timer firstbyte RUNS WARMUP LOGDIR CMD... [--- CMD...]...\n",
 	      stderr);
 	return 100;
 }
