@@ -9,12 +9,14 @@
 #include <linux/landlock.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mounts.h"
 
 /* What Debian 12's <linux/landlock.h> (ABI 2) lacks, from the kernel's uapi
  * header. ABI 7 adds only audit-logging flags, which sandboxd leaves at
@@ -145,31 +147,44 @@ int landlock_probe(const struct config *cfg)
 	return abi;
 }
 
-/* One rule: the path's rights, file-only ones on a non-directory. A path
- * that does not exist or that the service's uid cannot reach grants
- * nothing, so it is left out (logged) rather than failing the service. */
-static int add_path_rule(int ruleset, const struct ll_path *r, __u64 handled_fs,
-			 const char *service)
+/* One rule on the open file FD (consumed): the class's rights, file-only
+ * ones on a non-directory. */
+static int add_fd_rule(int ruleset, int fd, enum ll_class class, __u64 handled_fs)
 {
-	struct landlock_path_beneath_attr attr = { .allowed_access = class_rights[r->class] };
+	struct landlock_path_beneath_attr attr = {
+		.allowed_access = class_rights[class], .parent_fd = fd,
+	};
 	struct stat st;
 	int rc = -1;
 
-	attr.parent_fd = open(r->path, O_PATH | O_CLOEXEC);
-	if (attr.parent_fd < 0) {
-		if (errno != ENOENT && errno != EACCES)
-			return -1;
-		log_info(service, "landlock: %s: %s: rule left out", r->path, strerror(errno));
-		return 0;
-	}
-	if (fstat(attr.parent_fd, &st) == 0) {
+	if (fstat(fd, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			attr.allowed_access &= FS_FILE;
 		attr.allowed_access &= handled_fs;
 		rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
 	}
-	close(attr.parent_fd);
+	close(fd);
 	return rc;
+}
+
+/* A path that does not exist grants nothing, so its rule is left out
+ * (logged) rather than failing the service. FALLBACK (or -1) is the same
+ * path opened before the service's own mounts, consumed either way. */
+static int add_path_rule(int ruleset, const struct ll_path *r, __u64 handled_fs, int fallback,
+			 const char *service)
+{
+	int fd = open(r->path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && fallback >= 0)
+		return add_fd_rule(ruleset, fallback, r->class, handled_fs);
+	if (fallback >= 0)
+		close(fallback);
+	if (fd >= 0)
+		return add_fd_rule(ruleset, fd, r->class, handled_fs);
+	if (errno != ENOENT && errno != EACCES)
+		return -1;
+	log_info(service, "landlock: %s: %s: rule left out", r->path, strerror(errno));
+	return 0;
 }
 
 static int add_port_rule(int ruleset, const struct ll_port *r)
@@ -183,34 +198,71 @@ static int add_port_rule(int ruleset, const struct ll_port *r)
 	return (int)syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &attr, 0);
 }
 
+/* The child's ruleset and what it handles, between prepare and restrict,
+ * and for each path rule under the service's private /tmp or /dev/shm, the
+ * path as PID 1 sees it (-1: not there, or not such a rule). */
+static int prepared_ruleset = -1;
+static __u64 prepared_handled_fs;
+static int *host_view;
+
+/* The path rules of one view: PID 1's (PRIVATE false), or the service's
+ * private /tmp and /dev/shm once mounted (PRIVATE true), where a path that
+ * is not in the service's tmpfs is the host's (a build tree under /tmp). */
+static void add_path_rules(int ruleset, const struct profile *p, __u64 handled_fs, bool private,
+			   const char *service)
+{
+	for (size_t i = 0; i < p->npaths; i++) {
+		if (mounts_in_private_tmp(p->paths[i].path) != private)
+			continue;
+		if (add_path_rule(ruleset, &p->paths[i], handled_fs, private ? host_view[i] : -1,
+				  service) < 0)
+			die_errno(EXIT_TEMPORARY, service, "landlock: rule for %s (%s:%u)",
+				  p->paths[i].path, p->file, p->paths[i].line);
+	}
+}
+
 static void fill_ruleset(int ruleset, const struct profile *p, const struct ruleset_attr *h,
 			 const char *service)
 {
-	for (size_t i = 0; i < p->npaths; i++)
-		if (add_path_rule(ruleset, &p->paths[i], h->handled_access_fs, service) < 0)
-			die_errno(EXIT_TEMPORARY, service, "landlock: rule for %s (%s:%u)",
-				  p->paths[i].path, p->file, p->paths[i].line);
+	add_path_rules(ruleset, p, h->handled_access_fs, false, service);
 	for (size_t i = 0; h->handled_access_net && i < p->nports; i++)
 		if (add_port_rule(ruleset, &p->ports[i]) < 0)
 			die_errno(EXIT_TEMPORARY, service, "landlock: rule for TCP port %u (%s:%u)",
 				  (unsigned)p->ports[i].port, p->file, p->ports[i].line);
 }
 
-void landlock_restrict_service(const struct profile *p, const char *service)
+
+void landlock_prepare_service(const struct profile *p, const char *service)
 {
 	size_t size;
 	struct ruleset_attr h = handled(abi_in_use, &size);
-	int ruleset;
 
 	if (!abi_in_use)
 		return;
 	h.scoped &= (p->scope_signal ? LANDLOCK_SCOPE_SIGNAL : 0) |
 		    (p->scope_abstract_unix ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET : 0);
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
-	if (ruleset < 0)
+	prepared_ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
+	if (prepared_ruleset < 0)
 		die_errno(EXIT_TEMPORARY, service, "landlock: create ruleset");
-	fill_ruleset(ruleset, p, &h, service);
-	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+	fill_ruleset(prepared_ruleset, p, &h, service);
+	prepared_handled_fs = h.handled_access_fs;
+	host_view = malloc((p->npaths ? p->npaths : 1) * sizeof *host_view);
+	if (!host_view)
+		die_errno(EXIT_TEMPORARY, service, "landlock: prepare rules");
+	for (size_t i = 0; i < p->npaths; i++)
+		host_view[i] = mounts_in_private_tmp(p->paths[i].path)
+				       ? open(p->paths[i].path, O_PATH | O_CLOEXEC) : -1;
+}
+
+void landlock_restrict_service(const struct profile *p, const char *service)
+{
+	if (!abi_in_use)
+		return;
+	add_path_rules(prepared_ruleset, p, prepared_handled_fs, true, service);
+	if (syscall(SYS_landlock_restrict_self, prepared_ruleset, 0) < 0)
 		die_errno(EXIT_TEMPORARY, service, "landlock: restrict self");
-	close(ruleset);
+	close(prepared_ruleset);
+	prepared_ruleset = -1;
+	free(host_view);
+	host_view = NULL;
 }

@@ -15,10 +15,17 @@
  * ABI in use, 0 when Landlock is off. Forked services inherit the result. */
 int landlock_probe(const struct config *cfg);
 
-/* In a service's child, after no_new_privs: restricts the process to P's
- * rules and scopes, the rights the ABI lacks masked. A rule's path that
- * does not exist or that the service cannot reach is left out (logged: it
- * grants nothing); a failing syscall ends the child with 111. */
+/* In a service's child, before its own mounts: builds the ruleset of P's
+ * rules and scopes, the rights the ABI lacks masked. Rules are inodes,
+ * opened here in PID 1's view: the service's private /tmp must not hide
+ * what a rule names (a build tree under /tmp). A path that does not exist
+ * is left out (logged: it grants nothing); a failing syscall ends the child
+ * with 111. */
+void landlock_prepare_service(const struct profile *p, const char *service);
+
+/* After its mounts and no_new_privs: adds P's rules within the service's
+ * private /tmp and /dev/shm, which exist only now, and restricts the child
+ * to the ruleset. */
 void landlock_restrict_service(const struct profile *p, const char *service);
 
 #endif

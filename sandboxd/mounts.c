@@ -132,15 +132,32 @@ void mounts_build_sandbox(const struct config *cfg,
 	must_mount("tmpfs", cfg->runtime_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
 }
 
-int mounts_private_tmp(uint64_t size_mib, uid_t uid, gid_t gid)
+/* What each service gets a private tmpfs on. */
+static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
+
+int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid)
 {
-	static const char *const dirs[] = { "/tmp", "/dev/shm" };
+	const uint64_t mib[] = { tmp_mib, shm_mib };
 	char opts[96];
 
-	snprintf(opts, sizeof opts, "mode=0700,size=%llum,uid=%u,gid=%u",
-		 (unsigned long long)size_mib, (unsigned)uid, (unsigned)gid);
-	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-		if (mount("tmpfs", dirs[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
+	_Static_assert(sizeof mib / sizeof *mib == sizeof private_dirs / sizeof *private_dirs,
+		       "a size for each private dir");
+	for (size_t i = 0; i < sizeof private_dirs / sizeof *private_dirs; i++) {
+		snprintf(opts, sizeof opts, "mode=0700,size=%llum,uid=%u,gid=%u",
+			 (unsigned long long)mib[i], (unsigned)uid, (unsigned)gid);
+		if (mount("tmpfs", private_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  opts) < 0)
 			return -1;
+	}
 	return 0;
+}
+
+bool mounts_in_private_tmp(const char *path)
+{
+	for (size_t i = 0; i < sizeof private_dirs / sizeof *private_dirs; i++) {
+		size_t n = strlen(private_dirs[i]);
+		if (!strncmp(path, private_dirs[i], n) && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
 }

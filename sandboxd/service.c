@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "landlock.h"
 #include "log.h"
 #include "mounts.h"
 
@@ -43,6 +44,14 @@ static int install_fds(const struct service *s, int exec_fd)
 	return close_range(3 + (unsigned)s->nfds, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+/* The profile's size for the service's /tmp or /dev/shm, else the config's. */
+static uint64_t tmpfs_size(const struct profile *p, bool shm, const struct config *cfg)
+{
+	uint64_t mib = p ? (shm ? p->shm_mib : p->tmp_mib) : 0;
+
+	return mib ? mib : cfg->tmpfs_mib;
+}
+
 /* The service's setup, in the child: its own session and mount namespace
  * while still root (mounts need CAP_SYS_ADMIN), then confine.c's sequence
  * down to the exec. */
@@ -58,10 +67,12 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	 * (a supervisor's, a shell's) must not reach the daemon past us. */
 	if (setsid() < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "setsid");
+	if (s->profile)
+		landlock_prepare_service(s->profile, s->name);
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
-	if (mounts_private_tmp(cfg->tmpfs_mib, service_uid(cfg, s->role),
-			       service_gid(cfg, s->role)) < 0)
+	if (mounts_private_tmp(tmpfs_size(s->profile, false, cfg), tmpfs_size(s->profile, true, cfg),
+			       service_uid(cfg, s->role), service_gid(cfg, s->role)) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "mount private /tmp and /dev/shm");
 	if (install_fds(s, exec_fd) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
