@@ -67,6 +67,10 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	 * (a supervisor's, a shell's) must not reach the daemon past us. */
 	if (setsid() < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "setsid");
+	/* The fds first: Landlock's rule fds, opened next, must not sit where
+	 * a passed fd or the program's is about to land. */
+	if (install_fds(s, exec_fd) < 0)
+		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
 	if (s->profile)
 		landlock_prepare_service(s->profile, s->name);
 	if (unshare(CLONE_NEWNS) < 0)
@@ -74,8 +78,6 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	if (mounts_private_tmp(tmpfs_size(s->profile, false, cfg), tmpfs_size(s->profile, true, cfg),
 			       service_uid(cfg, s->role), service_gid(cfg, s->role)) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "mount private /tmp and /dev/shm");
-	if (install_fds(s, exec_fd) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
 	confine_exec(s, cfg);
 }
 

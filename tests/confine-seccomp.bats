@@ -92,10 +92,10 @@ GETCPU=309
 	# test-probe allows execveat only on fd 19, where sandboxd puts the
 	# program it starts (SERVICE_EXEC_FD); the same binary from another fd
 	# kills the child that tries.
-	probe -- execveat:19:"$PROBE" execveat:7:"$PROBE"
+	probe -- execveat:19:self execveat:7:self
 	assert_success
-	assert_line "execveat:19:$PROBE: ok"
+	assert_line "execveat:19:self: ok"
 	assert_line "exec: child killed by signal 31"
-	assert_line "execveat:7:$PROBE: ECHILD"
+	assert_line "execveat:7:self: ECHILD"
 	assert_equal "$(grep -c '^ids: ' <<< "$output")" 1
 }

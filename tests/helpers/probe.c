@@ -14,7 +14,8 @@
  *                   the x32 bit (0x40000000)
  *   exec:PATH       fork, exec PATH with the actions "ids status", wait
  *   execveat:FD:PATH  the same by execveat(FD, "", AT_EMPTY_PATH), PATH
- *                   opened O_PATH at FD (sandboxd's own way of exec)
+ *                   opened O_PATH at FD (sandboxd's own way of exec);
+ *                   PATH "self" is the probe's own binary
  *   ids             uid, euid, gid, egid
  *   status          a second thread first, then for every thread the
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
@@ -203,7 +204,11 @@ static int do_exec(const char *path, int fd)
 		return -1;
 	if (pid == 0) {
 		char *const argv[] = { (char *)path, "ids", "status", NULL };
-		int o = fd >= 0 ? open(path, O_PATH) : -1;
+		/* PATH itself may be hidden by the service's private /tmp (a
+		 * build tree under /tmp); the probe re-executing itself opens
+		 * its own binary through /proc/self/exe instead. */
+		bool self = fd >= 0 && !strcmp(path, "self");
+		int o = fd >= 0 ? open(self ? "/proc/self/exe" : path, O_PATH) : -1;
 		if (fd < 0)
 			execv(path, argv);
 		else if (o >= 0 && (o == fd || dup2(o, fd) == fd))
