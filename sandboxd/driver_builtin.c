@@ -139,6 +139,7 @@ static void builtin_release(struct vmm_run *run)
 const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
+	.profile = "builtin-vmm",
 	.prepare = builtin_prepare,
 	.wait_ready = builtin_wait_ready,
 	.event_fd = builtin_event_fd,

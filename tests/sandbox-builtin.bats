@@ -98,3 +98,30 @@ builtin_conf() {
 	assert_equal "$(sector "$T/rw.img" 5 | sort -u)" "SBX wrote  0005"
 	cmp "$T/ro.img" <(cat "$T/rw.orig")
 }
+
+@test "vmm = builtin runs under profiles/builtin-vmm, then its own two filters: three on every thread" {
+	builtin_conf cad "vcpus = 2"
+	vm_start
+	wait_for_line "$T/console" "cad: READY" 60
+	local vmm task n=0 flags
+	vmm=$(vm_vmm_pid)
+	for task in /proc/"$vmm"/task/*; do
+		# KVM's own worker thread (PF_USER_WORKER) carries no user code.
+		flags=$(awk '{ sub(/.*\) /, ""); print $7 }' "$task/stat")
+		((flags & 0x4000)) && continue
+		run grep -E '^(NoNewPrivs|Seccomp|Seccomp_filters|CapEff|CapPrm|CapBnd|CapAmb):' "$task/status"
+		assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
+		assert_line --regexp '^Seccomp:[[:space:]]+2$'
+		# sandboxd's profile, the VMM's process filter, its thread role's.
+		assert_line --regexp '^Seccomp_filters:[[:space:]]+3$'
+		assert_line --regexp '^CapEff:[[:space:]]+0+$'
+		assert_line --regexp '^CapBnd:[[:space:]]+0+$'
+		n=$((n + 1))
+	done
+	assert_equal "$n" 3
+	run cat "$T/log"
+	assert_line --regexp "vmm: profile .*/profiles/builtin-vmm: [0-9]+ syscall rules \([0-9]+ BPF instructions\), [0-9]+ Landlock path rules, capabilities 0x0$"
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+}
