@@ -106,6 +106,7 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 	for (unsigned mode = 0; mode < 8; mode++) {
 		placeholder_config(&cfg, mode & 2, mode & 4);
 		pp.kvm = mode & 1;
+		pp.share = mode & 4 ? &cfg.shares[1] : NULL;
 		if (load(file, &pp, &p, &bpf_len) < 0)
 			return -1;
 		profile_free(&p);
@@ -462,9 +463,8 @@ int check_profile_main(int argc, char **argv)
 	struct options o = parse_args(argc, argv);
 	struct config cfg;
 	struct profile p, other;
-	struct profile_params pp = { .cfg = &cfg, .vmm_binary = "/placeholder/vmm_binary" };
-	char service_dir[4096];
-	const char *why, *base;
+	struct profile_params pp = { .cfg = &cfg, .binary = "/placeholder/binary" };
+	const char *why;
 	unsigned bpf_len = 0, other_len;
 	int r = 0;
 
@@ -475,9 +475,8 @@ int check_profile_main(int argc, char **argv)
 	if (!o.config)
 		placeholder_config(&cfg, true, true);
 	pp.kvm = choose_kvm(&o, o.config ? &cfg : NULL, &why);
-	base = strrchr(o.file, '/') ? strrchr(o.file, '/') + 1 : o.file;
-	snprintf(service_dir, sizeof service_dir, "%s/%s", cfg.runtime_dir, base);
-	pp.service_dir = service_dir;
+	/* A virtiofsd profile is shown for the config's first share. */
+	pp.share = cfg.nshares ? &cfg.shares[o.config ? 0 : 1] : NULL;
 
 	if (load(o.file, &pp, &p, &bpf_len) < 0) {
 		r = EXIT_PERMANENT;

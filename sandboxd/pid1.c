@@ -71,7 +71,7 @@ static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
 	char path[PATH_MAX];
 	const char *file = run->profile_file;
 	const struct profile_params params = {
-		.cfg = run->cfg, .kvm = run->kvm, .vmm_binary = run->svc.argv[0],
+		.cfg = run->cfg, .kvm = run->kvm, .binary = run->svc.argv[0],
 	};
 
 	if (!file && !drv->profile) {

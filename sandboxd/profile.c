@@ -129,6 +129,13 @@ static size_t param_disks(const struct loader *l, const struct param *pm, const 
 	return n;
 }
 
+static size_t param_share(const struct loader *l, const struct param *pm, const char **out)
+{
+	const struct share *sh = l->params->share;
+
+	return one(out, sh && sh->readonly == pm->ro ? sh->path : NULL);
+}
+
 static size_t param_shares(const struct loader *l, const struct param *pm, const char **out)
 {
 	size_t n = 0;
@@ -147,13 +154,14 @@ static const struct param params[] = {
 	{ "kernel",      CFG(kernel),             false, false },
 	{ "initrd",      CFG(initrd),             false, false },
 	{ "runtime_dir", CFG(runtime_dir),        false, false },
-	{ "service_dir", PARAMS(service_dir),     false, false },
-	{ "vmm_binary",  PARAMS(vmm_binary),      false, false },
+	{ "binary",      PARAMS(binary),          false, false },
 	{ "memory",      param_memory,  0,        false, false },
 	{ "disks_ro",    param_disks,   0,        true,  true },
 	{ "disks_rw",    param_disks,   0,        true,  false },
 	{ "shares_ro",   param_shares,  0,        true,  true },
 	{ "shares_rw",   param_shares,  0,        true,  false },
+	{ "share_ro",    param_share,   0,        true,  true },
+	{ "share_rw",    param_share,   0,        true,  false },
 };
 
 static void set_memory(struct loader *l)

@@ -30,10 +30,11 @@
  *   if FLAG ... [else ...] end     FLAG: kvm, tcg, shares, disks (not nested)
  *
  * Words may hold parameters, expanded from the VM config: ${kernel},
- * ${initrd}, ${runtime_dir}, ${service_dir}, ${memory} (bytes),
- * ${vmm_binary}; list parameters expand a word into one per element:
- * ${disks_ro} ${disks_rw} ${shares_ro} ${shares_rw}. An empty list drops
- * the word; an unset scalar (no initrd) drops it too.
+ * ${initrd}, ${runtime_dir}, ${memory} (bytes), ${binary} (the service's
+ * program); list parameters expand a word into one per element:
+ * ${disks_ro} ${disks_rw} ${shares_ro} ${shares_rw}, and ${share_ro}
+ * ${share_rw} (the one share a virtiofsd service serves). An empty list
+ * drops the word; an unset scalar (no initrd) drops it too.
  *
  * Errors are "FILE:LINE: message" and profile_load returns -1. */
 #ifndef SANDBOXD_PROFILE_H
@@ -107,8 +108,8 @@ struct profile {
 struct profile_params {
 	const struct config *cfg;
 	bool kvm;
-	const char *service_dir;	/* the service's own dir in the runtime dir */
-	const char *vmm_binary;
+	const char *binary;		/* the program the service runs */
+	const struct share *share;	/* a virtiofsd service's share, else NULL */
 };
 
 int profile_load(const char *file, const struct profile_params *params, struct profile *out);
