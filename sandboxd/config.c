@@ -371,8 +371,15 @@ static int parse_share(struct parser *p, const struct key *k, const char *value)
 				    p->share_line[i]);
 	if (resolve(p, path, &s->path) < 0)
 		return -1;
-	if (stat(s->path, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (stat(s->path, &st) < 0)
+		return fail(p, "share: '%s': %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
 		return fail(p, "share: '%s' is not a directory", path);
+	/* As root only a read-only mount (EROFS) or an immutable directory
+	 * (EPERM) says no here; virtiofsd would fail the guest's writes. */
+	if (!s->readonly && access(s->path, W_OK) < 0)
+		return fail(p, "share: '%s' is not writable (:ro for a read-only share): %s", path,
+			    strerror(errno));
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "qmp.h"
+#include "unix_socket.h"
 #include "vmm_driver.h"
 
 #ifndef QEMU_BINARY
@@ -81,6 +82,22 @@ static int add_disks(struct vmm_run *run)
 	return 0;
 }
 
+/* Each share: the connection to its virtiofsd that PID 1 made, as a
+ * client chardev on an fd (QEMU neither connects nor knows a path), and a
+ * vhost-user-fs device on it with the guest's tag. */
+static void add_shares(struct vmm_run *run)
+{
+	const struct config *cfg = run->cfg;
+
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		argv_add(&run->argv, "-chardev");
+		argv_add(&run->argv, "socket,id=fs%zu,fd=%d", i, vmm_pass_fd(run, run->share_fds[i]));
+		argv_add(&run->argv, "-device");
+		argv_add(&run->argv, "vhost-user-fs-%s,chardev=fs%zu,tag=%s", machine(run)->virtio_bus,
+			 i, cfg->shares[i].tag);
+	}
+}
+
 static int qemu_prepare(struct vmm_run *run)
 {
 	const struct config *cfg = run->cfg;
@@ -92,7 +109,7 @@ static int qemu_prepare(struct vmm_run *run)
 		return -1;
 	run->priv = q;
 	snprintf(q->qmp_path, sizeof q->qmp_path, "%s/" QMP_SOCKET, cfg->runtime_dir);
-	qmp_fd = qmp_listen(q->qmp_path);
+	qmp_fd = unix_listen(q->qmp_path);
 	if (qmp_fd < 0) {
 		log_warn_errno("vmm", "create QMP socket %s", q->qmp_path);
 		return -1;
@@ -144,6 +161,7 @@ static int qemu_prepare(struct vmm_run *run)
 		return -1;
 	argv_add(a, "-append");
 	argv_add(a, "%s", cfg->cmdline ? cfg->cmdline : "");
+	add_shares(run);
 	return add_disks(run);
 }
 
@@ -230,6 +248,7 @@ static void qemu_release(struct vmm_run *run)
 
 const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
+	.shares = true,
 	.profile = "qemu",
 	.prepare = qemu_prepare,
 	.wait_ready = qemu_wait_ready,

@@ -135,10 +135,42 @@ void mounts_build_sandbox(const struct config *cfg,
 /* What each service gets a private tmpfs on. */
 static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
 
-int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid)
+/* mkdir -p PATH's directories (root's, 0755: the service only passes
+ * through them). */
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		if (!(*p = c))
+			return 0;
+	}
+}
+
+int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid,
+		       const char *keep)
 {
 	const uint64_t mib[] = { tmp_mib, shm_mib };
 	char opts[96];
+	int tree = -1;
+
+	/* A copy of KEEP's mount tree, detached, taken before the tmpfs
+	 * covers it. */
+	if (keep && mounts_in_private_tmp(keep)) {
+		tree = open_tree(AT_FDCWD, keep, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (tree < 0)
+			return -1;
+	}
 
 	_Static_assert(sizeof mib / sizeof *mib == sizeof private_dirs / sizeof *private_dirs,
 		       "a size for each private dir");
@@ -149,7 +181,11 @@ int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid)
 			  opts) < 0)
 			return -1;
 	}
-	return 0;
+	if (tree < 0)
+		return 0;
+	int r = make_dirs(keep) < 0 ? -1 : move_mount(tree, "", AT_FDCWD, keep, MOVE_MOUNT_F_EMPTY_PATH);
+	close(tree);
+	return r;
 }
 
 bool mounts_in_private_tmp(const char *path)

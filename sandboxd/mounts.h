@@ -25,8 +25,12 @@ void mounts_build_sandbox(const struct config *cfg,
 			  const struct dev_grant *grants, size_t ngrants);
 
 /* In a service's child, after unshare(CLONE_NEWNS): size-limited tmpfs on
- * /tmp and /dev/shm (sizes in MiB) owned by UID:GID. Returns -1 with errno set. */
-int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid);
+ * /tmp and /dev/shm (sizes in MiB) owned by UID:GID. KEEP (or NULL) is a
+ * host directory the service works in by path (a share): if the tmpfs
+ * would hide it, it is mounted back at the same place, with its own mount
+ * flags. Returns -1 with errno set. */
+int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid,
+		       const char *keep);
 
 /* Whether PATH is one of those private dirs or beneath one. */
 bool mounts_in_private_tmp(const char *path);

@@ -19,6 +19,7 @@
 #include "landlock.h"
 #include "log.h"
 #include "mounts.h"
+#include "shares.h"
 #include "violations.h"
 
 #define READY_TIMEOUT_MS 30000
@@ -30,9 +31,12 @@ struct supervisor {
 	struct vmm_run *run;
 	int sigfd, timerfd, lifeline;
 	bool shutting_down, killed;
+	bool share_failed;	/* a virtiofsd died while the VMM ran */
 	struct violations violations;
-	pid_t vmm_host_pid;	/* the VMM's pid in audit records */
 	struct service sibling;	/* exec driver only: a second service */
+	struct share_service shares[CONFIG_MAX_SHARES];
+	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
+	size_t nsvcs;
 };
 
 #ifndef SANDBOXD_PROFILE_DIR
@@ -88,6 +92,39 @@ static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
 	run->svc.filter = &c.filter;
 }
 
+static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
+
+/* Once SVC runs: PID 1 reaps it, and names its seccomp violations. */
+static void add_service(struct supervisor *s, struct service *svc)
+{
+	svc->host_pid = violations_host_pid(&s->violations, svc->pid);
+	s->svcs[s->nsvcs++] = svc;
+}
+
+/* Before the VMM, whose command line gets each share's connection. */
+static void start_shares(struct supervisor *s)
+{
+	const struct config *cfg = s->run->cfg;
+	char path[PATH_MAX];
+
+	if (!cfg->nshares)
+		return;
+	if (!s->drv->shares) {
+		log_warn(NULL, "the %s driver attaches no shares: not starting virtiofsd", s->drv->name);
+		return;
+	}
+	profile_path(cfg, "virtiofsd", path, sizeof path);
+	/* All start first, then each is waited for: their start-ups overlap. */
+	shares_start(cfg, path, s->run->seccomp_log, s->shares);
+	for (size_t i = 0; i < cfg->nshares; i++)
+		add_service(s, &s->shares[i].svc);
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		if (share_wait_ready(&s->shares[i], &cfg->shares[i]) < 0)
+			abort_start(s, &s->shares[i].svc);
+		s->run->share_fds[i] = s->shares[i].vmm_fd;
+	}
+}
+
 static void start_sibling(struct supervisor *s)
 {
 	struct service *sib = &s->sibling;
@@ -99,6 +136,7 @@ static void start_sibling(struct supervisor *s)
 	sib->filter = s->run->svc.filter;
 	if (service_start(sib, s->run->cfg) < 0)
 		die_errno(EXIT_TEMPORARY, "sibling", "fork");
+	add_service(s, sib);
 }
 
 static bool lifeline_cut(int fd)
@@ -178,7 +216,7 @@ static void begin_shutdown(struct supervisor *s)
 		die_errno(EXIT_TEMPORARY, NULL, "arm shutdown timer");
 }
 
-static void service_exited(struct service *svc, int wstatus)
+static void service_exited(struct supervisor *s, struct service *svc, int wstatus)
 {
 	svc->state = SERVICE_EXITED;
 	svc->wstatus = wstatus;
@@ -187,16 +225,41 @@ static void service_exited(struct service *svc, int wstatus)
 			 strsignal(WTERMSIG(wstatus)));
 	else
 		log_info(svc->name, "exited with status %d", WEXITSTATUS(wstatus));
+	/* A death by SIGSYS: name the syscall from its audit record. */
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
+		violations_explain_sigsys(&s->violations, s->svcs, s->nsvcs, svc,
+					  SIGSYS_RECORD_TIMEOUT_MS);
 }
 
-/* A VMM that died of SIGSYS: name the syscall from its audit record. */
-static void explain_vmm_sigsys(struct supervisor *s)
+/* A service that did not come up ends the start-up: everything is killed,
+ * and FAILED reaped so that the log says how it ended (a SIGSYS named). */
+static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
 {
-	const struct service *vmm = &s->run->svc;
+	int wstatus;
 
-	if (WIFSIGNALED(vmm->wstatus) && WTERMSIG(vmm->wstatus) == SIGSYS)
-		violations_explain_sigsys(&s->violations, vmm->name, s->vmm_host_pid,
-					  SIGSYS_RECORD_TIMEOUT_MS);
+	kill_everything(s);
+	if (waitpid(failed->pid, &wstatus, 0) == failed->pid)
+		service_exited(s, failed, wstatus);
+	_exit(EXIT_TEMPORARY);
+}
+
+/* Measured: with its virtiofsd gone the guest hangs on its next access to
+ * the share (no EIO) and QEMU idles on; even a graceful power-off hangs in
+ * sync. So the VM ends at once, with no graceful wait. Exit status 0 is
+ * virtiofsd's answer to its front-end closing the connection, which QEMU
+ * does as it ends (before its own exit): not a failure. */
+static void check_shares(struct supervisor *s)
+{
+	for (size_t i = 0; i < s->run->cfg->nshares && !s->killed; i++) {
+		const struct share_service *sh = &s->shares[i];
+		if (sh->svc.state != SERVICE_EXITED ||
+		    (WIFEXITED(sh->svc.wstatus) && WEXITSTATUS(sh->svc.wstatus) == 0))
+			continue;
+		log_warn(sh->name, "virtiofsd is gone: the guest would hang on its next access to "
+			 "%s; killing the VM", s->run->cfg->shares[i].path);
+		s->share_failed = true;
+		kill_everything(s);
+	}
 }
 
 /* Reaps every child; returns the VM's exit status once the VMM is gone,
@@ -208,14 +271,15 @@ static int reap(struct supervisor *s)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &wstatus, WNOHANG)) > 0)
-		if (pid == vmm->pid)
-			service_exited(vmm, wstatus);
-		else if (s->sibling.state == SERVICE_RUNNING && pid == s->sibling.pid)
-			service_exited(&s->sibling, wstatus);
-	if (vmm->state != SERVICE_EXITED)
-		return -1;
-	explain_vmm_sigsys(s);
-	return s->drv->exit_status(vmm->wstatus);
+		for (size_t i = 0; i < s->nsvcs; i++)
+			if (s->svcs[i]->state == SERVICE_RUNNING && s->svcs[i]->pid == pid)
+				service_exited(s, s->svcs[i], wstatus);
+	/* Both gone in one round (the guest powered off, then virtiofsd saw
+	 * its connection close) is a normal end. */
+	if (vmm->state == SERVICE_EXITED)
+		return s->share_failed ? EXIT_TEMPORARY : s->drv->exit_status(vmm->wstatus);
+	check_shares(s);
+	return -1;
 }
 
 static void handle_signals(struct supervisor *s)
@@ -264,7 +328,7 @@ static _Noreturn void supervise(struct supervisor *s)
 		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
-			violations_report(&s->violations, s->run->svc.name, s->vmm_host_pid);
+			violations_report(&s->violations, s->svcs, s->nsvcs);
 	}
 }
 
@@ -293,6 +357,7 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 
 	run->svc.name = "vmm";
 	run->svc.role = ROLE_VMM;
+	start_shares(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	run->svc.argv = run->argv.v;
@@ -301,19 +366,13 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 		start_sibling(&s);
 	if (service_start(&run->svc, run->cfg) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
-	s.vmm_host_pid = violations_host_pid(&s.violations, run->svc.pid);
+	add_service(&s, &run->svc);
 	for (size_t i = 0; i < run->svc.nfds; i++)
 		close(run->svc.fds[i]);
 
 	if (drv->wait_ready(run, READY_TIMEOUT_MS) < 0) {
-		int wstatus;
 		log_warn_errno("vmm", "wait for %s to run the guest", drv->name);
-		kill_everything(&s);
-		if (waitpid(run->svc.pid, &wstatus, 0) == run->svc.pid) {
-			service_exited(&run->svc, wstatus);
-			explain_vmm_sigsys(&s);
-		}
-		_exit(EXIT_TEMPORARY);
+		abort_start(&s, &run->svc);
 	}
 	log_info("vmm", "guest running");
 	if (notify_fd >= 0) {

@@ -1,5 +1,7 @@
 #include "qmp.h"
 
+#include "unix_socket.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -7,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,40 +19,6 @@ struct qmp {
 	size_t len;
 	char event[64];
 };
-
-static int unix_addr(const char *path, struct sockaddr_un *sa)
-{
-	memset(sa, 0, sizeof *sa);
-	sa->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sa->sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sa->sun_path, path);
-	return 0;
-}
-
-int qmp_listen(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	if (unix_addr(path, &sa) < 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	mode_t old = umask(0077);
-	int r = bind(fd, (struct sockaddr *)&sa, sizeof sa);
-	umask(old);
-	if (r < 0 || listen(fd, 1) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
 
 static long long now_ms(void)
 {
@@ -154,15 +120,13 @@ json_object *qmp_execute(struct qmp *q, const char *command, int timeout_ms)
 struct qmp *qmp_open(const char *path, int timeout_ms)
 {
 	const long long deadline = now_ms() + timeout_ms;
-	struct sockaddr_un sa;
 	struct qmp *q = calloc(1, sizeof *q);
 	json_object *greeting = NULL, *ret = NULL;
 
 	if (!q)
 		return NULL;
-	q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (q->fd < 0 || unix_addr(path, &sa) < 0 ||
-	    connect(q->fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+	q->fd = unix_connect(path);
+	if (q->fd < 0)
 		goto fail;
 	greeting = read_message(q, deadline);
 	if (!greeting || !json_object_object_get_ex(greeting, "QMP", NULL)) {

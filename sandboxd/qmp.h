@@ -6,11 +6,6 @@
 
 struct qmp;
 
-/* Creates a listening unix socket at PATH (mode 0600, owner root) for QEMU
- * to inherit: QEMU never needs the path, and no one else may connect.
- * Returns the fd or -1 with errno set. */
-int qmp_listen(const char *path);
-
 /* Connects to PATH, reads the greeting and negotiates capabilities, all
  * within TIMEOUT_MS. Returns NULL with errno set (ETIMEDOUT, EPROTO...). */
 struct qmp *qmp_open(const char *path, int timeout_ms);

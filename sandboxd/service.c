@@ -76,7 +76,7 @@ static _Noreturn void service_exec(const struct service *s, const struct config 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
 	if (mounts_private_tmp(tmpfs_size(s->profile, false, cfg), tmpfs_size(s->profile, true, cfg),
-			       service_uid(cfg, s->role), service_gid(cfg, s->role)) < 0)
+			       service_uid(cfg, s->role), service_gid(cfg, s->role), s->keep_visible) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "mount private /tmp and /dev/shm");
 	confine_exec(s, cfg);
 }

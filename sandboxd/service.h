@@ -32,10 +32,12 @@ struct service {
 	char *const *argv;		/* argv[0] is an absolute path */
 	const struct profile *profile;	/* NULL: none (no caps, NNP, nothing else) */
 	const struct sock_fprog *filter;	/* the profile's seccomp BPF, or NULL */
+	const char *keep_visible;	/* a host dir it uses by path (a share), or NULL */
 	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
 	size_t nfds;
 	enum service_state state;
 	pid_t pid;
+	pid_t host_pid;			/* in the host's PID namespace (audit records) */
 	int wstatus;
 };
 

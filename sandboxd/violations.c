@@ -85,48 +85,55 @@ static const char *syscall_name(long long nr, char *buf, size_t len)
 	return buf;
 }
 
-int violations_report(struct violations *v, const char *service, pid_t host_pid)
+static const struct service *by_host_pid(struct service *const *svcs, size_t n, long long pid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (svcs[i]->host_pid > 0 && svcs[i]->host_pid == pid)
+			return svcs[i];
+	return NULL;
+}
+
+void violations_report(struct violations *v, struct service *const *svcs, size_t n)
 {
 	char rec[2048], name[64];
-	int logged = 0;
-	ssize_t n;
+	const struct service *svc;
+	ssize_t len;
 
-	if (v->kmsg < 0 || host_pid <= 0)
-		return 0;
+	if (v->kmsg < 0)
+		return;
 	for (;;) {
-		n = read(v->kmsg, rec, sizeof rec - 1);
-		if (n < 0 && errno == EPIPE)	/* records overwritten: go on */
+		len = read(v->kmsg, rec, sizeof rec - 1);
+		if (len < 0 && errno == EPIPE)	/* records overwritten: go on */
 			continue;
-		if (n <= 0)
-			return logged;
-		rec[n] = '\0';
-		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || field(rec, "pid") != host_pid)
+		if (len <= 0)
+			return;
+		rec[len] = '\0';
+		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || !(svc = by_host_pid(svcs, n, field(rec, "pid"))))
 			continue;
 		syscall_name(field(rec, "syscall"), name, sizeof name);
 		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE)) {
-			log_warn(service, "seccomp: %s is not in the profile: killed", name);
-			v->killed = host_pid;
+			log_warn(svc->name, "seccomp: %s is not in the profile: killed", name);
+			v->killed = svc->host_pid;
 		} else
-			log_warn(service, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
+			log_warn(svc->name, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
 				 name);
-		logged++;
 	}
 }
 
-void violations_explain_sigsys(struct violations *v, const char *service,
-			       pid_t host_pid, int timeout_ms)
+void violations_explain_sigsys(struct violations *v, struct service *const *svcs, size_t n,
+			       const struct service *dead, int timeout_ms)
 {
 	struct timespec start, now;
 
-	if (v->kmsg < 0 || host_pid <= 0) {
-		log_warn(service, "seccomp: killed by SIGSYS; the syscall cannot be named here");
+	if (v->kmsg < 0 || dead->host_pid <= 0) {
+		log_warn(dead->name, "seccomp: killed by SIGSYS; the syscall cannot be named here");
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		/* The poll loop may have read the record already. */
-		violations_report(v, service, host_pid);
-		if (v->killed == host_pid)
+		violations_report(v, svcs, n);
+		if (v->killed == dead->host_pid)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long waited = (now.tv_sec - start.tv_sec) * 1000 +
@@ -135,5 +142,5 @@ void violations_explain_sigsys(struct violations *v, const char *service,
 		if (waited >= timeout_ms || poll(&p, 1, (int)(timeout_ms - waited)) <= 0)
 			break;
 	}
-	log_warn(service, "seccomp: killed by SIGSYS; no audit record named the syscall");
+	log_warn(dead->name, "seccomp: killed by SIGSYS; no audit record named the syscall");
 }

@@ -5,7 +5,10 @@
 #ifndef SANDBOXD_VIOLATIONS_H
 #define SANDBOXD_VIOLATIONS_H
 
+#include <stddef.h>
 #include <sys/types.h>
+
+#include "service.h"
 
 struct violations {
 	int kmsg;	/* /dev/kmsg, positioned at its end; -1 if unavailable */
@@ -21,14 +24,14 @@ void violations_open(struct violations *v);
  * the host's /proc), or 0 if it cannot be found. */
 pid_t violations_host_pid(const struct violations *v, pid_t pid);
 
-/* Reads the records that arrived and logs each seccomp record of HOST_PID
- * as SERVICE's: the syscall by name, "denied" (kill) or "allowed only
- * because of --seccomp-log". Returns how many were logged. */
-int violations_report(struct violations *v, const char *service, pid_t host_pid);
+/* Reads the records that arrived and logs each seccomp record of one of
+ * the N services SVCS (by host_pid) as that service's: the syscall by
+ * name, "denied" (kill) or "allowed only because of --seccomp-log". */
+void violations_report(struct violations *v, struct service *const *svcs, size_t n);
 
-/* After SERVICE died of SIGSYS: waits up to TIMEOUT_MS for its record
- * (kauditd prints asynchronously) and logs the syscall. */
-void violations_explain_sigsys(struct violations *v, const char *service,
-			       pid_t host_pid, int timeout_ms);
+/* After DEAD (one of SVCS) died of SIGSYS: waits up to TIMEOUT_MS for its
+ * record (kauditd prints asynchronously) and logs the syscall. */
+void violations_explain_sigsys(struct violations *v, struct service *const *svcs, size_t n,
+			       const struct service *dead, int timeout_ms);
 
 #endif

@@ -52,6 +52,11 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, const stru
 	case VMM_QEMU:
 		return &vmm_driver_qemu;
 	case VMM_AUTO:
+		if (hw && cfg->nshares) {
+			log_info(NULL, "vmm: qemu (shares need vhost-user-fs, which the builtin VMM "
+				 "does not have yet)");
+			return &vmm_driver_qemu;
+		}
 		log_info(NULL, "vmm: %s (%s)", hw ? "builtin" : "qemu",
 			 hw ? "KVM has hardware virtualization" :
 			      "without VT-x/SVM only QEMU's TCG runs a full guest kernel");
@@ -59,6 +64,8 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, const stru
 	case VMM_BUILTIN:
 		break;
 	}
+	if (cfg->nshares)
+		die(EXIT_PERMANENT, NULL, "vmm = builtin has no virtio-fs yet: shares need vmm = qemu");
 	if (cfg->accel == ACCEL_TCG)
 		die(EXIT_PERMANENT, NULL, "vmm = builtin runs on KVM only: accel = tcg is QEMU's");
 	if (!hw)

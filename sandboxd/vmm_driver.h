@@ -18,12 +18,14 @@ struct vmm_run {
 	char *const *sibling_argv; /* exec driver: a second service, or NULL */
 	const char *profile_file; /* exec driver: --profile; NULL: the driver's */
 	bool seccomp_log;	/* --seccomp-log: violations logged, not killed */
+	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };
 
 struct vmm_driver {
 	const char *name;
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
+	bool shares;		/* attaches the config's shares (vhost-user-fs) */
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */
 	const char *profile;

@@ -28,4 +28,11 @@ int virtiofsd_find(struct virtiofsd *v);
 void virtiofsd_argv(const struct virtiofsd *v, const struct share *share, int listen_fd,
 		    struct argv *a);
 
+/* Readiness: waits up to TIMEOUT_MS until the daemon, listening on the
+ * socket that FD is connected to, answers a vhost-user GET_FEATURES (it
+ * has accepted the connection and serves it). The front-end may ask the
+ * same again: the message changes no state. 0, or -1 with errno set:
+ * ETIMEDOUT, ECONNRESET (it died or refused), EPROTO (a wrong reply). */
+int virtiofsd_wait_ready(int fd, int timeout_ms);
+
 #endif
