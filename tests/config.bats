@@ -308,6 +308,19 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 	check_error 5 "share: cannot access 'nope': No such file or directory"
 }
 
+@test "config: a read-write share on a read-only mount is not writable" {
+	# The same directory is fine read-only: the check is the write access.
+	mkdir "$T/ro"
+	mount --bind "$T/ro" "$T/ro"
+	mount -o remount,bind,ro "$T/ro"
+	conf "share = data:ro:ro"
+	check_ok
+	conf "share = data:ro:rw"
+	run "$SANDBOXD" --check "$CONF"
+	umount "$T/ro"
+	expect_error 5 "share: 'ro' is not writable (:ro for a read-only share): Read-only file system"
+}
+
 @test "config: too many shares" {
 	local i shares=()
 	for i in {1..9}; do

@@ -16,13 +16,20 @@
  *   execveat:FD:PATH  the same by execveat(FD, "", AT_EMPTY_PATH), PATH
  *                   opened O_PATH at FD (sandboxd's own way of exec);
  *                   PATH "self" is the probe's own binary
+ *   setuid:UID      setresgid and setresuid to UID (a service with
+ *                   CAP_SETUID, e.g. virtiofsd, can become anyone)
  *   ids             uid, euid, gid, egid
  *   status          a second thread first, then for every thread the
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
  *   rlimits         soft and hard value of each rlimit
  *   pdeathsig       the parent-death signal
  *   sibling         the pid of the other probe service (waits up to 10 s)
- *   wait            blocks until SIGTERM (a listening sibling) */
+ *   wait            blocks until SIGTERM (a listening sibling)
+ *
+ * With $PROBE_ACTIONS set, its words are the actions and the arguments are
+ * ignored: the probe then stands in for a daemon whose command line
+ * sandboxd builds (SANDBOXD_VIRTIOFSD=probe runs it as a share's
+ * virtiofsd, with that service's uid, capabilities and Landlock). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -333,6 +340,9 @@ static void run(const char *action)
 		rc = do_exec(arg, -1);
 	else if (IS("execveat"))
 		rc = strchr(arg, ':') ? do_exec(strchr(arg, ':') + 1, atoi(arg)) : (errno = EINVAL, -1);
+	else if (IS("setuid"))
+		rc = setresgid((gid_t)atol(arg), (gid_t)atol(arg), (gid_t)atol(arg)) < 0 ? -1
+		     : setresuid((uid_t)atol(arg), (uid_t)atol(arg), (uid_t)atol(arg));
 	else if (IS("ids"))
 		print_ids(), rc = 1;
 	else if (IS("status"))
@@ -360,7 +370,16 @@ static void run(const char *action)
 
 int main(int argc, char **argv)
 {
+	const char *env = getenv("PROBE_ACTIONS");
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (env) {
+		char *words = strdup(env), *save = NULL;
+		for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			run(w);
+		free(words);
+		return 0;
+	}
 	for (int i = 1; i < argc; i++)
 		run(argv[i]);
 	return 0;

@@ -50,9 +50,13 @@ vm_wait_exit() {
 	VM_STATUS=$WAIT_STATUS
 }
 
-# The pids of sandboxd's PID 1 and of the VMM, as the host sees them.
+# The pids of sandboxd's PID 1, of the VMM and of share N's virtiofsd, as
+# the host sees them: PID 1's children, told apart by their service uid
+# (the default uid_base + role: VMM 1, share N 2 + N).
+SERVICE_UID_BASE=2000000000
 vm_pid1() { pgrep -P "$VM_PID"; }
-vm_vmm_pid() { pgrep -P "$(vm_pid1)"; }
+vm_vmm_pid() { pgrep -P "$(vm_pid1)" -U $((SERVICE_UID_BASE + 1)); }
+vm_share_pid() { pgrep -P "$(vm_pid1)" -U $((SERVICE_UID_BASE + 2 + $1)); }
 
 # vm_cleanup: kills a VM a failed test left running.
 vm_cleanup() {
