@@ -103,9 +103,10 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 	unsigned bpf_len;
 
 	pp.cfg = &cfg;
-	for (unsigned mode = 0; mode < 8; mode++) {
+	for (unsigned mode = 0; mode < 16; mode++) {
 		placeholder_config(&cfg, mode & 2, mode & 4);
 		pp.kvm = mode & 1;
+		pp.asan = mode & 8;
 		pp.share = mode & 4 ? &cfg.shares[1] : NULL;
 		if (load(file, &pp, &p, &bpf_len) < 0)
 			return -1;
@@ -463,7 +464,8 @@ int check_profile_main(int argc, char **argv)
 	struct options o = parse_args(argc, argv);
 	struct config cfg;
 	struct profile p, other;
-	struct profile_params pp = { .cfg = &cfg, .binary = "/placeholder/binary" };
+	struct profile_params pp = { .cfg = &cfg, .binary = "/placeholder/binary",
+				     .asan = BUILT_WITH_ASAN };
 	const char *why;
 	unsigned bpf_len = 0, other_len;
 	int r = 0;
@@ -490,7 +492,7 @@ int check_profile_main(int argc, char **argv)
 			print_diff(&p, &other, &cfg);
 			profile_free(&other);
 		} else {
-			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks and shares)\n",
+			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks and shares, plain and asan)\n",
 			       o.file);
 			profile_params_each(&pp, print_param, NULL);
 			print_syscalls(&p, bpf_len);

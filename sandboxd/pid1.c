@@ -75,7 +75,7 @@ static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
 	char path[PATH_MAX];
 	const char *file = run->profile_file;
 	const struct profile_params params = {
-		.cfg = run->cfg, .kvm = run->kvm, .binary = run->svc.argv[0],
+		.cfg = run->cfg, .kvm = run->kvm, .binary = run->svc.argv[0], .asan = BUILT_WITH_ASAN,
 	};
 
 	if (!file && !drv->profile) {

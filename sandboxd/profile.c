@@ -779,14 +779,14 @@ static int parse_tmpfs(struct loader *l, char **w, size_t n)
 
 /* --- if FLAG ... [else ...] end ------------------------------------------- */
 
-static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks" };
+static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks", "asan" };
 #define NFLAGS (sizeof flag_names / sizeof *flag_names)
 
 static bool flag_holds(const struct loader *l, size_t i)
 {
 	const bool values[] = {
 		l->params->kvm, !l->params->kvm,
-		l->cfg && l->cfg->nshares, l->cfg && l->cfg->ndisks,
+		l->cfg && l->cfg->nshares, l->cfg && l->cfg->ndisks, l->params->asan,
 	};
 	_Static_assert(sizeof values / sizeof *values == NFLAGS, "one value per flag");
 	return values[i];

@@ -27,7 +27,7 @@
  *   rlimit NAME SOFT [HARD]        NOFILE NPROC CORE MEMLOCK FSIZE AS ...;
  *                                  a number with K/M/G, or "unlimited"
  *   tmpfs /tmp|/dev/shm SIZE       size of the service's private tmpfs
- *   if FLAG ... [else ...] end     FLAG: kvm, tcg, shares, disks (not nested)
+ *   if FLAG ... [else ...] end     FLAG: kvm, tcg, shares, disks, asan (not nested)
  *
  * Words may hold parameters, expanded from the VM config: ${kernel},
  * ${initrd}, ${runtime_dir}, ${memory} (bytes), ${binary} (the service's
@@ -48,6 +48,14 @@
 #include "config.h"
 
 #define PROFILE_MAX_CONDS 6	/* syscall arguments */
+
+/* sandboxd built with ASan (make SANITIZE=1): so is the bundled VMM beside
+ * it, whose sanitizer runtime a profile's "if asan" block allows. */
+#ifdef __SANITIZE_ADDRESS__
+#define BUILT_WITH_ASAN true
+#else
+#define BUILT_WITH_ASAN false
+#endif
 
 enum sc_op { SC_EQ, SC_NE, SC_LT, SC_LE, SC_GT, SC_GE, SC_MASKED_EQ };
 
@@ -110,6 +118,7 @@ struct profile_params {
 	bool kvm;
 	const char *binary;		/* the program the service runs */
 	const struct share *share;	/* a virtiofsd service's share, else NULL */
+	bool asan;			/* an ASan build (make SANITIZE=1): flag "asan" */
 };
 
 int profile_load(const char *file, const struct profile_params *params, struct profile *out);
