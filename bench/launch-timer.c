@@ -1,15 +1,19 @@
 /* launch-timer: the stopwatch of bench/run.sh.
  *
  *   launch-timer launch RUNS WARMUP CMD... [--- CMD...]...
- *       Runs the commands interleaved (A B C A B C ...), RUNS timed rounds
- *       after WARMUP untimed ones. Each run: clock_gettime(CLOCK_MONOTONIC),
+ *       Runs the commands interleaved, RUNS timed rounds after WARMUP
+ *       untimed ones, each round in its own shuffled order (a fixed seed,
+ *       so the same orders every time): a command that always ran after the
+ *       same other one would always meet the caches that one left (a
+ *       sandboxd after a bwrap, or after another sandboxd), which biases
+ *       the difference between two commands. Each run: clock_gettime(CLOCK_MONOTONIC),
  *       posix_spawn with stdio on /dev/null, wait4 until every process of
  *       the launch is gone (the timer is a child subreaper, so orphans come
  *       back to it), clock_gettime; also the user + system CPU time that
  *       wait4 reports for them all. A run that does not exit 0 aborts.
  *
  *   launch-timer boot RUNS WARMUP MARKER LOGDIR CMD... [--- CMD...]...
- *       Same interleaving. Each run: spawn with stdout on a pipe, read it
+ *       Interleaved in a fixed order (A B C A B C ...). Each run: spawn with stdout on a pipe, read it
  *       until MARKER appears (ready_ms = spawn to marker), read VmHWM, VmRSS
  *       and RssShmem of the child and of its first descendants (child, grandchild,
  *       great-grandchild: for sandboxd the outer process, PID 1, the VMM),
@@ -18,7 +22,7 @@
  *       command's first run goes to LOGDIR/argv-K.txt.
  *
  *   launch-timer firstbyte RUNS WARMUP LOGDIR CMD... [--- CMD...]...
- *       Same interleaving, for commands that end by themselves (a VMM whose
+ *       Same fixed interleaving as boot, for commands that end by themselves (a VMM whose
  *       guest powers off). Each run: spawn with stdin on /dev/null, stdout on
  *       a pipe and stderr to LOGDIR; first_ms = spawn until poll first
  *       reports bytes on the pipe, exit_ms = spawn until the pidfd reports
@@ -33,10 +37,15 @@
  *
  * Output, one line per command and metric, tab-separated:
  *   K METRIC N MEDIAN P10 P90 MIN MAX
- * plus, in boot mode, "K comm dN NAME" lines naming the descendants and
+ * plus, in launch mode, "K ms_runs MS..." and "K cpu_runs MS..." with each
+ * run's figures in run order (round r of every command is the r-th value);
+ * in boot mode, "K comm dN NAME" lines naming the descendants and
  * "K ready_runs MS..." with each run's time to the marker, in run order;
  * in firstbyte mode "K first_runs MS..." and "K exit_runs MS..." likewise.
- * Commands are given with absolute paths (no PATH search inside the timing).
+ * Commands are given with absolute paths (no PATH search inside the timing),
+ * optionally after words N<PATH: PATH is opened read-only on fd N of every
+ * run's child (a fresh open each time: bwrap --seccomp N reads its fd to
+ * the end, so a shared one would be empty from the second run on).
  * Every wait has a deadline; nothing sleeps. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -46,6 +55,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CMDS 8
+#define MAX_CMDS 12
 #define MAX_DEPTH 3
 #define BOOT_DEADLINE_MS 120000
 #define STOP_DEADLINE_MS 60000
@@ -112,6 +122,27 @@ static void report(int cmd, const char *metric, double *v, size_t n)
 	       rank(v, n, 0.10), rank(v, n, 0.90), v[0], v[n - 1]);
 }
 
+/* "K METRIC V..." in run order (before report() sorts them). */
+static void print_runs(int cmd, const char *metric, const double *v, size_t n)
+{
+	printf("%d\t%s", cmd, metric);
+	for (size_t i = 0; i < n; i++)
+		printf("\t%.3f", v[i]);
+	putchar('\n');
+}
+
+/* N for a word "N<PATH" (PATH in *path), else -1. */
+static int redirect_fd(const char *word, const char **path)
+{
+	char *end;
+	long fd = strtol(word, &end, 10);
+
+	if (end == word || *end != '<' || fd < 3 || fd > 1023)
+		return -1;
+	*path = end + 1;
+	return (int)fd;
+}
+
 /* Splits argv at "---" into commands. */
 static int split_cmds(char **argv, char **cmds[MAX_CMDS])
 {
@@ -120,8 +151,13 @@ static int split_cmds(char **argv, char **cmds[MAX_CMDS])
 	while (*argv) {
 		if (n == MAX_CMDS)
 			die("more than %d commands", MAX_CMDS);
-		if ((*argv)[0] != '/')
-			die("command %s: give an absolute path", *argv);
+		const char *path;
+		char **word = argv;
+
+		while (*word && redirect_fd(*word, &path) >= 0)
+			word++;
+		if (!*word || (*word)[0] != '/')
+			die("command %s: give an absolute path", *word ? *word : "(none)");
 		cmds[n++] = argv;
 		while (*argv && strcmp(*argv, "---"))
 			argv++;
@@ -136,13 +172,16 @@ static int split_cmds(char **argv, char **cmds[MAX_CMDS])
 static pid_t spawn(char **cmd, int out_fd, int err_fd)
 {
 	posix_spawn_file_actions_t fa;
+	const char *path;
 	pid_t pid;
-	int e;
+	int e, fd;
 
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
 	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	for (; (fd = redirect_fd(*cmd, &path)) >= 0; cmd++)
+		posix_spawn_file_actions_addopen(&fa, fd, path, O_RDONLY, 0);
 	e = posix_spawn(&pid, cmd[0], &fa, NULL, cmd, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (e)
@@ -190,6 +229,27 @@ static int wait_tree(pid_t pid, double *cpu_ms)
 	return pid_st;
 }
 
+/* order = a random permutation of 0..n-1 (Fisher-Yates on xorshift64,
+ * fixed seed: reproducible, and good enough to break up the order). */
+static void shuffle(int *order, int n)
+{
+	static uint64_t x = 0x9e3779b97f4a7c15u;
+
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		int j, tmp;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = (int)(x % (uint64_t)(i + 1));
+		tmp = order[i];
+		order[i] = order[j];
+		order[j] = tmp;
+	}
+}
+
 static long parse_long(const char *s, long min, long max)
 {
 	char *end;
@@ -225,7 +285,11 @@ static int mode_launch(int argc, char **argv)
 			die("out of memory");
 
 	for (long r = -warm; r < runs; r++) {
-		for (int k = 0; k < n; k++) {
+		int order[MAX_CMDS];
+
+		shuffle(order, n);
+		for (int i = 0; i < n; i++) {
+			const int k = order[i];
 			double t0 = now_ms(), t1, c;
 			pid_t pid = spawn(cmds[k], null_fd, null_fd);
 			int st = wait_tree(pid, &c);
@@ -240,6 +304,8 @@ static int mode_launch(int argc, char **argv)
 		}
 	}
 	for (int k = 0; k < n; k++) {
+		print_runs(k, "ms_runs", t[k], (size_t)runs);
+		print_runs(k, "cpu_runs", cpu[k], (size_t)runs);
 		report(k, "ms", t[k], (size_t)runs);
 		report(k, "cpu_ms", cpu[k], (size_t)runs);
 	}

@@ -17,12 +17,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: sandboxd check-profile [--kvm|--tcg] FILE [CONFIG]\n"
+	"usage: sandboxd check-profile [--kvm|--tcg] [--bpf OUT] FILE [CONFIG]\n"
 	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n";
 
 struct options {
 	int kvm;		/* 1 --kvm, 0 --tcg, -1 neither */
 	const char *file, *other, *config;
+	const char *bpf;	/* --bpf: where to write the compiled filter */
 };
 
 static struct options parse_args(int argc, char **argv)
@@ -37,6 +38,8 @@ static struct options parse_args(int argc, char **argv)
 			o.kvm = argv[i][2] == 'k';
 		else if (!strcmp(argv[i], "--diff"))
 			diff = true;
+		else if (!strcmp(argv[i], "--bpf") && i + 1 < argc)
+			o.bpf = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])
 			die(EXIT_PERMANENT, NULL, "check-profile: unknown option %s\n%s", argv[i], usage);
 		else if (n < 4)
@@ -49,6 +52,8 @@ static struct options parse_args(int argc, char **argv)
 		    diff ? "--diff needs FILE and OTHER" : "no profile given", usage);
 	if (n > 2 + diff)
 		die(EXIT_PERMANENT, NULL, "check-profile: too many arguments\n%s", usage);
+	if (diff && o.bpf)
+		die(EXIT_PERMANENT, NULL, "check-profile: --bpf and --diff exclude each other\n%s", usage);
 	o.file = pos[0];
 	o.other = diff ? pos[1] : NULL;
 	o.config = n > 1 + diff ? pos[1 + diff] : NULL;
@@ -71,21 +76,19 @@ static void placeholder_config(struct config *cfg, bool disks, bool shares)
 	};
 }
 
-/* Loads FILE into *p and compiles its filter, whose length goes to *bpf_len. */
-static int load(const char *file, const struct profile_params *pp, struct profile *p, unsigned *bpf_len)
+/* Loads FILE into *p and compiles its filter into *prog (the caller frees
+ * prog->filter). */
+static int load(const char *file, const struct profile_params *pp, struct profile *p,
+		struct sock_fprog *prog)
 {
-	struct sock_fprog prog;
 	scmp_filter_ctx ctx;
 	int r = -1;
 
 	if (profile_load(file, pp, p) < 0)
 		return -1;
 	ctx = seccomp_build(p, SCMP_ACT_KILL_PROCESS);
-	if (ctx && seccomp_bpf(ctx, &prog) == 0) {
-		*bpf_len = prog.len;
-		free(prog.filter);
+	if (ctx && seccomp_bpf(ctx, prog) == 0)
 		r = 0;
-	}
 	if (ctx)
 		seccomp_release(ctx);
 	if (r < 0)
@@ -100,7 +103,7 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 	struct profile_params pp = *base;
 	struct profile p;
 	struct config cfg;
-	unsigned bpf_len;
+	struct sock_fprog prog;
 
 	pp.cfg = &cfg;
 	for (unsigned mode = 0; mode < 16; mode++) {
@@ -108,8 +111,9 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 		pp.kvm = mode & 1;
 		pp.asan = mode & 8;
 		pp.share = mode & 4 ? &cfg.shares[1] : NULL;
-		if (load(file, &pp, &p, &bpf_len) < 0)
+		if (load(file, &pp, &p, &prog) < 0)
 			return -1;
+		free(prog.filter);
 		profile_free(&p);
 	}
 	return 0;
@@ -252,7 +256,7 @@ static void print_param(const char *name, const char *const *values, size_t n, v
 	printf("%s\n", n ? "" : " (none: the word is dropped)");
 }
 
-static void print_syscalls(struct profile *p, unsigned bpf_len)
+static void print_syscalls(struct profile *p, unsigned bpf_len, const char *bpf_file)
 {
 	size_t allowed = 0, conditional = 0, failing = 0;
 
@@ -269,7 +273,8 @@ static void print_syscalls(struct profile *p, unsigned bpf_len)
 		}
 	printf("syscalls: %zu allowed on %s (%zu of them with conditions), %zu fail with an errno, "
 	       "everything else kills\n", allowed, seccomp_native_arch(), conditional, failing);
-	printf("bpf: %u instructions\n", bpf_len);
+	printf("bpf: %u instructions%s%s\n", bpf_len, bpf_file ? ", written to " : "",
+	       bpf_file ? bpf_file : "");
 	for (size_t i = 0; i < p->nsyscalls; i++)
 		if (p->syscalls[i].nr >= 0)
 			print_rule("  ", &p->syscalls[i]);
@@ -459,6 +464,25 @@ static bool choose_kvm(const struct options *o, const struct config *cfg, const 
 	return access("/dev/kvm", R_OK | W_OK) == 0;
 }
 
+/* --bpf: the filter as the kernel takes it, an array of struct sock_filter
+ * in host byte order (what bwrap --seccomp reads). */
+static int write_bpf(const char *path, const struct sock_fprog *prog)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fwrite(prog->filter, sizeof *prog->filter, prog->len, f) != prog->len) {
+		log_warn_errno(NULL, "check-profile: write %s", path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0) {
+		log_warn_errno(NULL, "check-profile: write %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 int check_profile_main(int argc, char **argv)
 {
 	struct options o = parse_args(argc, argv);
@@ -466,8 +490,9 @@ int check_profile_main(int argc, char **argv)
 	struct profile p, other;
 	struct profile_params pp = { .cfg = &cfg, .binary = "/placeholder/binary",
 				     .asan = BUILT_WITH_ASAN };
+	struct sock_fprog prog, other_prog;
 	const char *why;
-	unsigned bpf_len = 0, other_len;
+	bool have_p, have_other;
 	int r = 0;
 
 	if (validate_every_mode(o.file, &pp) < 0 || (o.other && validate_every_mode(o.other, &pp) < 0))
@@ -480,24 +505,31 @@ int check_profile_main(int argc, char **argv)
 	/* A virtiofsd profile is shown for the config's first share. */
 	pp.share = cfg.nshares ? &cfg.shares[o.config ? 0 : 1] : NULL;
 
-	if (load(o.file, &pp, &p, &bpf_len) < 0) {
+	have_p = load(o.file, &pp, &p, &prog) == 0;
+	have_other = have_p && o.other && load(o.other, &pp, &other, &other_prog) == 0;
+	if (!have_p || (o.other && !have_other)) {
 		r = EXIT_PERMANENT;
-	} else if (o.other && load(o.other, &pp, &other, &other_len) < 0) {
-		profile_free(&p);
-		r = EXIT_PERMANENT;
+	} else if (o.bpf && write_bpf(o.bpf, &prog) < 0) {
+		r = EXIT_TEMPORARY;
 	} else {
 		printf("mode: %s (%s); parameters: %s\n", pp.kvm ? "kvm" : "tcg", why,
 		       o.config ? o.config : "placeholders, no CONFIG given");
 		if (o.other) {
 			print_diff(&p, &other, &cfg);
-			profile_free(&other);
 		} else {
 			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks and shares, plain and asan)\n",
 			       o.file);
 			profile_params_each(&pp, print_param, NULL);
-			print_syscalls(&p, bpf_len);
+			print_syscalls(&p, prog.len, o.bpf);
 			print_rest(&p, &cfg);
 		}
+	}
+	if (have_other) {
+		free(other_prog.filter);
+		profile_free(&other);
+	}
+	if (have_p) {
+		free(prog.filter);
 		profile_free(&p);
 	}
 	if (o.config)

@@ -99,22 +99,35 @@ static void install_seccomp(const struct sock_fprog *filter, const char *service
 }
 
 void confine_load(struct confinement *c, const char *file, const struct profile_params *params,
-		  bool seccomp_log, const char *service)
+		  enum filter_mode mode, const char *service)
 {
 	scmp_filter_ctx ctx;
 
 	if (profile_load(file, params, &c->profile) < 0)
 		die(EXIT_PERMANENT, service, "profile %s is not valid", file);
-	ctx = seccomp_build(&c->profile, seccomp_log ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
-	if (!ctx || seccomp_bpf(ctx, &c->filter) < 0)
-		die(EXIT_PERMANENT, service, "profile %s: cannot build its seccomp filter", file);
-	seccomp_release(ctx);
-	if (seccomp_log)
+	if (mode == FILTER_OFF) {
+		c->filter = (struct sock_fprog){ 0 };
+		log_warn(service, "INSECURE: --no-seccomp: no seccomp filter, any syscall is "
+			 "allowed; for measuring the filter's cost only");
+	} else {
+		ctx = seccomp_build(&c->profile, mode == FILTER_LOG ? SCMP_ACT_LOG
+								    : SCMP_ACT_KILL_PROCESS);
+		if (!ctx || seccomp_bpf(ctx, &c->filter) < 0)
+			die(EXIT_PERMANENT, service, "profile %s: cannot build its seccomp filter",
+			    file);
+		seccomp_release(ctx);
+	}
+	if (mode == FILTER_LOG)
 		log_warn(service, "INSECURE: --seccomp-log: syscalls outside profile %s are logged "
 			 "and allowed, not killed; for developing a profile only", file);
 	log_info(service, "profile %s: %zu syscall rules (%u BPF instructions), %zu Landlock "
 		 "path rules, capabilities 0x%llx", file, c->profile.nsyscalls, c->filter.len,
 		 c->profile.npaths, (unsigned long long)c->profile.caps);
+}
+
+const struct sock_fprog *confine_filter(const struct confinement *c)
+{
+	return c->filter.len ? &c->filter : NULL;
 }
 
 _Noreturn void confine_exec(const struct service *s, const struct config *cfg)

@@ -18,10 +18,14 @@ struct confinement {
 
 /* In PID 1, before the service forks: loads FILE with PARAMS and builds
  * its filter, whose default action is kill-process, or log with
- * SECCOMP_LOG (said loudly). Dies with 100 on a bad profile; logs one line
+ * SECCOMP_LOG; with FILTER_OFF, no filter (c->filter stays empty). The
+ * last two are said loudly. Dies with 100 on a bad profile; logs one line
  * summing up what SERVICE gets. */
 void confine_load(struct confinement *c, const char *file, const struct profile_params *params,
-		  bool seccomp_log, const char *service);
+		  enum filter_mode mode, const char *service);
+
+/* What service.filter takes: C's filter, or NULL under FILTER_OFF. */
+const struct sock_fprog *confine_filter(const struct confinement *c);
 
 /* In the service's child, after its mounts and fds: drops to the service's
  * uid/gid and the profile's capabilities, sets no_new_privs, rlimits,

@@ -25,15 +25,15 @@
 static const char usage[] =
 	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
-	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] --exec CONFIG\n"
-	"                [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
+	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log|--no-seccomp]\n"
+	"                --exec CONFIG [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
 
 struct options {
 	const char *config;
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
-	bool seccomp_log;
+	enum filter_mode filter_mode;
 	char *const *exec_argv;
 	char *const *sibling_argv;
 	const char *profile;
@@ -87,8 +87,12 @@ static struct options parse_args(int argc, char **argv)
 			o.check_only = true;
 		else if (!strcmp(a, "--exec"))
 			exec_mode = true;
-		else if (!strcmp(a, "--seccomp-log"))
-			o.seccomp_log = true;
+		else if (!strcmp(a, "--seccomp-log") || !strcmp(a, "--no-seccomp")) {
+			if (o.filter_mode != FILTER_KILL)
+				die(EXIT_PERMANENT, NULL, "--seccomp-log and --no-seccomp exclude each other\n%s",
+				    usage);
+			o.filter_mode = a[2] == 's' ? FILTER_LOG : FILTER_OFF;
+		}
 		else if (!strcmp(a, "--notify-fd") && i + 1 < argc)
 			o.notify_fd = (int)parse_number(a, argv[++i], 1023);
 		else if (!strcmp(a, "--parent-pid") && i + 1 < argc)
@@ -106,6 +110,8 @@ static struct options parse_args(int argc, char **argv)
 		parse_exec(&o, argc - i, argv + i);
 	else if (i < argc)
 		die(EXIT_PERMANENT, NULL, "unexpected argument %s\n%s", argv[i], usage);
+	if (o.filter_mode == FILTER_OFF && !exec_mode)
+		die(EXIT_PERMANENT, NULL, "--no-seccomp is for --exec only\n%s", usage);
 	return o;
 }
 
@@ -186,7 +192,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct vmm_run run = { .cfg = &cfg, .exec_argv = o.exec_argv,
 			       .sibling_argv = o.sibling_argv, .profile_file = o.profile,
-			       .seccomp_log = o.seccomp_log };
+			       .filter_mode = o.filter_mode };
 	const struct vmm_driver *drv;
 	int sigfd, lifeline[2], code;
 	pid_t child;

@@ -87,9 +87,9 @@ static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
 		profile_path(run->cfg, drv->profile, path, sizeof path);
 		file = path;
 	}
-	confine_load(&c, file, &params, run->seccomp_log, "vmm");
+	confine_load(&c, file, &params, run->filter_mode, "vmm");
 	run->svc.profile = &c.profile;
-	run->svc.filter = &c.filter;
+	run->svc.filter = confine_filter(&c);
 }
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
@@ -115,7 +115,7 @@ static void start_shares(struct supervisor *s)
 	}
 	profile_path(cfg, "virtiofsd", path, sizeof path);
 	/* All start first, then each is waited for: their start-ups overlap. */
-	shares_start(cfg, path, s->run->seccomp_log, s->shares);
+	shares_start(cfg, path, s->run->filter_mode, s->shares);
 	for (size_t i = 0; i < cfg->nshares; i++)
 		add_service(s, &s->shares[i].svc);
 	for (size_t i = 0; i < cfg->nshares; i++) {

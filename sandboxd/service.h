@@ -26,6 +26,11 @@ enum service_role {
 
 enum service_state { SERVICE_IDLE, SERVICE_RUNNING, SERVICE_EXITED };
 
+/* What a syscall outside the profile does: kill the service; be logged
+ * and allowed (--seccomp-log); or there is no filter at all (--no-seccomp,
+ * --exec only: to measure the filter's cost). */
+enum filter_mode { FILTER_KILL, FILTER_LOG, FILTER_OFF };
+
 struct service {
 	const char *name;		/* in log lines: "vmm", "virtiofsd share0" */
 	unsigned role;			/* enum service_role + index */

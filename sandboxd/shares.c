@@ -14,7 +14,7 @@
 #define SHARE_READY_TIMEOUT_MS 10000
 
 static void start_one(const struct config *cfg, size_t i, const struct virtiofsd *v,
-		      const char *profile, bool seccomp_log, struct share_service *sh)
+		      const char *profile, enum filter_mode mode, struct share_service *sh)
 {
 	const struct share *share = &cfg->shares[i];
 	const struct profile_params params = {
@@ -35,10 +35,10 @@ static void start_one(const struct config *cfg, size_t i, const struct virtiofsd
 		die_errno(EXIT_TEMPORARY, sh->name, "connect to %s", path);
 
 	virtiofsd_argv(v, share, 3, &sh->argv);
-	confine_load(&sh->conf, profile, &params, seccomp_log, sh->name);
+	confine_load(&sh->conf, profile, &params, mode, sh->name);
 	sh->svc = (struct service){
 		.name = sh->name, .role = ROLE_VIRTIOFSD + (unsigned)i, .argv = sh->argv.v,
-		.profile = &sh->conf.profile, .filter = &sh->conf.filter, .keep_visible = share->path,
+		.profile = &sh->conf.profile, .filter = confine_filter(&sh->conf), .keep_visible = share->path,
 		.fds = { listen_fd }, .nfds = 1,
 	};
 	if (service_start(&sh->svc, cfg) < 0)
@@ -46,7 +46,7 @@ static void start_one(const struct config *cfg, size_t i, const struct virtiofsd
 	close(listen_fd);
 }
 
-void shares_start(const struct config *cfg, const char *profile, bool seccomp_log,
+void shares_start(const struct config *cfg, const char *profile, enum filter_mode mode,
 		  struct share_service *out)
 {
 	struct virtiofsd v;
@@ -57,7 +57,7 @@ void shares_start(const struct config *cfg, const char *profile, bool seccomp_lo
 		die(EXIT_PERMANENT, NULL, "shares need virtiofsd, which is not installed "
 		    "(Debian: qemu-system-common's /usr/lib/qemu/virtiofsd, or the virtiofsd package)");
 	for (size_t i = 0; i < cfg->nshares; i++)
-		start_one(cfg, i, &v, profile, seccomp_log, &out[i]);
+		start_one(cfg, i, &v, profile, mode, &out[i]);
 }
 
 int share_wait_ready(const struct share_service *sh, const struct share *share)

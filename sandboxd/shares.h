@@ -29,7 +29,7 @@ struct share_service {
  * if no virtiofsd is installed or the profile is bad, with 111 (logged:
  * share and step) if one cannot start; PID 1's exit takes the ones already
  * started with it. */
-void shares_start(const struct config *cfg, const char *profile, bool seccomp_log,
+void shares_start(const struct config *cfg, const char *profile, enum filter_mode mode,
 		  struct share_service *out);
 
 /* Waits until SH's virtiofsd serves its socket: 0, or -1 with errno set

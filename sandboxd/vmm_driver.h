@@ -17,7 +17,7 @@ struct vmm_run {
 	char *const *exec_argv;	/* the command of the exec driver */
 	char *const *sibling_argv; /* exec driver: a second service, or NULL */
 	const char *profile_file; /* exec driver: --profile; NULL: the driver's */
-	bool seccomp_log;	/* --seccomp-log: violations logged, not killed */
+	enum filter_mode filter_mode;	/* --seccomp-log, --no-seccomp */
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };

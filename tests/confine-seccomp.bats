@@ -99,3 +99,29 @@ GETCPU=309
 	assert_line "execveat:7:self: ECHILD"
 	assert_equal "$(grep -c '^ids: ' <<< "$output")" 1
 }
+
+@test "seccomp: --no-seccomp (--exec only) installs no filter, keeps the rest of the profile and says it is insecure" {
+	echo secret > "$V/secret"
+	chmod 644 "$V/secret"
+	probe -- syscall:$GETCPU
+	assert_equal "$status" 159
+
+	probe --no-seccomp -- status syscall:$GETCPU read:"$V/secret" rlimits
+	assert_success
+	assert_line "status main Seccomp 0"
+	assert_line "status thread Seccomp 0"
+	assert_line "status main NoNewPrivs 1"
+	assert_line --regexp "^syscall:$GETCPU: ok"
+	# Landlock and the rlimits of test-probe still hold.
+	assert_line "read:$V/secret: EACCES"
+	assert_line "rlimit NOFILE 256 512"
+	grep -q "vmm: INSECURE: --no-seccomp: no seccomp filter" <<< "$stderr"
+
+	run "$SANDBOXD" --no-seccomp "$T/vm.conf"
+	assert_equal "$status" 100
+	assert_line --index 0 "sandboxd: --no-seccomp is for --exec only"
+	probe --no-seccomp --seccomp-log -- ids
+	assert_equal "$status" 100
+	assert_output ""
+	grep -q "sandboxd: --seccomp-log and --no-seccomp exclude each other" <<< "$stderr"
+}
