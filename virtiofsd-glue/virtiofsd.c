@@ -48,6 +48,10 @@ static void argv_c(const struct share *sh, int listen_fd, struct argv *a)
 	argv_add(a, "sandbox=chroot");
 	argv_add(a, "-o");
 	argv_add(a, "xattr");
+	/* Warnings and errors only: its info level logs every queue start
+	 * and stop into sandboxd's log. */
+	argv_add(a, "-o");
+	argv_add(a, "log_level=warn");
 	/* Our rlimit stands; it must not try to raise its own. */
 	argv_add(a, "--rlimit-nofile=0");
 }
@@ -60,6 +64,7 @@ static void argv_rust(const struct share *sh, int listen_fd, struct argv *a)
 	argv_add(a, "--cache=%s", sh->cache ? sh->cache : "auto");
 	argv_add(a, "--sandbox=chroot");
 	argv_add(a, "--xattr");
+	argv_add(a, "--log-level=warn");
 	argv_add(a, "--rlimit-nofile=0");
 	if (sh->readonly)
 		argv_add(a, "--readonly");
