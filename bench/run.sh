@@ -196,14 +196,17 @@ bare_argv=$(cat "$T/logs/argv-1-d0.txt")
 norm=$sbx_argv
 norm=${norm/ -S / }
 norm=$(sed -E 's| -chardev socket,id=qmp,fd=[0-9]+,server=on,wait=off -mon chardev=qmp,mode=control||' <<< "$norm")
+# QEMU's own seccomp filter is part of sandboxd's confinement, not of the
+# bare command.
+norm=$(sed -E 's| -sandbox [^ ]+||' <<< "$norm")
 kfd=$(sed -nE 's|.* -kernel /proc/self/fd/([0-9]+) .*|\1|p' <<< "$norm")
 ifd=$(sed -nE 's|.* -initrd /proc/self/fd/([0-9]+) .*|\1|p' <<< "$norm")
 norm=${norm/-kernel \/proc\/self\/fd\/$kfd/-kernel $KERNEL}
 norm=${norm/-initrd \/proc\/self\/fd\/$ifd/-initrd $INITRD}
 if [[ $norm == "$bare_argv" ]]; then
-	argv_check="identical once the fds, \`-S\` and the QMP monitor are taken out"
+	argv_check="identical once the fds, \`-S\`, QEMU's own \`-sandbox\` filter and the QMP monitor are taken out"
 else
-	argv_check="**differs** (check bench/run.sh against sandboxd/driver_qemu.c): after taking out fds, -S and QMP, sandboxd's is \`$norm\`"
+	argv_check="**differs** (check bench/run.sh against sandboxd/driver_qemu.c): after taking out fds, -S, -sandbox and QMP, sandboxd's is \`$norm\`"
 fi
 
 # ---------------------------------------------------------------- results
