@@ -1,9 +1,14 @@
 # Small C helpers the tests run. The probe is static: it runs inside
 # services whose Landlock rules need not name the dynamic loader and its
-# libraries, and the same binary serves as a setuid copy.
+# libraries, and the same binary serves as a setuid copy. guest-xattr is
+# static because it runs in the guest, copied into a virtio-fs share (the
+# guest image has busybox and nothing else), and on the host alike.
 HELPERS_DIR := tests/helpers
 
-test-binaries: $(B)/probe
+test-binaries: $(B)/probe $(B)/guest-xattr
 
 $(B)/probe: $(HELPERS_DIR)/probe.c $(HELPERS_DIR)/helpers.mk $(FLAGS_STAMP)
 	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -static -pthread -o $@ $<
+
+$(B)/guest-xattr: $(HELPERS_DIR)/guest-xattr.c $(HELPERS_DIR)/helpers.mk $(FLAGS_STAMP)
+	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE -static -o $@ $<
