@@ -11,13 +11,41 @@ O_RDONLY, both in fdset 1 (-add-fd).
 
     run-qemu.py [--accel tcg|kvm] [--sandbox] [--share] [--vcpus N]
                 [--strace-c FILE | --strace-o FILE] [--keep DIR]
+                [--workload rw|ro|'many N'] [--fs-uid UID] [--fs-caps CAPS]
+                [--fs-modcaps CAPS] [--fs-strace FILE]
+                [--fs-sandboxd PROFILE [--fs-conf LINE]...]
+                [--fs-inspect] [--fs-sigterm]
 
 --sandbox adds QEMU's own second filter layer:
     -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny
---share starts /usr/lib/qemu/virtiofsd (as root, -o sandbox=chroot) on a
-temporary directory and adds a vhost-user-fs device; the guest mounts it
-(sbx.mount=share0) and writes a file there.
-Exit status 0 when the guest ran its command and QEMU exited 0.
+--share starts /usr/lib/qemu/virtiofsd on a temporary directory with the
+argv of virtiofsd-glue/virtiofsd.c (-o sandbox=chroot, -o xattr, a
+listening unix socket inherited as fd 3) and adds a vhost-user-fs device;
+the guest mounts it (sbx.mount=share0) and writes a file there.
+--workload rw|ro|'many N' (implies --share) runs tests/helpers/fs-workload.sh
+in the guest instead, on a share prepared by tests/helpers/fs-host.sh, and
+checks what the guest left there (fs-host.sh verify; for many the guest's
+own checks decide). With ro the share is bind-mounted read-only in a mount
+namespace of virtiofsd's own, as sandboxd's mount namespace does.
+
+virtiofsd (profiles/measure/virtiofsd_run.py) runs as root unless:
+--fs-uid UID: as that uid and gid with no supplementary groups, keeping
+    --fs-caps (comma-separated; default: what virtiofsd needs to start) in
+    its permitted, effective, inheritable, ambient and bounding sets, with
+    securebits no_setuid_fixup and no_new_privs (as sandboxd's confine.c);
+--fs-sandboxd PROFILE: under `build/sandboxd --exec` with PROFILE applied
+    for real (rlimits, Landlock, seccomp in kill mode); --fs-conf LINE adds
+    LINE to its VM config.
+--fs-modcaps adds `-o modcaps=CAPS` (virtiofsd's own syntax, -cap:-cap).
+--fs-strace traces virtiofsd (strace -f -X raw) from its exec on.
+--fs-inspect prints, while the guest is up, each virtiofsd thread's ids,
+    capabilities and seccomp state and what its filter chain does with
+    execve, execveat, fsetxattr, ioctl and socket (build/seccomp-dump).
+--fs-sigterm then sends virtiofsd SIGTERM and reports how it ended (the
+    guest cannot power off cleanly after that: QMP quit after
+    --shutdown-wait ends QEMU).
+Exit status 0 when the guest ran its command (and the workload passed its
+checks) and QEMU exited 0.
 """
 import argparse
 import json
@@ -31,9 +59,12 @@ import tempfile
 import time
 import urllib.parse
 
+import virtiofsd_run
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QEMU = "/usr/bin/qemu-system-x86_64"
 VIRTIOFSD = "/usr/lib/qemu/virtiofsd"
+FS_HOST = os.path.join(ROOT, "tests/helpers/fs-host.sh")
 SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 
 
@@ -74,25 +105,38 @@ def main():
                     help="seconds from system_powerdown to QMP quit")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--guest", default=os.path.join(ROOT, "build/guest"))
+    ap.add_argument("--workload", help="rw, ro or 'many N' (fs-workload.sh's modes)")
+    ap.add_argument("--fs-uid", type=int)
+    ap.add_argument("--fs-caps", default=virtiofsd_run.CAPS)
+    ap.add_argument("--fs-modcaps")
+    ap.add_argument("--fs-strace")
+    ap.add_argument("--fs-sandboxd", metavar="PROFILE")
+    ap.add_argument("--fs-conf", action="append", default=[], metavar="LINE")
+    ap.add_argument("--fs-inspect", action="store_true")
+    ap.add_argument("--fs-sigterm", action="store_true")
     opt = ap.parse_args()
+    if opt.workload and opt.workload.split()[0] not in ("rw", "ro", "many"):
+        ap.error("--workload: rw, ro or 'many N'")
+    opt.share = opt.share or opt.workload is not None
 
-    tmp = opt.keep or tempfile.mkdtemp(prefix="qemu-measure.")
+    # Not in /tmp: a service's /tmp under sandboxd is its own.
+    tmp = opt.keep or tempfile.mkdtemp(prefix="qemu-measure.", dir="/var/tmp")
     os.makedirs(tmp, exist_ok=True)
     disk = os.path.join(tmp, "disk.img")
     with open(disk, "wb") as f:
         f.truncate(16 << 20)
     qmp_path = os.path.join(tmp, "qmp.sock")
-    if os.path.exists(qmp_path):
-        os.unlink(qmp_path)
-    lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    lsock.bind(qmp_path)
-    lsock.listen(4)
+    lsock = virtiofsd_run.listen_unix(qmp_path, 4)
 
     kvm = opt.accel == "kvm"
     bus = "device" if kvm else "pci"
     guest_cmd = ("dd if=/dev/urandom of=/dev/vda bs=64k count=32 conv=fsync 2>/dev/null"
                  " && echo SBX-DISK-WRITTEN")
-    if opt.share:
+    if opt.workload:
+        # The marker comes whatever the workload found: the host checks.
+        guest_cmd += ("; sh /mnt/share0/fs-workload.sh %s 2>&1; echo SBX-SHARE-WRITTEN"
+                      % opt.workload)
+    elif opt.share:
         guest_cmd += (" && echo hello > /mnt/share0/from-guest && cat /mnt/share0/from-host"
                       " && ls -l /mnt/share0 && echo SBX-SHARE-WRITTEN")
     guest_cmd += "; sleep 3600"
@@ -128,18 +172,17 @@ def main():
     vfsd = None
     if opt.share:
         share = os.path.join(tmp, "share")
-        os.makedirs(share, exist_ok=True)
-        with open(os.path.join(share, "from-host"), "w") as f:
-            f.write("SBX-HOST-FILE\n")
-        fs_sock = os.path.join(tmp, "fs0.sock")
-        vfsd = subprocess.Popen([VIRTIOFSD, "--socket-path=" + fs_sock, "-o", "source=" + share,
-                                 "-o", "sandbox=chroot", "-o", "cache=auto"],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=open(os.path.join(tmp, "virtiofsd.log"), "w"))
-        for _ in range(100):
-            if os.path.exists(fs_sock):
-                break
-            time.sleep(0.05)
+        if opt.workload:
+            subprocess.run([FS_HOST, "prepare", share], check=True)
+        else:
+            os.makedirs(share, exist_ok=True)
+            with open(os.path.join(share, "from-host"), "w") as f:
+                f.write("SBX-HOST-FILE\n")
+        try:
+            vfsd, fs_sock = virtiofsd_run.start(opt, tmp, share, ROOT)
+        except RuntimeError as e:
+            print("error: %s" % e)
+            return 1
         argv += ["-chardev", "socket,id=fs0,path=" + fs_sock,
                  "-device", "vhost-user-fs-%s,chardev=fs0,tag=share0" % bus]
     if opt.sandbox:
@@ -191,6 +234,11 @@ def main():
         marker = "SBX-SHARE-WRITTEN" if opt.share else "SBX-DISK-WRITTEN"
         ok = wait_console(marker)
         print("guest %s after %.1f s" % ("wrote" if ok else "did NOT write", time.time() - t0))
+        if vfsd and opt.fs_inspect:
+            print(virtiofsd_run.inspect(vfsd, tmp, ROOT))
+        if vfsd and opt.fs_sigterm:
+            virtiofsd_run.terminate(vfsd)
+            ok = virtiofsd_run.stop(vfsd, tmp) and ok
         # What sandboxd does on SIGTERM: ask the guest to power off.
         qmp(c, "system_powerdown")
         try:
@@ -207,13 +255,22 @@ def main():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        if vfsd:
-            vfsd.terminate()
-            vfsd.wait()
+        if vfsd and vfsd.returncode is None:
+            ok = virtiofsd_run.stop(vfsd, tmp) and ok
     print("qemu exit status %d after %.1f s; console in %s" % (proc.returncode, time.time() - t0,
                                                           console_path))
     with open(console_path, "rb") as f:
         sys.stdout.write(f.read().decode(errors="replace")[-600:])
+    if opt.workload and opt.workload.startswith("many"):
+        ok = ok and b"FS-FAIL" not in open(console_path, "rb").read()
+    elif opt.workload:
+        mode = "verify" if opt.workload == "rw" else "verify-ro"
+        verdict = subprocess.run([FS_HOST, mode, share, console_path],
+                                 stdout=subprocess.PIPE, text=True)
+        failures = [l for l in verdict.stdout.splitlines() if not l.startswith("HOST-OK")]
+        print("host check: %s" % ("ok" if verdict.returncode == 0 else "FAILED"))
+        print("\n".join(failures))
+        ok = ok and verdict.returncode == 0
     if not opt.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok and proc.returncode == 0 else 1

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
-"""Summarizes an `strace -f -X raw -o LOG` of QEMU (run-qemu.py --strace-o):
-syscall counts, and the argument values that profiles/qemu conditions on.
+"""Summarizes an `strace -f -X raw -o LOG` of QEMU (run-qemu.py --strace-o)
+or virtiofsd (run-qemu.py --fs-strace): syscall counts, and the argument
+values that profiles/qemu and profiles/virtiofsd condition on.
 
-    summarize.py LOG [LOG...]
+    summarize.py [--from-exec PATH] LOG [LOG...]
 
 Counts each call once (an "<unfinished ...>" line counts, its "resumed"
-line does not). "after -sandbox" counts only calls made once QEMU installed
-its own filter (the first seccomp(SECCOMP_SET_MODE_FILTER, ...) = 0)."""
+line does not). "after own filter" counts only calls made once the program
+installed its own filter (the first seccomp(SECCOMP_SET_MODE_FILTER, ...)
+= 0: QEMU's -sandbox, virtiofsd's passthrough_seccomp.c). --from-exec
+skips what comes before the successful execve of PATH (setpriv, unshare
+in front of virtiofsd). Opens of relative paths (virtiofsd's openat on an
+inode fd, names the guest chose) are counted by flags, not by name."""
 import collections
 import re
 import sys
@@ -23,18 +28,27 @@ def num(s):
         return s
 
 
-def main(paths):
-    for path in paths:
+def main(argv):
+    from_exec = None
+    if argv[:1] == ["--from-exec"]:
+        from_exec, argv = argv[1], argv[2:]
+    for path in argv:
         counts = collections.Counter()
         after = collections.Counter()
         detail = collections.defaultdict(collections.Counter)
         errors = collections.Counter()
         sandboxed = False
+        started = from_exec is None
         for line in open(path, errors="replace"):
             m = LINE.match(line)
             if not m:
                 continue
             pid, name, kind, rest = m.groups()
+            if not started:
+                started = (name == "execve" and rest.startswith('"%s"' % from_exec)
+                           and rest.rstrip().endswith("= 0"))
+                if not started:
+                    continue
             if kind == " resumed>":
                 r = re.search(r'= (-?\d+|0x[0-9a-f]+)(?: ([A-Z]+))?', rest)
                 if r and r.group(2):
@@ -69,14 +83,17 @@ def main(paths):
                           "arch_prctl", "setsockopt", "getsockopt", "eventfd2", "memfd_create",
                           "timerfd_create", "signalfd4", "sendmsg", "recvmsg", "fallocate",
                           "mremap", "getrandom", "membarrier", "rseq", "seccomp",
-                          "shutdown", "accept4", "connect", "epoll_ctl"):
+                          "shutdown", "accept4", "connect", "epoll_ctl", "unshare",
+                          "setresuid", "setresgid", "flock", "lseek"):
                 idx = {"prctl": 0, "fcntl": 1, "madvise": 2, "futex": 1, "rt_sigaction": 0,
                        "rt_sigprocmask": 0, "arch_prctl": 0, "setsockopt": slice(1, 3),
                        "getsockopt": slice(1, 3), "eventfd2": 1, "memfd_create": slice(0, 2),
                        "timerfd_create": slice(0, 2), "signalfd4": 3, "sendmsg": 2,
                        "recvmsg": 2, "fallocate": 1, "mremap": 3, "getrandom": 2,
                        "membarrier": slice(0, 2), "rseq": slice(2, 4), "seccomp": slice(0, 2),
-                       "shutdown": 1, "accept4": 3, "connect": 1, "epoll_ctl": 1}[name]
+                       "shutdown": 1, "accept4": 3, "connect": 1, "epoll_ctl": 1,
+                       "unshare": 0, "setresuid": slice(0, 3), "setresgid": slice(0, 3),
+                       "flock": 1, "lseek": 2}[name]
                 if isinstance(idx, int) and idx >= len(args):
                     idx = len(args) - 1  # an unfinished call, cut short
                 v = args[idx] if isinstance(idx, int) else ", ".join(args[idx])
@@ -87,10 +104,13 @@ def main(paths):
                 p = re.search(r'"([^"]*)"', rest)
                 fl = args[2].split(")")[0] if name == "openat" and len(args) > 2 else ""
                 res = "ok" if r and not r.group(2) else (r.group(2) if r else "?")
-                detail["paths (" + name + ")"][("%s %s -> %s" % (p.group(1) if p else "?", fl, res)).strip()] += 1
+                where = p.group(1) if p else "?"
+                if not where.startswith("/"):
+                    where = "<relative>"
+                detail["paths (" + name + ")"][("%s %s -> %s" % (where, fl, res)).strip()] += 1
         print("== %s: %d calls, %d distinct syscalls" % (path, sum(counts.values()), len(counts)))
         for name, n in sorted(counts.items()):
-            print("  %-22s %7d   after -sandbox: %d" % (name, n, after[name]))
+            print("  %-22s %7d   after own filter: %d" % (name, n, after[name]))
         for key in sorted(detail):
             print("-- " + key)
             for v, n in sorted(detail[key].items(), key=lambda kv: str(kv[0])):
