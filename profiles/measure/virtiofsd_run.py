@@ -5,7 +5,7 @@ at while it serves, and stopped.
 
 The argv is virtiofsd-glue/virtiofsd.c's for the C virtiofsd:
     --fd=3 -o source=DIR -o cache=auto -o sandbox=chroot -o xattr
-    --rlimit-nofile=0
+    -o log_level=warn --rlimit-nofile=0
 with fd 3 a listening unix socket, bound before virtiofsd starts (QEMU may
 connect at once: no waiting for a socket to appear).
 
@@ -48,7 +48,7 @@ def listen_unix(path, backlog):
 
 def glue_args(share, cache="auto"):
     return ["-o", "source=" + share, "-o", "cache=" + cache, "-o", "sandbox=chroot",
-            "-o", "xattr", "--rlimit-nofile=0"]
+            "-o", "xattr", "-o", "log_level=warn", "--rlimit-nofile=0"]
 
 
 def _bare(opt, share, fd):
