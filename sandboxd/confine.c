@@ -135,6 +135,12 @@ _Noreturn void confine_exec(const struct service *s, const struct config *cfg)
 	const struct profile *p = s->profile;
 	const uint64_t caps = p ? p->caps : 0;
 
+	/* 0. rlimits first, while still root: a hard limit above the one
+	 * inherited (s6 passes on the kernel's default NOFILE hard limit,
+	 * 4096) takes CAP_SYS_RESOURCE, which the service does not keep. */
+	if (p)
+		set_rlimits(p, s->name);
+
 	/* 1. Privileges: bounding set, securebits, ids, then the kept caps. */
 	drop_bounding_set(caps, s->name);
 	switch_ids(service_uid(cfg, s->role), service_gid(cfg, s->role), p ? p->securebits : 0,
@@ -154,11 +160,10 @@ _Noreturn void confine_exec(const struct service *s, const struct config *cfg)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "set no_new_privs");
 
-	/* 4. The profile: rlimits, Landlock, and seccomp last, so that the
-	 * steps before it need no syscall of the service's allowlist. The
-	 * filter must allow execveat on SERVICE_EXEC_FD, the one call left. */
+	/* 4. The profile: Landlock, and seccomp last, so that the steps
+	 * before it need no syscall of the service's allowlist. The filter
+	 * must allow execveat on SERVICE_EXEC_FD, the one call left. */
 	if (p) {
-		set_rlimits(p, s->name);
 		landlock_restrict_service(p, s->name);
 		if (s->filter)
 			install_seccomp(s->filter, s->name);
