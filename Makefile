@@ -58,7 +58,7 @@ check: deps
 	bats --print-output-on-failure tests/
 
 demo: deps
-	$(MAKE) all guest
+	$(MAKE) all guest $(B)/guest-xattr
 	./docs/examples/demo.sh
 
 bench: deps

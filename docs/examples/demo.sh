@@ -1,13 +1,33 @@
 #!/usr/bin/env bash
 # `make demo`: boots the sample VM (docs/examples/demo.conf) under sandboxd,
-# shows its console and the sandbox's process tree, then shuts the guest
-# down gracefully the way s6 would (SIGTERM) and reports sandboxd's status.
+# with a writable virtio-fs share: the host puts a file in it, the guest
+# reads it and writes one back with an extended attribute. Shows the
+# console and the sandbox's process tree, then shuts the guest down
+# gracefully the way s6 would (SIGTERM), shows what the guest left in the
+# share, and reports sandboxd's status.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 conf=docs/examples/demo.conf
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# The share: a file from the host, the guest's script, and guest-xattr
+# (static; the guest's busybox has no setfattr/getfattr).
+share=build/demo-share
+rm -rf "$share"
+mkdir -p "$share"
+cp build/guest-xattr "$share/"
+echo "hello from the host, $(uname -n)" > "$share/from-host.txt"
+cat > "$share/round-trip.sh" <<'GUEST'
+cd /mnt/demo
+echo "guest: the host wrote: $(cat from-host.txt)"
+echo "hello from the guest, kernel $(uname -r)" > from-guest.txt
+./guest-xattr set from-guest.txt user.demo "set in the guest" > /dev/null
+echo "guest: wrote from-guest.txt, user.demo = $(./guest-xattr get from-guest.txt user.demo)"
+# Idle until sandboxd asks the guest to power off (init then ends this).
+exec sleep 1000000
+GUEST
 
 echo "== sandboxd $conf: the guest console follows"
 build/sandboxd "$conf" > "$work/console" < /dev/null &
@@ -22,11 +42,15 @@ if ! timeout 120 grep -q -m1 SBX-GUEST-READY <(tail -n +1 -F "$work/console" 2>/
 	exit 111
 fi
 
+# The guest's round trip comes right after its ready line.
+timeout 60 grep -q -m1 "guest: wrote from-guest.txt" <(tail -n +1 -F "$work/console" 2>/dev/null) ||
+	echo "demo: the guest did not report its round trip" >&2
+
 pid1=$(pgrep -P "$vm")
-vmm=$(pgrep -P "$pid1")
+services=$(pgrep -d, -P "$pid1")
 echo
-echo "== the VM's processes, as the host sees them (PID 1 of its namespace, then the VMM):"
-ps -o pid,user:12,args -p "$vm,$pid1,$vmm" | cut -c1-160
+echo "== the VM's processes, as the host sees them (sandboxd, PID 1 of its namespace, virtiofsd, the VMM):"
+ps -o pid,user:12,args -p "$vm,$pid1,$services" | cut -c1-160
 echo
 echo "== SIGTERM: sandboxd asks the guest to power off"
 kill -TERM "$vm"
@@ -34,4 +58,7 @@ status=0
 wait "$vm" || status=$?
 wait
 echo "== sandboxd exited with status $status"
+echo "== what the guest left in the share, read on the host:"
+echo "   $share/from-guest.txt: $(cat "$share/from-guest.txt")"
+echo "   user.demo = $(build/guest-xattr get "$share/from-guest.txt" user.demo)"
 exit "$status"
