@@ -403,9 +403,11 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 	assert_output ''
 }
 
-@test "config: the demo config passes once the guest is built" {
+@test "config: the demo config passes once the guest is built and the share made" {
 	[[ -f $ROOT/build/guest/vmlinuz && -f $ROOT/build/guest/initramfs.cpio.gz ]] ||
 		skip "guest not built (make guest)"
+	# docs/examples/demo.sh makes the share's directory afresh on each run.
+	mkdir -p "$ROOT/build/demo-share"
 	run "$SANDBOXD" --check "$ROOT/docs/examples/demo.conf"
 	assert_success
 	assert_output ''
