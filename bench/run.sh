@@ -9,7 +9,9 @@
 #      QEMU command run bare, interleaved, BOOT_RUNS runs each;
 #  (c) VmHWM/VmRSS of sandboxd's two processes and of QEMU, read while the
 #      guest runs (right after SBX-GUEST-READY, in every run of (b)).
-# Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md).
+# Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
+# bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
+# (bench/results/virtiofs.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -494,3 +496,6 @@ cat "$OUT"
 
 # The bundled VMM against QEMU on the hello test guest (issue 6).
 "$ROOT/bench/vmm.sh"
+
+# A share's file serving, virtiofsd under sandboxd against virtiofsd bare (issue 5).
+"$ROOT/bench/virtiofs.sh"
