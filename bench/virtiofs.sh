@@ -383,7 +383,11 @@ vfsd_uid=$(sed -n "s/.*share $TAG: started as pid [0-9]*, uid \([0-9]*\).*/\1/p"
 profile_shown=${PROFILE_DIR#"$ROOT"/}/virtiofsd
 profile_dirty=$(git -C "$ROOT" status --porcelain -- "$profile_shown" 2> /dev/null | cut -c1-2)
 elapsed=$((SECONDS - start_s))
-shown() { sed "s|$T|\$T|g"; }
+# For the file: the temporary dir as $T, the tree's paths relative to it.
+shown() { sed "s|$T|\$T|g; s|$ROOT/||g"; }
+quoted() { printf '%q ' "$@" | sed 's/ $//' | shown; }
+mapfile -d '' SBX_VFSD_ARGV < "$T/argv.virtiofsd"
+mapfile -d '' SBX_QEMU_ARGV < "$T/argv.qemu"
 
 {
 cat <<EOF
@@ -417,24 +421,26 @@ The host (c) is $(over host bare write)× bare's rate for the write, $(over host
 
 ## How it was measured
 
+Paths in the source tree are shown relative to it, the run's temporary directory as \`\$T\`.
+
 **(a) sandboxed**: \`timeout -k 10 $VM_TIMEOUT build/sandboxd \$T/vm.conf\` (a copy of the binary) with
 
 \`\`\`
 $(shown < "$T/vm.conf")
 \`\`\`
 
-sandboxd (PID 1 of its VM) starts virtiofsd as its confined service (${prof_line:-?}; uid ${vfsd_uid:-?}) on a listening socket it passes as fd 3, makes QEMU's end of the connection itself, and starts QEMU as the VMM service (under its profile and QEMU's own \`-sandbox\`); each service in a session of its own. Their argv, read from \`/proc\` while the first guest ran:
+sandboxd (PID 1 of its VM) starts virtiofsd as its confined service ($(shown <<< "${prof_line:-?}"); uid ${vfsd_uid:-?}) on a listening socket it passes as fd 3, makes QEMU's end of the connection itself, and starts QEMU as the VMM service (under its profile and QEMU's own \`-sandbox\`); each service in a session of its own. Their argv, read from \`/proc\` while the first guest ran:
 
 \`\`\`
-$(tr '\0' ' ' < "$T/argv.virtiofsd" | shown)
-$(tr '\0' ' ' < "$T/argv.qemu" | shown)
+$(quoted "${SBX_VFSD_ARGV[@]}")
+$(quoted "${SBX_QEMU_ARGV[@]}")
 \`\`\`
 
 **(b) bare**, as root, without sandboxd: the same virtiofsd argv under \`systemd-socket-activate\`, which binds and listens on the socket and, once the first connection (QEMU's) is queued, execs virtiofsd with the socket as fd 3. QEMU starts once the socket listens, with sandboxd's argv less what sandboxd adds to drive and confine QEMU (\`-S\`, which QMP's \`cont\` ends under sandboxd; \`-sandbox\`; the QMP monitor), with paths for its fds (kernel, initrd, and the share's socket, to which QEMU connects itself). Each runs in a session of its own (\`setsid\`), as sandboxd's services do: with sched_autogroup on (it is here), a session is a scheduling group, and on a loaded host a process's CPU share depends on it:
 
 \`\`\`
-setsid -w $ACTIVATE -l \$T/bare.vhost-user.sock $(printf '%s ' "${VFSD_ARGV[@]}" | shown)
-setsid -w timeout -k 10 $VM_TIMEOUT $(printf '%s ' "${QEMU_ARGV[@]}" | shown)
+$(quoted setsid -w "$ACTIVATE" -l "$SOCK" "${VFSD_ARGV[@]}")
+$(quoted setsid -w timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGV[@]}")
 \`\`\`
 
 **(c) host**: \`setsid -w $BUSYBOX sh \$T/share/workload.sh \$T/host/work keep\`: the guest's shell (the guest image's busybox is a copy of this one), the same script and clock, in a directory next to the share.
