@@ -385,7 +385,19 @@ profile_dirty=$(git -C "$ROOT" status --porcelain -- "$profile_shown" 2> /dev/nu
 elapsed=$((SECONDS - start_s))
 # For the file: the temporary dir as $T, the tree's paths relative to it.
 shown() { sed "s|$T|\$T|g; s|$ROOT/||g"; }
-quoted() { printf '%q ' "$@" | sed 's/ $//' | shown; }
+# quoted WORD...: as a shell reads them back; only words with other bytes
+# than these are single-quoted (printf %q would escape QEMU's commas).
+quoted() {
+	local w out=()
+	for w; do
+		if [[ -n $w && $w != *[!A-Za-z0-9_./:=,%@+-]* ]]; then
+			out+=("$w")
+		else
+			out+=("'${w//\'/\'\\\'\'}'")
+		fi
+	done
+	echo "${out[*]}" | shown
+}
 mapfile -d '' SBX_VFSD_ARGV < "$T/argv.virtiofsd"
 mapfile -d '' SBX_QEMU_ARGV < "$T/argv.qemu"
 
