@@ -36,7 +36,6 @@ need "$INITRD" "run \`make guest\` (\`make bench\` does)"
 need "$PROFILE_DIR/virtiofsd" "no profile to confine virtiofsd with"
 need "$VIRTIOFSD" "install qemu-system-common"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed"
-ACTIVATE=$(command -v systemd-socket-activate) || die "systemd-socket-activate (systemd) not installed"
 BUSYBOX=$(command -v busybox) || die "busybox not installed (the host's run uses the guest's shell)"
 
 T=$(mktemp -d /tmp/sbx-bench-vfs.XXXXXX)
@@ -55,6 +54,8 @@ SANDBOXD=$T/sandboxd
 # The share holds the workload and its clock; the guest runs them from
 # there. Static: the guest image has busybox and nothing else.
 cc -O2 -static -Wall -Wextra -Werror -std=gnu17 -o "$T/share/mono-ns" "$ROOT/bench/mono-ns.c"
+ACTIVATE=$T/listen-exec
+cc -O2 -Wall -Wextra -Werror -std=gnu17 -o "$ACTIVATE" "$ROOT/bench/listen-exec.c"
 cp "$ROOT/bench/virtiofs-workload.sh" "$T/share/workload.sh"
 SOCK=$T/bare.vhost-user.sock
 
@@ -187,16 +188,16 @@ bare_argv() {
 		die "sandboxd's QEMU argv has an fd this script does not replace: ${QEMU_ARGV[*]}"
 }
 
-# virtiofsd with a listening socket on fd 3, as root: systemd-socket-activate
-# binds and listens, and on the first connection (QEMU's) execs virtiofsd
-# with the socket as fd 3. QEMU starts once the socket listens. Each in a
+# virtiofsd with a listening socket on fd 3, as root: bench/listen-exec
+# binds and listens, says so, and execs virtiofsd with the socket as fd 3.
+# QEMU starts once the socket listens. Each in a
 # session of its own, as sandboxd starts its services: with
 # sched_autogroup, a session is a scheduling group, and under other load
 # a process gets its CPU share by group.
 bare_vm() {
 	local line vpid vlog qrc=0 vrc=0
 	rm -f "$SOCK"
-	coproc ACT { exec setsid -w "$ACTIVATE" -l "$SOCK" "${VFSD_ARGV[@]}" 2>&1; }
+	coproc ACT { exec setsid -w "$ACTIVATE" "$SOCK" "${VFSD_ARGV[@]}" 2>&1; }
 	vpid=$ACT_PID
 	while IFS= read -r -t 30 line <&"${ACT[0]}"; do
 		echo "$line" >&2
@@ -448,10 +449,10 @@ $(quoted "${SBX_VFSD_ARGV[@]}")
 $(quoted "${SBX_QEMU_ARGV[@]}")
 \`\`\`
 
-**(b) bare**, as root, without sandboxd: the same virtiofsd argv under \`systemd-socket-activate\`, which binds and listens on the socket and, once the first connection (QEMU's) is queued, execs virtiofsd with the socket as fd 3. QEMU starts once the socket listens, with sandboxd's argv less what sandboxd adds to drive and confine QEMU (\`-S\`, which QMP's \`cont\` ends under sandboxd; \`-sandbox\`; the QMP monitor), with paths for its fds (kernel, initrd, and the share's socket, to which QEMU connects itself). Each runs in a session of its own (\`setsid\`), as sandboxd's services do: with sched_autogroup on (it is here), a session is a scheduling group, and on a loaded host a process's CPU share depends on it:
+**(b) bare**, as root, without sandboxd: the same virtiofsd argv under \`bench/listen-exec\`, which binds and listens on the socket and execs virtiofsd with the socket as fd 3 (virtiofsd then accepts QEMU's connection). QEMU starts once the socket listens, with sandboxd's argv less what sandboxd adds to drive and confine QEMU (\`-S\`, which QMP's \`cont\` ends under sandboxd; \`-sandbox\`; the QMP monitor), with paths for its fds (kernel, initrd, and the share's socket, to which QEMU connects itself). Each runs in a session of its own (\`setsid\`), as sandboxd's services do: with sched_autogroup on (it is here), a session is a scheduling group, and on a loaded host a process's CPU share depends on it:
 
 \`\`\`
-$(quoted setsid -w "$ACTIVATE" -l "$SOCK" "${VFSD_ARGV[@]}")
+$(quoted setsid -w bench/listen-exec "$SOCK" "${VFSD_ARGV[@]}")
 $(quoted setsid -w timeout -k 10 "$VM_TIMEOUT" "${QEMU_ARGV[@]}")
 \`\`\`
 
