@@ -88,7 +88,7 @@ static void set_rlimits(const struct profile *p, const char *service)
 /* TSYNC: every thread gets the filter or the call fails. The child has one
  * thread, but the three-way result is handled all the same: a positive
  * return is the id of a thread that could not be synchronised. */
-static void install_seccomp(const struct sock_fprog *filter, const char *service)
+void confine_install_seccomp(const struct sock_fprog *filter, const char *service)
 {
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, filter);
 
@@ -166,7 +166,7 @@ _Noreturn void confine_exec(const struct service *s, const struct config *cfg)
 	if (p) {
 		landlock_restrict_service(p, s->name);
 		if (s->filter)
-			install_seccomp(s->filter, s->name);
+			confine_install_seccomp(s->filter, s->name);
 	}
 	execveat(SERVICE_EXEC_FD, "", s->argv, environ, AT_EMPTY_PATH);
 	die_errno(EXIT_TEMPORARY, s->name, "exec %s", s->argv[0]);

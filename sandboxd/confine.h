@@ -27,6 +27,10 @@ void confine_load(struct confinement *c, const char *file, const struct profile_
 /* What service.filter takes: C's filter, or NULL under FILTER_OFF. */
 const struct sock_fprog *confine_filter(const struct confinement *c);
 
+/* FILTER on every thread of the calling process (TSYNC); dies with 111
+ * naming SERVICE if it cannot be installed or a thread not synchronised. */
+void confine_install_seccomp(const struct sock_fprog *filter, const char *service);
+
 /* In the service's child, after its mounts and fds: drops to the service's
  * uid/gid and the profile's capabilities, sets no_new_privs, rlimits,
  * Landlock and seccomp, then executes SERVICE_EXEC_FD with S's argv. Never

@@ -44,13 +44,13 @@ static int add_rule(scmp_filter_ctx ctx, const struct profile *p, const struct s
 	return 0;
 }
 
-scmp_filter_ctx seccomp_build(const struct profile *p, uint32_t default_action)
+scmp_filter_ctx seccomp_new(uint32_t default_action, const char *what)
 {
 	scmp_filter_ctx ctx = seccomp_init(default_action);
 	int e;
 
 	if (!ctx) {
-		log_warn(NULL, "%s: seccomp_init failed", p->file);
+		log_warn(NULL, "%s: seccomp_init failed", what);
 		return NULL;
 	}
 	/* seccomp_init holds the native arch only; a syscall made through any
@@ -60,10 +60,19 @@ scmp_filter_ctx seccomp_build(const struct profile *p, uint32_t default_action)
 	if (e == 0)
 		e = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (e < 0) {
-		log_warn(NULL, "%s: seccomp attributes: %s", p->file, strerror(-e));
+		log_warn(NULL, "%s: seccomp attributes: %s", what, strerror(-e));
 		seccomp_release(ctx);
 		return NULL;
 	}
+	return ctx;
+}
+
+scmp_filter_ctx seccomp_build(const struct profile *p, uint32_t default_action)
+{
+	scmp_filter_ctx ctx = seccomp_new(default_action, p->file);
+
+	if (!ctx)
+		return NULL;
 	/* Syscalls of other arches (libseccomp's negative pseudo numbers) have
 	 * no place in this arch's filter: libseccomp would compare them as
 	 * numbers that no real syscall has. */

@@ -10,6 +10,10 @@
 
 #include "profile.h"
 
+/* An empty filter taking DEFAULT_ACTION, native arch only, any other arch
+ * killed; NULL after a message naming WHAT. Free with seccomp_release. */
+scmp_filter_ctx seccomp_new(uint32_t default_action, const char *what);
+
 /* A filter that allows P's syscalls (conditions on one line ANDed, several
  * lines for one syscall ORed) and takes DEFAULT_ACTION (SCMP_ACT_KILL_PROCESS,
  * or SCMP_ACT_LOG while developing a profile) for everything else. NULL
