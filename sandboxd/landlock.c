@@ -86,7 +86,8 @@ static const __u64 class_rights[] = {
 	[LL_DEVICE] = FS(READ_FILE) | FS(WRITE_FILE) | FS(IOCTL_DEV),
 };
 
-/* Set by landlock_probe in PID 1; services inherit it across fork. */
+/* Set by landlock_probe in the outer process before PID 1 is cloned; PID 1
+ * and the services inherit it. */
 static int abi_in_use;
 
 /* What ABI takes, all masks and the attribute's size included. */
@@ -265,4 +266,38 @@ void landlock_restrict_service(const struct profile *p, const char *service)
 	prepared_ruleset = -1;
 	free(host_view);
 	host_view = NULL;
+}
+
+/* sandboxd's own domain: every right of the ABI handled and none granted
+ * but REMOVE_DIR beneath REMOVE_DIR_FD (when >= 0); abstract unix sockets
+ * scoped, signals not (the processes sandboxd signals were started before
+ * its domain, so they are outside it). The ASan build may also read
+ * everything: its runtime reads /proc/self/maps and the binaries to
+ * symbolise a report. */
+int landlock_confine_self(int remove_dir_fd)
+{
+	size_t size;
+	struct ruleset_attr h = handled(abi_in_use, &size);
+	struct landlock_path_beneath_attr remove = {
+		.allowed_access = FS(REMOVE_DIR), .parent_fd = remove_dir_fd,
+	};
+	int ruleset;
+
+	if (!abi_in_use)
+		return 0;
+	h.scoped &= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
+	if (ruleset < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "landlock: create sandboxd's own ruleset");
+	if (remove_dir_fd >= 0 &&
+	    syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &remove, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "landlock: rule to remove the runtime dir");
+#ifdef __SANITIZE_ADDRESS__
+	if (add_fd_rule(ruleset, open("/", O_PATH | O_CLOEXEC), LL_READ, h.handled_access_fs) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "landlock: read rule for the sanitizer");
+#endif
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "landlock: restrict sandboxd");
+	close(ruleset);
+	return abi_in_use;
 }

@@ -9,10 +9,11 @@
 /* The highest ABI this build knows (kernel 6.15's). */
 #define LANDLOCK_ABI_KNOWN 7
 
-/* In PID 1, once, before any service starts: probes the kernel's ABI, caps
- * it at the config's landlock_max_abi, and logs what the services will not
- * get. Dies with 100 if the kernel is below landlock_min_abi. Returns the
- * ABI in use, 0 when Landlock is off. Forked services inherit the result. */
+/* Once, in the outer process before PID 1 is cloned: probes the kernel's
+ * ABI, caps it at the config's landlock_max_abi, and logs what the services
+ * will not get. Dies with 100 if the kernel is below landlock_min_abi.
+ * Returns the ABI in use, 0 when Landlock is off. PID 1 and its services
+ * inherit the result; sandboxd's own domain takes it too. */
 int landlock_probe(const struct config *cfg);
 
 /* In a service's child, before its own mounts: builds the ruleset of P's
@@ -27,5 +28,12 @@ void landlock_prepare_service(const struct profile *p, const char *service);
  * private /tmp and /dev/shm, which exist only now, and restricts the child
  * to the ruleset. */
 void landlock_restrict_service(const struct profile *p, const char *service);
+
+/* sandboxd itself, once it only supervises (self_confine.c): a domain
+ * that handles every right of the ABI in use and grants none, but
+ * REMOVE_DIR beneath REMOVE_DIR_FD (an O_PATH directory, or -1); abstract
+ * unix sockets are scoped, signals are not. The caller has set
+ * no_new_privs. Returns the ABI, 0 when Landlock is off; dies with 111. */
+int landlock_confine_self(int remove_dir_fd);
 
 #endif

@@ -19,7 +19,9 @@
 #include "check_profile.h"
 #include "config.h"
 #include "log.h"
+#include "landlock.h"
 #include "pid1.h"
+#include "self_confine.h"
 #include "vmm_driver.h"
 
 static const char usage[] =
@@ -143,9 +145,12 @@ static int block_signals(void)
 	return fd;
 }
 
-static void make_runtime_dir(const char *path)
+/* Creates PATH and what is missing above it; returns its parent, O_PATH,
+ * through which the confined outer process removes it at the end. */
+static int make_runtime_dir(const char *path)
 {
 	char buf[4096];
+	int parent;
 
 	snprintf(buf, sizeof buf, "%s", path);
 	for (char *p = buf + 1; *p; p++) {
@@ -158,6 +163,11 @@ static void make_runtime_dir(const char *path)
 	}
 	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
 		die_errno(EXIT_TEMPORARY, NULL, "create runtime dir %s", buf);
+	*strrchr(buf, '/') = '\0';
+	parent = open(buf[0] ? buf : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "open runtime dir's parent %s", buf[0] ? buf : "/");
+	return parent;
 }
 
 /* Relays stop signals to PID 1 and returns the VM's status once it exits. */
@@ -194,7 +204,7 @@ int main(int argc, char **argv)
 			       .sibling_argv = o.sibling_argv, .profile_file = o.profile,
 			       .filter_mode = o.filter_mode };
 	const struct vmm_driver *drv;
-	int sigfd, lifeline[2], code;
+	int sigfd, runtime_parent, lifeline[2], code;
 	pid_t child;
 
 	/* Validate everything before anything is created on the host. */
@@ -207,9 +217,12 @@ int main(int argc, char **argv)
 	log_set_vm(cfg.name);
 	drv = vmm_driver_select(&cfg, &run);
 
+	/* PID 1, its services and sandboxd's own domains take the result. */
+	landlock_probe(&cfg);
+
 	tie_to_parent(parent);
 	sigfd = block_signals();
-	make_runtime_dir(cfg.runtime_dir);
+	runtime_parent = make_runtime_dir(cfg.runtime_dir);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
 	/* clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
@@ -221,13 +234,15 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		close(lifeline[1]);
 		close(sigfd);
+		close(runtime_parent);
 		pid1_main(drv, &run, o.notify_fd, lifeline[0]);
 	}
 	close(lifeline[0]);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
+	self_confine_outer(child, sigfd, runtime_parent);
 	code = relay_until_exit(sigfd, child);
-	rmdir(cfg.runtime_dir);
-	config_free(&cfg);
-	return code;
+	unlinkat(runtime_parent, strrchr(cfg.runtime_dir, '/') + 1, AT_REMOVEDIR);
+	/* Confined: no free() that could give memory back, no atexit work. */
+	_exit(code);
 }

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "confine.h"
-#include "landlock.h"
 #include "log.h"
 #include "mounts.h"
+#include "self_confine.h"
 #include "shares.h"
 #include "violations.h"
 
@@ -345,8 +345,6 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	if (lifeline_cut(lifeline_fd))
 		die(EXIT_TEMPORARY, NULL, "the outer sandboxd exited during start-up");
 
-	/* Once for every service: they inherit the result. */
-	landlock_probe(run->cfg);
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
 	violations_open(&s.violations);
 	build_namespace(drv, run);
@@ -379,5 +377,7 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 		(void)!write(notify_fd, "\n", 1);
 		close(notify_fd);
 	}
+	/* Every service runs: from here PID 1 only supervises. */
+	self_confine_pid1();
 	supervise(&s);
 }

@@ -1,0 +1,248 @@
+/* sandboxd confines itself once it only supervises: PID 1 once the guest
+ * runs (every service started, readiness notified), the outer process once
+ * PID 1 is cloned. From there on neither opens a file, makes a socket,
+ * forks or executes: what each still does is the short list below, so a
+ * bug in sandboxd cannot be turned into a way back to the host.
+ *
+ * The lists are compiled in, not a profile file: sandboxd's own
+ * confinement must not depend on a file that could be missing or altered.
+ * They were measured with strace -ff over every path a VM takes once
+ * running (QEMU to ready and powered off over QMP, a guest that ignores
+ * the power button killed at the timeout, a VMM crash, a service killed by
+ * SIGSYS and named from its audit record, the bundled VMM, the exec driver
+ * with a sibling, the death of the outer's parent, SIGKILL to the outer:
+ * the suites sandbox-vm, sandbox-isolation, sandbox-builtin, confine-*,
+ * s6-service with sandboxd traced); tests/sandboxd-self.bats replays them.
+ *
+ * The sequence: no_new_privs, Landlock (landlock_confine_self: every right
+ * handled, none granted but the outer's removal of the runtime dir), then
+ * seccomp with TSYNC, default kill-process, x32 and foreign arches killed.
+ *
+ * Conditions on int arguments compare the low 32 bits: the kernel
+ * truncates them, and glibc sign-extends a negative pid into the register. */
+#include "self_confine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "landlock.h"
+#include "log.h"
+#include "seccomp_build.h"
+
+/* Values only known at run time, filled into a condition's datum. */
+enum slot { CONST, PID1, SIGFD, DIRFD };
+
+struct cond {
+	unsigned arg;
+	enum scmp_compare op;
+	scmp_datum_t mask;	/* SCMP_CMP_MASKED_EQ: the bits compared */
+	scmp_datum_t value;
+	enum slot slot;		/* CONST: VALUE; else the slot's value */
+};
+
+struct rule {
+	int nr;
+	unsigned ncond;
+	struct cond cond[2];
+};
+
+#define ALLOW(name) { SCMP_SYS(name), 0, { { 0 } } }
+#define ALLOW_IF(name, ...) { SCMP_SYS(name), sizeof((struct cond[]){ __VA_ARGS__ }) / \
+				  sizeof(struct cond), { __VA_ARGS__ } }
+/* argument N's low 32 bits are V, or the run-time value of SLOT */
+#define EQ32(n, v) { (n), SCMP_CMP_MASKED_EQ, 0xffffffff, (uint32_t)(v), CONST }
+#define IS32(n, slot) { (n), SCMP_CMP_MASKED_EQ, 0xffffffff, 0, (slot) }
+/* argument N has none of BITS */
+#define NONE_OF(n, bits) { (n), SCMP_CMP_MASKED_EQ, (bits), 0, CONST }
+/* pointer argument N is NULL */
+#define NULL_PTR(n) { (n), SCMP_CMP_EQ, 0, 0, CONST }
+
+/* PID 1 after readiness: the poll loop of pid1.c supervise() and what its
+ * handlers do. */
+static const struct rule pid1_rules[] = {
+	/* the loop itself; QMP replies and the SIGSYS audit record are
+	 * awaited with a deadline */
+	ALLOW(poll),
+	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS) */
+	ALLOW(read),
+	/* QMP: events and replies on the connected socket */
+	ALLOW(recvfrom),
+	/* QMP: system_powerdown on the connected socket, to no new address */
+	ALLOW_IF(sendto, NULL_PTR(4)),
+	/* the log, stderr */
+	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
+	/* reaping the services */
+	ALLOW(wait4),
+	/* SIGTERM: the bundled VMM's and the exec driver's graceful stop;
+	 * SIGKILL: kill(-1), everything in the namespace. PID 1 of the VM's
+	 * PID namespace can name no process outside it. */
+	ALLOW_IF(kill, EQ32(1, SIGTERM)),
+	ALLOW_IF(kill, EQ32(1, SIGKILL)),
+	/* the shutdown timeout */
+	ALLOW(timerfd_settime),
+	/* the driver's release: the QMP socket, the ready pipe */
+	ALLOW(close),
+	/* _exit with the VM's status */
+	ALLOW(exit_group),
+	/* Not seen in the measured runs, allowed because they can come at
+	 * any time, and a PID 1 killed for them would kill the VM:
+	 * - malloc growing the heap (json-c parsing a QMP message, libseccomp
+	 *   naming a syscall), never executable memory; */
+	ALLOW(brk),
+	ALLOW_IF(mmap, NONE_OF(2, PROT_EXEC)),
+	ALLOW(munmap),
+	/* - the QMP deadline's clock where the clock source has no vDSO; */
+	ALLOW(clock_gettime),
+	/* - a poll with a deadline resumed after a stop (SIGSTOP/SIGCONT, a
+	 *   ptrace stop): the kernel keeps its arguments. */
+	ALLOW(restart_syscall),
+};
+
+/* The outer process once PID 1 is cloned: main.c relay_until_exit, then
+ * the runtime dir's removal and _exit. Nothing allocates. */
+static const struct rule outer_rules[] = {
+	/* SIGTERM, SIGINT, SIGHUP, SIGCHLD from its signalfd */
+	ALLOW_IF(read, IS32(0, SIGFD)),
+	/* relayed to PID 1 only: in the host's PID namespace, kill is the
+	 * one thing here that could reach another process */
+	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGTERM)),
+	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGINT)),
+	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGHUP)),
+	/* PID 1's status, which becomes ours */
+	ALLOW_IF(wait4, IS32(0, PID1)),
+	/* the log, stderr */
+	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
+	/* the runtime dir, left empty by PID 1's namespace going away: rmdir
+	 * through the fd of its parent (Landlock grants REMOVE_DIR there) */
+	ALLOW_IF(unlinkat, IS32(0, DIRFD), EQ32(2, AT_REMOVEDIR)),
+	ALLOW(exit_group),
+};
+
+#ifdef __SANITIZE_ADDRESS__
+/* The ASan + UBSan build (tests only) allows what the sanitizer runtime
+ * does after confinement: _exit's check of the alternate signal stack
+ * (sigaltstack), its allocator (mmap, munmap, madvise), spin
+ * locks (sched_yield, futex), and for a report /proc/self/maps and the
+ * binaries for the symbolizer (open, openat, read, fcntl, newfstatat,
+ * readlink, close; Landlock lets this build read everything), isatty on
+ * stderr (ioctl TCGETS), UBSan's readable-memory probe (pipe2, write), the
+ * pid in the report and exit_group. LeakSanitizer's check at exit would
+ * clone a tracer that ptraces us: self_confine runs it once before. */
+#include <sanitizer/lsan_interface.h>
+#include <sys/ioctl.h>
+static const struct rule sanitizer_rules[] = {
+	ALLOW(sigaltstack), ALLOW(mmap), ALLOW(munmap), ALLOW(madvise), ALLOW(sched_yield),
+	ALLOW(futex),
+	ALLOW(open), ALLOW(openat), ALLOW(read), ALLOW(fcntl), ALLOW(newfstatat),
+	ALLOW(readlink), ALLOW(close), ALLOW_IF(ioctl, EQ32(1, TCGETS)), ALLOW(pipe2),
+	ALLOW(write), ALLOW(getpid), ALLOW(exit_group),
+};
+#define NSANITIZER (sizeof sanitizer_rules / sizeof *sanitizer_rules)
+#else
+static const struct rule *const sanitizer_rules = NULL;
+#define NSANITIZER 0
+#endif
+
+static void add_rules(scmp_filter_ctx ctx, const struct rule *rules, size_t n,
+		      const scmp_datum_t slots[], const char *who)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct scmp_arg_cmp cmp[2];
+		const struct rule *r = &rules[i];
+		int e;
+
+		for (unsigned c = 0; c < r->ncond; c++) {
+			const struct cond *k = &r->cond[c];
+			const scmp_datum_t v = k->slot == CONST ? k->value : slots[k->slot];
+
+			cmp[c] = (struct scmp_arg_cmp){
+				.arg = k->arg, .op = k->op,
+				.datum_a = k->op == SCMP_CMP_MASKED_EQ ? k->mask : v,
+				.datum_b = k->op == SCMP_CMP_MASKED_EQ ? v : 0,
+			};
+		}
+		e = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, r->nr, r->ncond, cmp);
+		if (e < 0) {
+			errno = -e;
+			die_errno(EXIT_TEMPORARY, NULL, "confine %s: seccomp rule %zu", who, i);
+		}
+	}
+}
+
+/* How many syscalls the rules of A and B name together (a syscall may
+ * have several rules, in both). */
+static size_t count_syscalls(const struct rule *a, size_t na, const struct rule *b, size_t nb)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < na + nb; i++) {
+		const int nr = i < na ? a[i].nr : b[i - na].nr;
+		size_t j = 0;
+		while (j < i && (j < na ? a[j].nr : b[j - na].nr) != nr)
+			j++;
+		count += j == i;
+	}
+	return count;
+}
+
+/* no_new_privs, Landlock, seccomp; then the one line saying so. */
+static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots[],
+		    int remove_dir_fd, const char *who)
+{
+	scmp_filter_ctx ctx = seccomp_new(SCMP_ACT_KILL_PROCESS, who);
+	struct sock_fprog bpf;
+	char landlock[160];
+	int abi;
+
+	if (!ctx)
+		die(EXIT_TEMPORARY, NULL, "confine %s: seccomp filter", who);
+	add_rules(ctx, rules, n, slots, who);
+	add_rules(ctx, sanitizer_rules, NSANITIZER, slots, who);
+	if (seccomp_bpf(ctx, &bpf) < 0)
+		die(EXIT_TEMPORARY, NULL, "confine %s: seccomp filter", who);
+	seccomp_release(ctx);
+#ifdef __SANITIZE_ADDRESS__
+	__lsan_do_leak_check();
+#endif
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
+	abi = landlock_confine_self(remove_dir_fd);
+	confine_install_seccomp(&bpf, who);
+	if (abi)
+		snprintf(landlock, sizeof landlock, "Landlock ABI %d (no file access%s, no TCP, "
+			 "abstract unix sockets scoped)", abi,
+			 remove_dir_fd >= 0 ? " but removing the runtime dir" : "");
+	else
+		snprintf(landlock, sizeof landlock, "Landlock off");
+	log_info(NULL, "confined: %s: no_new_privs, %s, seccomp %zu syscalls (%zu rules, "
+		 "%u BPF instructions), anything else kills", who, landlock,
+		 count_syscalls(rules, n, sanitizer_rules, NSANITIZER),
+		 n + NSANITIZER, bpf.len);
+	free(bpf.filter);
+}
+
+void self_confine_pid1(void)
+{
+	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, -1, "PID 1");
+}
+
+void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd)
+{
+	const scmp_datum_t slots[] = {
+		[PID1] = (uint32_t)pid1, [SIGFD] = (uint32_t)sigfd,
+		[DIRFD] = (uint32_t)runtime_parent_fd,
+	};
+
+	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, runtime_parent_fd,
+		"outer");
+}

@@ -1,0 +1,18 @@
+/* sandboxd's own confinement, once it only supervises: no_new_privs, a
+ * Landlock domain without file access, a compiled-in seccomp allowlist
+ * (self_confine.c says what each syscall is for). Each dies with 111 if a
+ * step fails, and logs one "confined: ..." line. */
+#ifndef SANDBOXD_SELF_CONFINE_H
+#define SANDBOXD_SELF_CONFINE_H
+
+#include <sys/types.h>
+
+/* PID 1, once every service runs and readiness was notified. */
+void self_confine_pid1(void);
+
+/* The outer process, once PID1 is cloned and it only relays SIGFD's
+ * signals, waits for PID1, and removes the runtime dir through
+ * RUNTIME_PARENT_FD (its parent, O_PATH). */
+void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd);
+
+#endif
