@@ -8,12 +8,13 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/disk
+load helpers/seccomp
 
 setup() {
 	common_setup
 	VMM=$ROOT/build/vmm
 	G=$ROOT/build/guests
-	DUMP=$ROOT/build/seccomp-dump
+	SANITIZED_BINARY=$VMM
 	[[ -x $VMM && -x $ROOT/build/vmm-asan && -x $DUMP && -f $G/cad.elf ]] ||
 		fail "build first: make test-binaries"
 	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
@@ -75,33 +76,9 @@ VCPU_ALLOWS=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_IRQ_LINE ioctl,arg1=KVM_GET_REGS
 	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group)
 VCPU_DENIES=(poll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
 
-# Under `make check SANITIZE=1` build/vmm is an ASan build, whose tables
-# also allow what the sanitizer runtime does after lock-down (vmm/seccomp.c
-# sanitizer_rules): those probes are then left out of the denied lists.
+# The ASan build's tables (vmm/seccomp.c sanitizer_rules).
 SANITIZER_ALLOWS=" mmap munmap madvise madvise,arg2=4 sigaltstack sched_yield futex open openat
 	read fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write getpid exit_group "
-sanitized() {
-	grep -qa __asan_init "$VMM"
-}
-
-# denied PROBE...: the PROBEs this build's tables must deny.
-denied() {
-	local p
-	for p in "$@"; do
-		if ! sanitized || [[ $SANITIZER_ALLOWS != *[[:space:]]"$p"[[:space:]]* ]]; then
-			echo "$p"
-		fi
-	done
-}
-
-# expect_actions ACTION PROBE...: each PROBE's line in $output says ACTION.
-expect_actions() {
-	local action=$1 p
-	shift
-	for p in "$@"; do
-		assert_line "$p $action"
-	done
-}
 
 @test "seccomp-dump reads a chain honestly: no filter allows execve, a VMM thread's chain does not" {
 	# The positive first: a process without filters, where execve is allowed.

@@ -18,6 +18,7 @@
  * for each argument that is not 0. VALUE: a number or a name below.
  * Exit: 0, 1 on any error (message on stderr). */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
@@ -32,6 +33,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #define MAX_FILTERS 16
 #define MAX_INSNS 4096	/* BPF_MAXINSNS */
@@ -66,7 +68,15 @@ static const struct { const char *name; long value; } names[] = {
 	{ "flistxattr", SYS_flistxattr }, { "removexattr", SYS_removexattr },
 	{ "lremovexattr", SYS_lremovexattr }, { "fremovexattr", SYS_fremovexattr },
 	{ "seccomp", SYS_seccomp }, { "prctl", SYS_prctl },
-	{ "io_uring_setup", SYS_io_uring_setup },
+	{ "io_uring_setup", SYS_io_uring_setup }, { "wait4", SYS_wait4 },
+	{ "recvfrom", SYS_recvfrom }, { "sendto", SYS_sendto },
+	{ "timerfd_settime", SYS_timerfd_settime }, { "clock_gettime", SYS_clock_gettime },
+	{ "brk", SYS_brk }, { "munmap", SYS_munmap }, { "unlinkat", SYS_unlinkat },
+	{ "rmdir", SYS_rmdir }, { "mount", SYS_mount }, { "setuid", SYS_setuid },
+	{ "setresuid", SYS_setresuid }, { "bind", SYS_bind }, { "unshare", SYS_unshare },
+	{ "setns", SYS_setns }, { "pidfd_open", SYS_pidfd_open },
+	{ "process_vm_writev", SYS_process_vm_writev }, { "init_module", SYS_init_module },
+	{ "sigaltstack", SYS_sigaltstack }, { "getpid", SYS_getpid },
 	/* argument values */
 	{ "KVM_RUN", KVM_RUN }, { "KVM_IRQ_LINE", KVM_IRQ_LINE },
 	{ "KVM_GET_REGS", KVM_GET_REGS }, { "KVM_GET_SREGS", KVM_GET_SREGS },
@@ -75,7 +85,10 @@ static const struct { const char *name; long value; } names[] = {
 	{ "KVM_SET_USER_MEMORY_REGION", KVM_SET_USER_MEMORY_REGION },
 	{ "TCGETS", TCGETS }, { "FUTEX_WAIT_PRIVATE", FUTEX_WAIT_PRIVATE },
 	{ "FUTEX_WAKE_PRIVATE", FUTEX_WAKE_PRIVATE }, { "SIG_BLOCK", SIG_BLOCK },
-	{ "SIG_SETMASK", SIG_SETMASK },
+	{ "SIG_SETMASK", SIG_SETMASK }, { "SIGTERM", SIGTERM }, { "SIGKILL", SIGKILL },
+	{ "SIGINT", SIGINT }, { "SIGHUP", SIGHUP }, { "SIGSTOP", SIGSTOP },
+	{ "AT_REMOVEDIR", AT_REMOVEDIR }, { "AT_FDCWD", AT_FDCWD }, { "PROT_READ", PROT_READ },
+	{ "PROT_EXEC", PROT_EXEC },
 };
 
 static void die(const char *what)
