@@ -12,7 +12,10 @@
  * SIGSYS and named from its audit record, the bundled VMM, the exec driver
  * with a sibling, the death of the outer's parent, SIGKILL to the outer:
  * the suites sandbox-vm, sandbox-isolation, sandbox-builtin, confine-*,
- * s6-service with sandboxd traced); tests/sandboxd-self.bats replays them.
+ * s6-service with sandboxd traced; a virtio-fs share in use, its virtiofsd
+ * killed; SIGSTOP/SIGCONT). The suites take every one of those paths with
+ * both processes confined, so a syscall missing here fails a test; the
+ * tables themselves are read back in tests/sandboxd-self.bats.
  *
  * The sequence: no_new_privs, Landlock (landlock_confine_self: every right
  * handled, none granted but the outer's removal of the runtime dir), then
