@@ -274,7 +274,7 @@ void landlock_restrict_service(const struct profile *p, const char *service)
  * its domain, so they are outside it). The ASan build may also read
  * everything: its runtime reads /proc/self/maps and the binaries to
  * symbolise a report. */
-int landlock_confine_self(int remove_dir_fd)
+int landlock_confine_self(int remove_dir_fd, char *what, size_t len)
 {
 	size_t size;
 	struct ruleset_attr h = handled(abi_in_use, &size);
@@ -283,6 +283,7 @@ int landlock_confine_self(int remove_dir_fd)
 	};
 	int ruleset;
 
+	snprintf(what, len, "Landlock off");
 	if (!abi_in_use)
 		return 0;
 	h.scoped &= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
@@ -299,5 +300,9 @@ int landlock_confine_self(int remove_dir_fd)
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: restrict sandboxd");
 	close(ruleset);
+	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s)", abi_in_use,
+		 remove_dir_fd >= 0 ? " but removing the runtime dir" : "",
+		 h.handled_access_net ? ", no TCP" : "",
+		 h.scoped ? ", abstract unix sockets scoped" : "");
 	return abi_in_use;
 }

@@ -3,6 +3,8 @@
 #ifndef SANDBOXD_LANDLOCK_H
 #define SANDBOXD_LANDLOCK_H
 
+#include <stddef.h>
+
 #include "config.h"
 #include "profile.h"
 
@@ -33,7 +35,8 @@ void landlock_restrict_service(const struct profile *p, const char *service);
  * that handles every right of the ABI in use and grants none, but
  * REMOVE_DIR beneath REMOVE_DIR_FD (an O_PATH directory, or -1); abstract
  * unix sockets are scoped, signals are not. The caller has set
- * no_new_privs. Returns the ABI, 0 when Landlock is off; dies with 111. */
-int landlock_confine_self(int remove_dir_fd);
+ * no_new_privs. Returns the ABI, 0 when Landlock is off, and says what it
+ * did in WHAT (for the log); dies with 111. */
+int landlock_confine_self(int remove_dir_fd, char *what, size_t len);
 
 #endif

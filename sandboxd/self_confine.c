@@ -205,7 +205,6 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	scmp_filter_ctx ctx = seccomp_new(SCMP_ACT_KILL_PROCESS, who);
 	struct sock_fprog bpf;
 	char landlock[160];
-	int abi;
 
 	if (!ctx)
 		die(EXIT_TEMPORARY, NULL, "confine %s: seccomp filter", who);
@@ -219,14 +218,8 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 #endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
-	abi = landlock_confine_self(remove_dir_fd);
+	landlock_confine_self(remove_dir_fd, landlock, sizeof landlock);
 	confine_install_seccomp(&bpf, who);
-	if (abi)
-		snprintf(landlock, sizeof landlock, "Landlock ABI %d (no file access%s, no TCP, "
-			 "abstract unix sockets scoped)", abi,
-			 remove_dir_fd >= 0 ? " but removing the runtime dir" : "");
-	else
-		snprintf(landlock, sizeof landlock, "Landlock off");
 	log_info(NULL, "confined: %s: no_new_privs, %s, seccomp %zu syscalls (%zu rules, "
 		 "%u BPF instructions), anything else kills", who, landlock,
 		 count_syscalls(rules, n, sanitizer_rules, NSANITIZER),
