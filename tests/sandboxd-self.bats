@@ -173,12 +173,19 @@ landlock_calls() {
 	assert_line --index 1 --regexp "$restrict"
 }
 
-@test "the confined outer removes the runtime dir; with Landlock off (landlock_max_abi = 0) the log says so" {
+@test "the confined outer removes the runtime dir; the log says what Landlock holds at ABI 3 and 0" {
 	vm_conf ""
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
 	assert_success
 	[[ ! -e $T/run ]] || fail "runtime dir left behind"
-	echo "landlock_max_abi = 0" >> "$T/vm.conf"
+	# ABI 3: no TCP rules (4), no scopes (6); REMOVE_DIR (1) still removes it.
+	echo "landlock_max_abi = 3" >> "$T/vm.conf"
+	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
+	assert_success
+	grep -q "confined: outer: no_new_privs, Landlock ABI 3 (no file access but removing the runtime dir), seccomp" <<< "$stderr"
+	grep -q "confined: PID 1: no_new_privs, Landlock ABI 3 (no file access), seccomp" <<< "$stderr"
+	[[ ! -e $T/run ]] || fail "runtime dir left behind"
+	sed -i 's/^landlock_max_abi = 3$/landlock_max_abi = 0/' "$T/vm.conf"
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
 	assert_success
 	grep -q "confined: outer: no_new_privs, Landlock off, seccomp" <<< "$stderr"
