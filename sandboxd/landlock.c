@@ -274,7 +274,7 @@ void landlock_restrict_service(const struct profile *p, const char *service)
  * its domain, so they are outside it). The ASan build may also read
  * everything: its runtime reads /proc/self/maps and the binaries to
  * symbolise a report. */
-int landlock_confine_self(int remove_dir_fd, char *what, size_t len)
+void landlock_confine_self(int remove_dir_fd, char *what, size_t len)
 {
 	size_t size;
 	struct ruleset_attr h = handled(abi_in_use, &size);
@@ -285,7 +285,7 @@ int landlock_confine_self(int remove_dir_fd, char *what, size_t len)
 
 	snprintf(what, len, "Landlock off");
 	if (!abi_in_use)
-		return 0;
+		return;
 	h.scoped &= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
 	if (ruleset < 0)
@@ -304,5 +304,4 @@ int landlock_confine_self(int remove_dir_fd, char *what, size_t len)
 		 remove_dir_fd >= 0 ? " but removing the runtime dir" : "",
 		 h.handled_access_net ? ", no TCP" : "",
 		 h.scoped ? ", abstract unix sockets scoped" : "");
-	return abi_in_use;
 }

@@ -35,8 +35,8 @@ void landlock_restrict_service(const struct profile *p, const char *service);
  * that handles every right of the ABI in use and grants none, but
  * REMOVE_DIR beneath REMOVE_DIR_FD (an O_PATH directory, or -1); abstract
  * unix sockets are scoped, signals are not. The caller has set
- * no_new_privs. Returns the ABI, 0 when Landlock is off, and says what it
- * did in WHAT (for the log); dies with 111. */
-int landlock_confine_self(int remove_dir_fd, char *what, size_t len);
+ * no_new_privs. Says what it did in WHAT, for the log ("Landlock off" at
+ * ABI 0); dies with 111. */
+void landlock_confine_self(int remove_dir_fd, char *what, size_t len);
 
 #endif

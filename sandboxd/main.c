@@ -18,8 +18,8 @@
 
 #include "check_profile.h"
 #include "config.h"
-#include "log.h"
 #include "landlock.h"
+#include "log.h"
 #include "pid1.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
@@ -240,7 +240,10 @@ int main(int argc, char **argv)
 	close(lifeline[0]);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
-	self_confine_outer(child, sigfd, runtime_parent);
+	self_confine_outer(child, sigfd, runtime_parent, lifeline[1]);
+	/* PID 1 starts once we are confined: our log line comes first. */
+	if (write(lifeline[1], "", 1) != 1)
+		die_errno(EXIT_TEMPORARY, NULL, "start PID 1");
 	code = relay_until_exit(sigfd, child);
 	unlinkat(runtime_parent, strrchr(cfg.runtime_dir, '/') + 1, AT_REMOVEDIR);
 	/* Confined: no free() that could give memory back, no atexit work. */

@@ -139,10 +139,16 @@ static void start_sibling(struct supervisor *s)
 	add_service(s, sib);
 }
 
-static bool lifeline_cut(int fd)
+/* The outer process writes one byte once it has confined itself (so its
+ * log line comes before any of ours); end of file: it is gone. */
+static bool outer_confined(int lifeline)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+	char c;
+	ssize_t n;
+
+	while ((n = read(lifeline, &c, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1;
 }
 
 /* The paths the VM's services may write on the host; all else is read-only. */
@@ -342,7 +348,7 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	 * outer process that died before the prctl. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "set parent-death signal");
-	if (lifeline_cut(lifeline_fd))
+	if (!outer_confined(lifeline_fd))
 		die(EXIT_TEMPORARY, NULL, "the outer sandboxd exited during start-up");
 
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */

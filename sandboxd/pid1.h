@@ -6,8 +6,9 @@
 #include "vmm_driver.h"
 
 /* NOTIFY_FD (or -1) gets a newline once the guest runs. LIFELINE_FD is the
- * read end of a pipe whose write end only the outer sandboxd holds: it
- * hangs up when the outer process is gone. Never returns. */
+ * read end of a pipe whose write end only the outer sandboxd holds: one
+ * byte comes once the outer has confined itself, and it hangs up when the
+ * outer process is gone. Never returns. */
 _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 			 int notify_fd, int lifeline_fd);
 

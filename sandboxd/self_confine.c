@@ -43,7 +43,7 @@
 #include "seccomp_build.h"
 
 /* Values only known at run time, filled into a condition's datum. */
-enum slot { CONST, PID1, SIGFD, DIRFD };
+enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE };
 
 struct cond {
 	unsigned arg;
@@ -125,6 +125,8 @@ static const struct rule outer_rules[] = {
 	ALLOW_IF(wait4, IS32(0, PID1)),
 	/* the log, stderr */
 	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
+	/* one byte on the lifeline, PID 1's go once the outer is confined */
+	ALLOW_IF(write, IS32(0, LIFELINE)),
 	/* the runtime dir, left empty by PID 1's namespace going away: rmdir
 	 * through the fd of its parent (Landlock grants REMOVE_DIR there) */
 	ALLOW_IF(unlinkat, IS32(0, DIRFD), EQ32(2, AT_REMOVEDIR)),
@@ -232,11 +234,11 @@ void self_confine_pid1(void)
 	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, -1, "PID 1");
 }
 
-void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd)
+void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeline)
 {
 	const scmp_datum_t slots[] = {
 		[PID1] = (uint32_t)pid1, [SIGFD] = (uint32_t)sigfd,
-		[DIRFD] = (uint32_t)runtime_parent_fd,
+		[DIRFD] = (uint32_t)runtime_parent_fd, [LIFELINE] = (uint32_t)lifeline,
 	};
 
 	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, runtime_parent_fd,

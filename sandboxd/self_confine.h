@@ -11,8 +11,8 @@
 void self_confine_pid1(void);
 
 /* The outer process, once PID1 is cloned and it only relays SIGFD's
- * signals, waits for PID1, and removes the runtime dir through
- * RUNTIME_PARENT_FD (its parent, O_PATH). */
-void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd);
+ * signals, writes PID1's go on LIFELINE, waits for PID1, and removes the
+ * runtime dir through RUNTIME_PARENT_FD (its parent, O_PATH). */
+void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeline);
 
 #endif

@@ -105,16 +105,17 @@ vm_poweroff() {
 
 @test "the outer's filter read back: only PID 1 may be signalled and waited for, only its signalfd read" {
 	vm_running
-	local fd sigfd= dirfd=
+	local fd sigfd= dirfd= lifeline=
 	for fd in /proc/"$VM_PID"/fd/*; do
 		case $(readlink "$fd") in
 		"anon_inode:[signalfd]") sigfd=${fd##*/} ;;
 		"$T") dirfd=${fd##*/} ;;
+		pipe:*) lifeline=${fd##*/} ;;
 		esac
 	done
-	[[ -n $sigfd && -n $dirfd ]] || fail "outer's fds: $(ls -l /proc/"$VM_PID"/fd)"
+	[[ -n $sigfd && -n $dirfd && -n $lifeline ]] || fail "outer's fds: $(ls -l /proc/"$VM_PID"/fd)"
 	local allows=("read,arg0=$sigfd" "kill,arg0=$PID1,arg1=SIGTERM" "kill,arg0=$PID1,arg1=SIGINT"
-		"kill,arg0=$PID1,arg1=SIGHUP" "wait4,arg0=$PID1" write,arg0=2
+		"kill,arg0=$PID1,arg1=SIGHUP" "wait4,arg0=$PID1" write,arg0=2 "write,arg0=$lifeline"
 		"unlinkat,arg0=$dirfd,arg2=AT_REMOVEDIR" exit_group)
 	# the host's init, PID 1 with another signal, anyone's status, another
 	# fd, unlinking a file, removing through another dir, memory
@@ -131,7 +132,7 @@ vm_poweroff() {
 
 # The ASan build's one extra rule in each domain: read beneath / (its
 # reports read /proc/self/maps and the binaries).
-ASAN_RULE='landlock_add_rule([0-9]+, LANDLOCK_RULE_PATH_BENEATH, [{]allowed_access=LANDLOCK_ACCESS_FS_READ_FILE[|]LANDLOCK_ACCESS_FS_READ_DIR, parent_fd=[0-9]+[}], 0) += 0'
+ASAN_RULE='landlock_add_rule[(][0-9]+, LANDLOCK_RULE_PATH_BENEATH, [{]allowed_access=LANDLOCK_ACCESS_FS_READ_FILE[|]LANDLOCK_ACCESS_FS_READ_DIR, parent_fd=[0-9]+[}], 0[)] += 0'
 
 # landlock_calls FILE: the Landlock calls of one process's strace -ff log,
 # the ASan build's extra rule left out (checked on its own).
