@@ -142,7 +142,7 @@ static const struct rule outer_rules[] = {
  * readlink, close; Landlock lets this build read everything), isatty on
  * stderr (ioctl TCGETS), UBSan's readable-memory probe (pipe2, write), the
  * pid in the report and exit_group. LeakSanitizer's check at exit would
- * clone a tracer that ptraces us: self_confine runs it once before. */
+ * clone a tracer that ptraces us: the outer runs it once before. */
 #include <sanitizer/lsan_interface.h>
 #include <sys/ioctl.h>
 static const struct rule sanitizer_rules[] = {
@@ -215,9 +215,6 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	if (seccomp_bpf(ctx, &bpf) < 0)
 		die(EXIT_TEMPORARY, NULL, "confine %s: seccomp filter", who);
 	seccomp_release(ctx);
-#ifdef __SANITIZE_ADDRESS__
-	__lsan_do_leak_check();
-#endif
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
 	landlock_confine_self(remove_dir_fd, landlock, sizeof landlock);
@@ -240,6 +237,13 @@ void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeli
 		[PID1] = (uint32_t)pid1, [SIGFD] = (uint32_t)sigfd,
 		[DIRFD] = (uint32_t)runtime_parent_fd, [LIFELINE] = (uint32_t)lifeline,
 	};
+
+#ifdef __SANITIZE_ADDRESS__
+	/* The outer's leak check, which exit() would run. PID 1 ends with
+	 * _exit and never had one: a check there would also ptrace it while
+	 * its services may try to (confine-landlock). */
+	__lsan_do_leak_check();
+#endif
 
 	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, runtime_parent_fd,
 		"outer");
