@@ -419,6 +419,36 @@ static ssize_t pump(int fd, FILE *console, char *tail, size_t *tail_len, size_t 
 	return len;
 }
 
+/* Starts CMD for run R of command K with stdout on a pipe (its read end in
+ * *OUT) and stderr in LOGDIR/run-K-R.stderr; opens LOGDIR/run-K-R.console
+ * for the copy of its stdout, and a pidfd. Returns its pid, the start time
+ * in *T0. */
+static pid_t start_logged(char **cmd, const char *logdir, int k, long r, FILE **console,
+			  int *out, int *pidfd, double *t0)
+{
+	char path[4096];
+	int p[2], err_fd;
+	pid_t pid;
+
+	snprintf(path, sizeof path, "%s/run-%d-%ld.console", logdir, k, r);
+	if (!(*console = fopen(path, "we")))
+		die("open %s: %s", path, strerror(errno));
+	snprintf(path, sizeof path, "%s/run-%d-%ld.stderr", logdir, k, r);
+	err_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (err_fd < 0 || pipe2(p, O_CLOEXEC) < 0)
+		die("open %s or pipe: %s", path, strerror(errno));
+
+	*t0 = now_ms();
+	pid = spawn(cmd, p[1], err_fd);
+	close(p[1]);
+	close(err_fd);
+	*out = p[0];
+	*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (*pidfd < 0)
+		die("pidfd_open: %s", strerror(errno));
+	return pid;
+}
+
 static int mode_boot(int argc, char **argv)
 {
 	char **cmds[MAX_CMDS];
@@ -458,31 +488,17 @@ static int mode_boot(int argc, char **argv)
 		for (int k = 0; k < n; k++) {
 			char path[4096], tail[64];
 			size_t tail_len = 0;
-			int p[2], err_fd, pidfd, seen = 0, st, exited = 0;
+			int out, pidfd, seen = 0, st, exited = 0;
 			FILE *console;
 			double t0, t_ready = 0, t_term, deadline;
 			pid_t pid, chain[MAX_DEPTH] = { 0 };
 
-			snprintf(path, sizeof path, "%s/run-%d-%ld.console", logdir, k, r);
-			if (!(console = fopen(path, "we")))
-				die("open %s: %s", path, strerror(errno));
-			snprintf(path, sizeof path, "%s/run-%d-%ld.stderr", logdir, k, r);
-			err_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			if (err_fd < 0 || pipe2(p, O_CLOEXEC) < 0)
-				die("open %s or pipe: %s", path, strerror(errno));
-
-			t0 = now_ms();
-			pid = spawn(cmds[k], p[1], err_fd);
-			close(p[1]);
-			close(err_fd);
-			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-			if (pidfd < 0)
-				die("pidfd_open: %s", strerror(errno));
+			pid = start_logged(cmds[k], logdir, k, r, &console, &out, &pidfd, &t0);
 
 			/* Until the marker: the console pipe and the child's exit. */
 			deadline = t0 + BOOT_DEADLINE_MS;
 			while (!seen) {
-				struct pollfd pf[2] = { { p[0], POLLIN, 0 }, { pidfd, POLLIN, 0 } };
+				struct pollfd pf[2] = { { out, POLLIN, 0 }, { pidfd, POLLIN, 0 } };
 				int left = (int)(deadline - now_ms());
 
 				if (left <= 0 || poll(pf, 2, left) == 0) {
@@ -491,7 +507,7 @@ static int mode_boot(int argc, char **argv)
 					    marker, BOOT_DEADLINE_MS, logdir);
 				}
 				if (pf[0].revents &&
-				    pump(p[0], console, tail, &tail_len, keep, marker, &seen) == 0)
+				    pump(out, console, tail, &tail_len, keep, marker, &seen) == 0)
 					die("%s: run %ld: console closed before %s (see %s)",
 					    cmds[k][0], r, marker, logdir);
 				if (seen)
@@ -532,10 +548,10 @@ static int mode_boot(int argc, char **argv)
 				die("kill %d: %s", (int)pid, strerror(errno));
 			deadline = t_term + STOP_DEADLINE_MS;
 			while (!exited) {
-				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { p[0], POLLIN, 0 } };
+				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { out, POLLIN, 0 } };
 				int left = (int)(deadline - now_ms());
 
-				if (left <= 0 || poll(pf, p[0] >= 0 ? 2 : 1, left) == 0) {
+				if (left <= 0 || poll(pf, out >= 0 ? 2 : 1, left) == 0) {
 					kill(pid, SIGKILL);
 					die("%s: run %ld: still running %d ms after SIGTERM", cmds[k][0],
 					    r, STOP_DEADLINE_MS);
@@ -543,9 +559,9 @@ static int mode_boot(int argc, char **argv)
 				if (pf[0].revents)
 					exited = 1;
 				else if (pf[1].revents &&
-					 pump(p[0], console, tail, &tail_len, keep, marker, &seen) == 0) {
-					close(p[0]);
-					p[0] = -1;
+					 pump(out, console, tail, &tail_len, keep, marker, &seen) == 0) {
+					close(out);
+					out = -1;
 				}
 			}
 			st = wait_child(pid);
@@ -553,8 +569,8 @@ static int mode_boot(int argc, char **argv)
 				ready[k][r] = t_ready - t0;
 				stop[k][r] = now_ms() - t_term;
 			}
-			if (p[0] >= 0)
-				close(p[0]);
+			if (out >= 0)
+				close(out);
 			close(pidfd);
 			fclose(console);
 			fprintf(stderr, "launch-timer: boot cmd %d run %ld: ready %.0f ms, wait status 0x%x\n",
@@ -642,33 +658,18 @@ static int mode_firstbyte(int argc, char **argv)
 
 	for (long r = -warm; r < runs; r++) {
 		for (int k = 0; k < n; k++) {
-			char path[4096];
-			int p[2], err_fd, pidfd, st, eof = 0;
+			int out, pidfd, st, eof = 0;
 			FILE *console;
 			double t0, t_first = -1, t_exit = -1, deadline;
 			struct rusage ru;
 			pid_t pid;
 
-			snprintf(path, sizeof path, "%s/run-%d-%ld.console", logdir, k, r);
-			if (!(console = fopen(path, "we")))
-				die("open %s: %s", path, strerror(errno));
-			snprintf(path, sizeof path, "%s/run-%d-%ld.stderr", logdir, k, r);
-			err_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-			if (err_fd < 0 || pipe2(p, O_CLOEXEC) < 0)
-				die("open %s or pipe: %s", path, strerror(errno));
-
-			t0 = now_ms();
-			pid = spawn(cmds[k], p[1], err_fd);
-			close(p[1]);
-			close(err_fd);
-			pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-			if (pidfd < 0)
-				die("pidfd_open: %s", strerror(errno));
+			pid = start_logged(cmds[k], logdir, k, r, &console, &out, &pidfd, &t0);
 
 			/* Until the exit: the time of the first byte, the rest copied. */
 			deadline = t0 + BOOT_DEADLINE_MS;
 			while (t_exit < 0) {
-				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { p[0], POLLIN, 0 } };
+				struct pollfd pf[2] = { { pidfd, POLLIN, 0 }, { out, POLLIN, 0 } };
 				int left = (int)(deadline - now_ms());
 				double t;
 
@@ -679,7 +680,7 @@ static int mode_firstbyte(int argc, char **argv)
 				}
 				t = now_ms();
 				if (!eof && pf[1].revents) {
-					ssize_t len = copy_out(p[0], console);
+					ssize_t len = copy_out(out, console);
 
 					if (len > 0 && t_first < 0)
 						t_first = t;
@@ -694,14 +695,14 @@ static int mode_firstbyte(int argc, char **argv)
 			/* Whatever is left in the pipe, until EOF (a descendant could
 			 * still hold it open: the same deadline applies). */
 			while (!eof) {
-				struct pollfd pf = { p[0], POLLIN, 0 };
+				struct pollfd pf = { out, POLLIN, 0 };
 				int left = (int)(deadline - now_ms());
 
 				if (left <= 0 || poll(&pf, 1, left) == 0)
 					die("%s: run %ld: stdout still open after the exit", cmds[k][0], r);
-				eof = copy_out(p[0], console) == 0;
+				eof = copy_out(out, console) == 0;
 			}
-			close(p[0]);
+			close(out);
 			close(pidfd);
 			fclose(console);
 			fprintf(stderr, "launch-timer: firstbyte cmd %d run %ld: first byte %.2f ms, exit %.2f ms, wait status 0x%x\n",
