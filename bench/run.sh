@@ -17,6 +17,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/host-kind.sh
+. "$ROOT/bench/host-kind.sh"
 B=$ROOT/build
 OUT=$ROOT/bench/results/sandbox.md
 LAUNCH_RUNS=${LAUNCH_RUNS:-300}
@@ -394,13 +396,7 @@ qemu_shm_kb=$(get "$T/boot.tsv" 1 d0.shmem_kb 4)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # What kind of host this is.
-if grep -qw hypervisor /proc/cpuinfo; then
-	host_kind="**This host is itself a virtual machine** (hypervisor: $(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1))"
-else
-	host_kind="This host is not a virtual machine"
-fi
-container=$(systemd-detect-virt --container 2>/dev/null || true)
-[[ -n $container && $container != none ]] && host_kind+=", inside a $container container"
+host_kind=$(host_kind)
 kvm_mods=$(cd /sys/module && printf '%s ' kvm_* 2>/dev/null | sed 's/ $//')
 if [[ $ACCEL == tcg ]]; then
 	accel_note="its KVM (modules: ${kvm_mods:-none}) has no VT-x/SVM (no kvm_intel/kvm_amd), so the guest runs under **QEMU TCG**"

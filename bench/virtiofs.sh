@@ -16,6 +16,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/host-kind.sh
+. "$ROOT/bench/host-kind.sh"
 B=$ROOT/build
 OUT=$ROOT/bench/results/virtiofs.md
 RUNS=${VFS_RUNS:-5}
@@ -372,11 +374,7 @@ cpu_verdict() { verdict bare sandboxed "$1" "above 1"; }
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 psi=$(sed -n 's/^some //p' /proc/pressure/cpu 2> /dev/null || true)
-if grep -qw hypervisor /proc/cpuinfo; then
-	host_kind="**This host is itself a virtual machine** (hypervisor: $(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1))"
-else
-	host_kind="This host is not a virtual machine"
-fi
+host_kind=$(host_kind)
 accel=$(sed -n 's/.*: accel: \([a-z]*\).*/\1/p' "$T/logs/sandboxed-1.stderr" | head -1)
 fs_kind=$(df -T "$T/share" | awk 'NR == 2 { print $2 " on " $1 }')
 prof_line=$(sed -n "s/^sandboxd: vm vfsbench: share $TAG: profile //p" "$T/logs/sandboxed-1.stderr" | head -1)

@@ -15,6 +15,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/host-kind.sh
+. "$ROOT/bench/host-kind.sh"
 B=$ROOT/build
 OUT=$ROOT/bench/results/vmm.md
 RUNS=${VMM_RUNS:-20}
@@ -243,13 +245,7 @@ vmm_dirty=$(git -C "$ROOT" status --porcelain -- vmm 2>/dev/null | awk '$2 ~ /^v
 V() { get 0 "$1" 4; }
 Q() { get 1 "$1" 4; }
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-if grep -qw hypervisor /proc/cpuinfo; then
-	host_kind="**This host is itself a virtual machine** (hypervisor: $(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1))"
-else
-	host_kind="This host is not a virtual machine"
-fi
-container=$(systemd-detect-virt --container 2>/dev/null || true)
-[[ -n $container && $container != none ]] && host_kind+=", inside a $container container"
+host_kind=$(host_kind)
 kvm_mods=$(cd /sys/module && printf '%s ' kvm* 2>/dev/null | sed 's/ $//')
 HWVIRT=
 if [[ -e /sys/module/kvm_intel || -e /sys/module/kvm_amd ]]; then

@@ -1,0 +1,15 @@
+# shellcheck shell=bash
+# Sourced by the bench scripts: host_kind prints what kind of host the
+# results come from (a virtual machine or not, and a container), for the
+# header of each results file.
+host_kind() {
+	local kind container
+	if grep -qw hypervisor /proc/cpuinfo; then
+		kind="**This host is itself a virtual machine** (hypervisor: $(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1))"
+	else
+		kind="This host is not a virtual machine"
+	fi
+	container=$(systemd-detect-virt --container 2>/dev/null || true)
+	[[ -n $container && $container != none ]] && kind+=", inside a $container container"
+	printf '%s\n' "$kind"
+}
