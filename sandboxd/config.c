@@ -3,11 +3,11 @@
  * config_load returns, so that a bad config changes nothing on the host. */
 #include "config.h"
 #include "log.h"
+#include "textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +24,7 @@
  * (uid_t)-1, which means "no change" to setresuid and chown. */
 #define MAX_ID_BASE ((uint64_t)UINT32_MAX - CONFIG_ID_SPAN)
 _Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "32-bit uid_t and gid_t");
-/* Longer lines are mistakes (Linux's own x86 cmdline limit is 2048). */
-#define MAX_LINE 8192
+#define MAX_LINE TEXTFILE_MAX_LINE	/* a value fits in a line */
 /* Sockets live in the runtime dir: their paths must fit in sun_path (108). */
 #define RUNTIME_DIR_MAX 64
 #define STR_(x) #x
@@ -39,20 +38,10 @@ struct parser {
 	const char *key;	/* the key being parsed, for messages */
 	unsigned disk_line[CONFIG_MAX_DISKS];
 	unsigned share_line[CONFIG_MAX_SHARES];
+	unsigned *seen;		/* per key: the line it is first on; 0: not yet */
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail_at(const struct parser *p, unsigned line, const char *fmt, ...)
-{
-	char msg[900];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	log_warn(NULL, "%s:%u: %s", p->file, line, msg);
-	return -1;
-}
+#define fail_at(p, line, ...) textfile_fail((p)->file, (line), __VA_ARGS__)
 #define fail(p, ...) fail_at((p), (p)->line, __VA_ARGS__)
 
 static int expected(const struct parser *p, const char *what, const char *value)
@@ -64,22 +53,6 @@ static int store(const struct parser *p, char **field, const char *value)
 {
 	*field = strdup(value);
 	return *field ? 0 : fail(p, "out of memory");
-}
-
-/* Decimal digits only (no sign, no spaces); *end is the first non-digit. */
-static int scan_u64(const char *s, uint64_t *out, const char **end)
-{
-	uint64_t v = 0;
-	const char *c = s;
-
-	for (; *c >= '0' && *c <= '9'; c++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(*c - '0');
-	}
-	*out = v;
-	*end = c;
-	return c == s ? -1 : 0;
 }
 
 struct key;
@@ -111,7 +84,7 @@ static int parse_u32(struct parser *p, const struct key *k, const char *value)
 	uint64_t v;
 	uint32_t v32;
 
-	if (scan_u64(value, &v, &end) < 0 || *end || v < k->min || v > k->max) {
+	if (!textfile_scan_u64(value, 10, &v, &end) || *end || v < k->min || v > k->max) {
 		snprintf(what, sizeof what, "an integer %llu..%llu",
 			 (unsigned long long)k->min, (unsigned long long)k->max);
 		return expected(p, what, value);
@@ -137,7 +110,7 @@ static int parse_size(struct parser *p, const struct key *k, const char *value)
 	char what[100], lo[24], hi[24];
 	uint64_t v;
 
-	if (scan_u64(value, &v, &end) == 0) {
+	if (textfile_scan_u64(value, 10, &v, &end)) {
 		if ((*end == 'G' || *end == 'g') && v <= UINT64_MAX / 1024)
 			v *= 1024, end++;
 		else if (*end == 'M' || *end == 'm')
@@ -234,7 +207,7 @@ static int parse_seconds_ms(struct parser *p, const struct key *k, const char *v
 	const char *end;
 	int digits = 0;
 
-	if (scan_u64(v, &secs, &end) < 0 || secs > 3600)
+	if (!textfile_scan_u64(v, 10, &secs, &end) || secs > 3600)
 		return expected(p, what, v);
 	if (*end == '.') {
 		for (end++; *end >= '0' && *end <= '9' && digits < 3; end++, digits++)
@@ -423,40 +396,23 @@ _Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int
 	       "parse_choice fields are int-sized enums");
 #define NKEYS (sizeof keys / sizeof *keys)
 
-static char *trim(char *s)
-{
-	char *e = s + strlen(s);
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
 /* One line: blank, a whole-line comment, or "key = value". */
-static int parse_line(struct parser *p, char *line, size_t len, unsigned seen[NKEYS])
+static int parse_line(char *line, unsigned number, void *arg)
 {
+	struct parser *p = arg;
+	unsigned *seen = p->seen;
 	char *key, *eq, *value;
 
-	if (len >= MAX_LINE)
-		return fail(p, "line too long (at most %d bytes)", MAX_LINE - 1);
-	if (len && line[len - 1] == '\n')
-		line[--len] = '\0';
-	if (len && line[len - 1] == '\r')
-		line[--len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
-			return fail(p, "control character 0x%02x in line", (unsigned char)line[i]);
-	key = trim(line);
+	p->line = number;
+	key = textfile_trim(line);
 	if (!*key || *key == '#')
 		return 0;
 	eq = strchr(key, '=');
 	if (!eq)
 		return fail(p, "expected 'key = value', got '%s'", key);
 	*eq = '\0';
-	key = trim(key);
-	value = trim(eq + 1);
+	key = textfile_trim(key);
+	value = textfile_trim(eq + 1);
 	if (!*key)
 		return fail(p, "expected 'key = value', got no key before '='");
 	for (size_t k = 0; k < NKEYS; k++) {
@@ -515,46 +471,18 @@ static int finish(struct parser *p, const unsigned seen[NKEYS])
 	return 0;
 }
 
-static int parse_stream(struct parser *p, FILE *f, unsigned seen[NKEYS])
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int r = 0;
-
-	while (r == 0 && (len = getline(&line, &cap, f)) >= 0) {
-		p->line++;
-		if (strlen(line) != (size_t)len)
-			r = fail(p, "NUL byte in line");
-		else
-			r = parse_line(p, line, (size_t)len, seen);
-	}
-	if (r == 0 && ferror(f))
-		r = fail(p, "cannot read: %s", strerror(errno));
-	free(line);
-	return r;
-}
-
 int config_load(const char *file, struct config *cfg)
 {
-	struct parser p = { .cfg = cfg, .file = file };
 	unsigned seen[NKEYS] = { 0 };
-	struct stat st;
-	FILE *f;
+	struct parser p = { .cfg = cfg, .file = file, .seen = seen };
 	int r;
 
 	memset(cfg, 0, sizeof *cfg);
 	if (set_defaults(&p, file) < 0)
 		return -1;
-	f = fopen(file, "re");
-	if (!f)
-		r = fail_at(&p, 0, "cannot read config: %s", strerror(errno));
-	else if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
-		r = fail_at(&p, 0, "cannot read config: not a regular file");
-	else
-		r = parse_stream(&p, f, seen);
-	if (f)
-		fclose(f);
+	r = textfile_each_line(file, "config", parse_line, &p);
+	if (r == TEXTFILE_READ_ERROR)
+		r = fail(&p, "cannot read: %s", strerror(errno));
 	if (r == 0)
 		r = finish(&p, seen);
 	free(p.dir);

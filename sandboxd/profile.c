@@ -5,22 +5,20 @@
 #include "profile.h"
 #include "log.h"
 #include "profile_const.h"
+#include "textfile.h"
 
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
 #include <linux/securebits.h>
 #include <seccomp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#define MAX_LINE 8192
 #define MAX_WORDS 256
-#define MAX_WORD (MAX_LINE + 4096)	/* one word after parameter expansion */
+#define MAX_WORD (TEXTFILE_MAX_LINE + 4096)	/* one word after parameter expansion */
 
 /* Where a directive was first seen, for "first on line N"; 0: not yet. */
 struct seen {
@@ -55,18 +53,7 @@ struct loader {
 	char memory[24];		/* ${memory}, in bytes */
 };
 
-__attribute__((format(printf, 2, 3)))
-static int fail(const struct loader *l, const char *fmt, ...)
-{
-	char msg[900];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	log_warn(NULL, "%s:%u: %s", l->file, l->line, msg);
-	return -1;
-}
+#define fail(l, ...) textfile_fail((l)->file, (l)->line, __VA_ARGS__)
 
 static int grow(const struct loader *l, void *array, size_t n, size_t size)
 {
@@ -290,20 +277,8 @@ static int expand(const struct loader *l, char *const *raw, size_t nraw, struct 
 static bool scan_number(const char *s, uint64_t *out, const char **end)
 {
 	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-	unsigned base = hex ? 16 : 10;
-	const char *c = s + (hex ? 2 : 0), *digits = c;
-	uint64_t v = 0;
 
-	for (; hex ? isxdigit((unsigned char)*c) : isdigit((unsigned char)*c); c++) {
-		unsigned d = isdigit((unsigned char)*c) ? (unsigned)(*c - '0')
-						       : (unsigned)(tolower((unsigned char)*c) - 'a' + 10);
-		if (v > (UINT64_MAX - d) / base)
-			return false;
-		v = v * base + d;
-	}
-	*out = v;
-	*end = c;
-	return c != digits;
+	return textfile_scan_u64(s + (hex ? 2 : 0), hex ? 16 : 10, out, end);
 }
 
 /* NUMBER or CONSTANT, or several joined with | (CLONE_VM|CLONE_FS). */
@@ -922,22 +897,15 @@ static int split(const struct loader *l, char *line, char **w, size_t *n)
 	return 0;
 }
 
-static int parse_line(struct loader *l, char *line, size_t len)
+static int parse_line(char *line, unsigned number, void *arg)
 {
+	struct loader *l = arg;
 	char *raw[MAX_WORDS];
 	struct words ws = { .n = 0 };
 	size_t nraw, nargs;
 	int r;
 
-	if (len >= MAX_LINE)
-		return fail(l, "line too long (at most %d bytes)", MAX_LINE - 1);
-	if (len && line[len - 1] == '\n')
-		line[--len] = '\0';
-	if (len && line[len - 1] == '\r')
-		line[--len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
-			return fail(l, "control character 0x%02x in line", (unsigned char)line[i]);
+	l->line = number;
 	if (split(l, line, raw, &nraw) < 0)
 		return -1;
 	if (nraw == 0)
@@ -955,50 +923,22 @@ static int parse_line(struct loader *l, char *line, size_t len)
 	return r;
 }
 
-static int parse_stream(struct loader *l, FILE *f)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int r = 0;
-
-	while (r == 0 && (len = getline(&line, &cap, f)) >= 0) {
-		l->line++;
-		if (strlen(line) != (size_t)len)
-			r = fail(l, "NUL byte in line");
-		else
-			r = parse_line(l, line, (size_t)len);
-	}
-	if (r == 0 && ferror(f))
-		r = fail(l, "cannot read profile: %s", strerror(errno));
-	if (r == 0 && l->if_line) {
-		l->line = l->if_line;
-		r = fail(l, "'if' without 'end'");
-	}
-	free(line);
-	return r;
-}
-
 int profile_load(const char *file, const struct profile_params *params, struct profile *out)
 {
 	struct loader l = { .params = params, .cfg = params->cfg, .p = out, .file = file };
-	struct stat st;
-	FILE *f;
 	int r;
 
 	memset(out, 0, sizeof *out);
 	set_memory(&l);
 	if (!(out->file = strdup(file)))
 		return fail(&l, "out of memory");
-	f = fopen(file, "re");
-	if (!f)
+	r = textfile_each_line(file, "profile", parse_line, &l);
+	if (r == TEXTFILE_READ_ERROR)
 		r = fail(&l, "cannot read profile: %s", strerror(errno));
-	else if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode))
-		r = fail(&l, "cannot read profile: not a regular file");
-	else
-		r = parse_stream(&l, f);
-	if (f)
-		fclose(f);
+	if (r == 0 && l.if_line) {
+		l.line = l.if_line;
+		r = fail(&l, "'if' without 'end'");
+	}
 	if (r < 0)
 		profile_free(out);
 	return r;
