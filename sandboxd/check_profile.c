@@ -121,30 +121,6 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 
 /* --- printing --------------------------------------------------------------- */
 
-static const char *const class_names[] = {
-	[LL_READ] = "read", [LL_READ_EXEC] = "read-exec",
-	[LL_READ_WRITE] = "read-write", [LL_DEVICE] = "device",
-};
-static const char *const op_names[] = {
-	[SC_EQ] = "==", [SC_NE] = "!=", [SC_LT] = "<", [SC_LE] = "<=",
-	[SC_GT] = ">", [SC_GE] = ">=", [SC_MASKED_EQ] = "==",
-};
-static const struct {
-	int resource;
-	const char *name;
-} rlimit_names[] = {
-	{ RLIMIT_AS, "AS" }, { RLIMIT_CORE, "CORE" }, { RLIMIT_CPU, "CPU" },
-	{ RLIMIT_DATA, "DATA" }, { RLIMIT_FSIZE, "FSIZE" }, { RLIMIT_LOCKS, "LOCKS" },
-	{ RLIMIT_MEMLOCK, "MEMLOCK" }, { RLIMIT_MSGQUEUE, "MSGQUEUE" }, { RLIMIT_NICE, "NICE" },
-	{ RLIMIT_NOFILE, "NOFILE" }, { RLIMIT_NPROC, "NPROC" }, { RLIMIT_RSS, "RSS" },
-	{ RLIMIT_RTPRIO, "RTPRIO" }, { RLIMIT_RTTIME, "RTTIME" },
-	{ RLIMIT_SIGPENDING, "SIGPENDING" }, { RLIMIT_STACK, "STACK" },
-};
-static const char *const secbit_names[] = {
-	"noroot", "noroot_locked", "no_setuid_fixup", "no_setuid_fixup_locked",
-	"keep_caps", "keep_caps_locked", "no_cap_ambient_raise", "no_cap_ambient_raise_locked",
-};
-
 /* Which family of constants an argument takes, to print names. */
 static const struct {
 	const char *syscall;
@@ -197,7 +173,7 @@ static void print_rule(const char *prefix, const struct sc_rule *r)
 			print_value(r, c->arg, c->mask);
 			printf(" ");
 		}
-		printf("%s ", op_names[c->op]);
+		printf("%s ", name_of(sc_op_names, c->op == SC_MASKED_EQ ? SC_EQ : c->op));
 		print_value(r, c->arg, c->value);
 	}
 	if (r->errno_value)
@@ -219,14 +195,6 @@ static void print_limit(rlim_t v)
 		for (v >>= 20, k = 0; v % 1024 == 0 && k < 2; k++)
 			v /= 1024;
 	printf("%llu%.*s", (unsigned long long)v, k >= 0, k >= 0 ? &suffixes[k] : "");
-}
-
-static const char *rlimit_name(int resource)
-{
-	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
-		if (rlimit_names[i].resource == resource)
-			return rlimit_names[i].name;
-	return "?";
 }
 
 /* CAP_DAC_OVERRIDE, as in capabilities(7). */
@@ -288,7 +256,7 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 {
 	printf("landlock:%s\n", p->npaths || p->nports ? "" : " no path, no port");
 	for (size_t i = 0; i < p->npaths; i++)
-		printf("  %s %s\n", class_names[p->paths[i].class], p->paths[i].path);
+		printf("  %s %s\n", name_of(ll_class_names, p->paths[i].class), p->paths[i].path);
 	for (size_t i = 0; i < p->nports; i++)
 		printf("  net %s %u\n", p->ports[i].connect ? "connect" : "bind", p->ports[i].port);
 	printf("landlock scope:%s%s%s\n", p->scope_signal ? " signal" : "",
@@ -299,12 +267,12 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 		if (p->caps >> c & 1)
 			print_cap(" ", c);
 	printf("\nsecurebits:%s", p->securebits ? "" : " none");
-	for (unsigned b = 0; b < sizeof secbit_names / sizeof *secbit_names; b++)
-		if (p->securebits >> b & 1)
-			printf(" %s", secbit_names[b]);
+	for (const struct name_value *b = securebit_names; b->name; b++)
+		if (p->securebits >> b->value & 1)
+			printf(" %s", b->name);
 	printf("\nrlimits:%s\n", p->nrlimits ? "" : " none");
 	for (size_t i = 0; i < p->nrlimits; i++) {
-		printf("  %s ", rlimit_name(p->rlimits[i].resource));
+		printf("  %s ", name_of(rlimit_names, p->rlimits[i].resource));
 		print_limit(p->rlimits[i].lim.rlim_cur);
 		printf(" ");
 		print_limit(p->rlimits[i].lim.rlim_max);
@@ -371,13 +339,13 @@ static size_t diff_rlimits(const struct profile *p, const struct profile *o)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++) {
-		const struct rlimit *a = find_rlimit(p, rlimit_names[i].resource);
-		const struct rlimit *b = find_rlimit(o, rlimit_names[i].resource);
+	for (const struct name_value *r = rlimit_names; r->name; r++) {
+		const struct rlimit *a = find_rlimit(p, r->value);
+		const struct rlimit *b = find_rlimit(o, r->value);
 
 		if (!b || (a && a->rlim_cur <= b->rlim_cur && a->rlim_max <= b->rlim_max))
 			continue;
-		printf("+ rlimit %s ", rlimit_names[i].name);
+		printf("+ rlimit %s ", r->name);
 		if (a) {
 			print_limit(a->rlim_cur);
 			printf(" ");
@@ -420,7 +388,7 @@ static void print_diff(struct profile *p, const struct profile *o, const struct 
 			print_rule("+ ", &p->syscalls[i]), n++;
 	for (size_t i = 0; i < p->npaths; i++)
 		if (!path_covered(o, &p->paths[i]))
-			printf("+ landlock %s %s\n", class_names[p->paths[i].class], p->paths[i].path), n++;
+			printf("+ landlock %s %s\n", name_of(ll_class_names, p->paths[i].class), p->paths[i].path), n++;
 	for (size_t i = 0; i < p->nports; i++) {
 		bool found = false;
 
@@ -438,9 +406,9 @@ static void print_diff(struct profile *p, const struct profile *o, const struct 
 	for (unsigned c = 0; c < 64; c++)
 		if ((p->caps & ~o->caps) >> c & 1)
 			print_cap("+ capability ", c), printf("\n"), n++;
-	for (unsigned b = 0; b < sizeof secbit_names / sizeof *secbit_names; b++)
-		if ((o->securebits & ~p->securebits) >> b & 1)
-			printf("+ no securebit %s (other has it)\n", secbit_names[b]), n++;
+	for (const struct name_value *b = securebit_names; b->name; b++)
+		if ((o->securebits & ~p->securebits) >> b->value & 1)
+			printf("+ no securebit %s (other has it)\n", b->name), n++;
 	n += diff_rlimits(p, o);
 	n += diff_tmpfs("/tmp", p->tmp_mib, o->tmp_mib, cfg->tmpfs_mib);
 	n += diff_tmpfs("/dev/shm", p->shm_mib, o->shm_mib, cfg->tmpfs_mib);

@@ -16,16 +16,8 @@
 
 #include "landlock.h"
 #include "log.h"
+#include "profile_const.h"
 #include "seccomp_build.h"
-
-static const char *const rlimit_names[RLIM_NLIMITS] = {
-	[RLIMIT_CPU] = "CPU", [RLIMIT_FSIZE] = "FSIZE", [RLIMIT_DATA] = "DATA",
-	[RLIMIT_STACK] = "STACK", [RLIMIT_CORE] = "CORE", [RLIMIT_RSS] = "RSS",
-	[RLIMIT_NPROC] = "NPROC", [RLIMIT_NOFILE] = "NOFILE", [RLIMIT_MEMLOCK] = "MEMLOCK",
-	[RLIMIT_AS] = "AS", [RLIMIT_LOCKS] = "LOCKS", [RLIMIT_SIGPENDING] = "SIGPENDING",
-	[RLIMIT_MSGQUEUE] = "MSGQUEUE", [RLIMIT_NICE] = "NICE", [RLIMIT_RTPRIO] = "RTPRIO",
-	[RLIMIT_RTTIME] = "RTTIME",
-};
 
 static bool has_cap(uint64_t caps, unsigned cap)
 {
@@ -80,7 +72,7 @@ static void set_rlimits(const struct profile *p, const char *service)
 		const struct rlimit_rule *r = &p->rlimits[i];
 		if (setrlimit(r->resource, &r->lim) < 0)
 			die_errno(EXIT_TEMPORARY, service, "set rlimit %s to %llu/%llu",
-				  rlimit_names[r->resource], (unsigned long long)r->lim.rlim_cur,
+				  name_of(rlimit_names, r->resource), (unsigned long long)r->lim.rlim_cur,
 				  (unsigned long long)r->lim.rlim_max);
 	}
 }

@@ -10,7 +10,6 @@
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
-#include <linux/securebits.h>
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -42,6 +41,8 @@ struct loader {
 	const char *file;
 	unsigned line;
 	const struct directive *d;	/* the directive being parsed */
+	const char *sub;		/* the word after its name, if it takes one */
+	int sub_value;			/* that word's value in d->subs */
 	struct seen seen;
 	unsigned if_line, else_line;	/* of the open block; 0: none */
 	bool active;			/* the branch being read applies */
@@ -345,25 +346,17 @@ struct directive;
 typedef int directive_fn(struct loader *l, char **w, size_t n);
 
 struct directive {
-	const char *name, *sub;		/* "landlock" "read" */
+	const char *name, *sub;		/* "landlock" "scope" */
+	const struct name_value *subs;	/* or any of these after the name: "landlock" "read" */
 	directive_fn *parse;
 	size_t min, max;		/* words after the name, before expansion; max 0: any */
 	const char *usage;
-	int arg;			/* for the parser: a landlock class */
 };
 
 #define HIDDEN(l, i, count) \
 	((l)->hiding && (i) >= (l)->pre.p.count && (i) < (l)->back.p.count)
 
 /* --- syscall -------------------------------------------------------------- */
-
-static const struct {
-	const char *text;
-	enum sc_op op;
-} ops[] = {
-	{ "==", SC_EQ }, { "!=", SC_NE }, { "<", SC_LT },
-	{ "<=", SC_LE }, { ">", SC_GT }, { ">=", SC_GE },
-};
 
 static int parse_arg(const struct loader *l, const char *w, unsigned *arg)
 {
@@ -376,7 +369,7 @@ static int parse_arg(const struct loader *l, const char *w, unsigned *arg)
 /* argN OP VALUE | argN & MASK == VALUE; *used: the words it took. */
 static int parse_cond(const struct loader *l, char **w, size_t n, struct sc_cond *c, size_t *used)
 {
-	size_t i;
+	const struct name_value *op;
 
 	if (parse_arg(l, w[0], &c->arg) < 0)
 		return -1;
@@ -398,11 +391,9 @@ static int parse_cond(const struct loader *l, char **w, size_t n, struct sc_cond
 	}
 	if (n < 3)
 		return fail(l, "incomplete condition: expected %s OP VALUE", w[0]);
-	for (i = 0; i < sizeof ops / sizeof *ops && strcmp(w[1], ops[i].text); i++)
-		;
-	if (i == sizeof ops / sizeof *ops)
+	if (!(op = name_lookup(sc_op_names, w[1])))
 		return fail(l, "unknown operator '%s' (==, !=, <, <=, >, >=, & MASK ==)", w[1]);
-	c->op = ops[i].op;
+	c->op = (enum sc_op)op->value;
 	*used = 3;
 	return parse_value(l, w[2], &c->value);
 }
@@ -545,27 +536,22 @@ static int parse_syscall(struct loader *l, char **w, size_t n)
 
 /* --- landlock ------------------------------------------------------------- */
 
-static const char *const class_names[] = {
-	[LL_READ] = "read", [LL_READ_EXEC] = "read-exec",
-	[LL_READ_WRITE] = "read-write", [LL_DEVICE] = "device",
-};
-
 static int parse_ll_paths(struct loader *l, char **w, size_t n)
 {
-	const enum ll_class class = (enum ll_class)l->d->arg;
+	const enum ll_class class = (enum ll_class)l->sub_value;
 	struct profile *p = l->p;
 
 	for (size_t k = 0; k < n; k++) {
 		if (w[k][0] != '/')
 			return fail(l, "landlock %s: '%s' is not an absolute path",
-				    class_names[class], w[k]);
+				    l->sub, w[k]);
 		if (strlen(w[k]) >= 4096)
-			return fail(l, "landlock %s: path too long", class_names[class]);
+			return fail(l, "landlock %s: path too long", l->sub);
 		for (size_t i = 0; i < p->npaths; i++)
 			if (p->paths[i].class == class && !strcmp(p->paths[i].path, w[k])
 			    && !HIDDEN(l, i, npaths))
 				return fail(l, "landlock %s: '%s' is already listed on line %u",
-					    class_names[class], w[k], p->paths[i].line);
+					    l->sub, w[k], p->paths[i].line);
 		if (grow(l, &p->paths, p->npaths, sizeof *p->paths) < 0)
 			return -1;
 		p->paths[p->npaths] = (struct ll_path){ class, strdup(w[k]), l->line };
@@ -648,49 +634,20 @@ static int parse_capability(struct loader *l, char **w, size_t n)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	unsigned bit;
-} secbits[] = {
-	{ "noroot",                      SECURE_NOROOT },
-	{ "noroot_locked",               SECURE_NOROOT_LOCKED },
-	{ "no_setuid_fixup",             SECURE_NO_SETUID_FIXUP },
-	{ "no_setuid_fixup_locked",      SECURE_NO_SETUID_FIXUP_LOCKED },
-	{ "keep_caps",                   SECURE_KEEP_CAPS },
-	{ "keep_caps_locked",            SECURE_KEEP_CAPS_LOCKED },
-	{ "no_cap_ambient_raise",        SECURE_NO_CAP_AMBIENT_RAISE },
-	{ "no_cap_ambient_raise_locked", SECURE_NO_CAP_AMBIENT_RAISE_LOCKED },
-};
-
 static int parse_securebits(struct loader *l, char **w, size_t n)
 {
+	const struct name_value *bit;
 	char name[64];
-	size_t i;
 
 	for (size_t k = 0; k < n; k++) {
-		bare_name(w[k], "SECBIT_", name);
-		for (i = 0; i < sizeof secbits / sizeof *secbits && strcmp(name, secbits[i].name); i++)
-			;
-		if (i == sizeof secbits / sizeof *secbits)
+		if (!(bit = name_lookup(securebit_names, bare_name(w[k], "SECBIT_", name))))
 			return fail(l, "unknown securebit '%s'", w[k]);
-		if (set_once(l, &l->seen.secbit[secbits[i].bit], "securebit", w[k]) < 0)
+		if (set_once(l, &l->seen.secbit[bit->value], "securebit", w[k]) < 0)
 			return -1;
-		l->p->securebits |= 1u << secbits[i].bit;
+		l->p->securebits |= 1u << bit->value;
 	}
 	return 0;
 }
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimits[] = {
-	{ "AS", RLIMIT_AS }, { "CORE", RLIMIT_CORE }, { "CPU", RLIMIT_CPU },
-	{ "DATA", RLIMIT_DATA }, { "FSIZE", RLIMIT_FSIZE }, { "LOCKS", RLIMIT_LOCKS },
-	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "NICE", RLIMIT_NICE }, { "NOFILE", RLIMIT_NOFILE }, { "NPROC", RLIMIT_NPROC },
-	{ "RSS", RLIMIT_RSS }, { "RTPRIO", RLIMIT_RTPRIO }, { "RTTIME", RLIMIT_RTTIME },
-	{ "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
-};
 
 static int parse_limit(const struct loader *l, const char *w, rlim_t *out)
 {
@@ -709,24 +666,22 @@ static int parse_limit(const struct loader *l, const char *w, rlim_t *out)
 static int parse_rlimit(struct loader *l, char **w, size_t n)
 {
 	struct rlimit_rule *r = &l->p->rlimits[l->p->nrlimits];
+	const struct name_value *limit;
 	const char *name = w[0];
-	size_t i;
 
 	if (n < 2 || n > 3)
 		return fail(l, "rlimit: expected %s", l->d->usage);
 	if (!strncmp(name, "RLIMIT_", 7))
 		name += 7;
-	for (i = 0; i < sizeof rlimits / sizeof *rlimits && strcmp(name, rlimits[i].name); i++)
-		;
-	if (i == sizeof rlimits / sizeof *rlimits)
+	if (!(limit = name_lookup(rlimit_names, name)))
 		return fail(l, "unknown rlimit '%s'", w[0]);
-	if (set_once(l, &l->seen.rlimit[rlimits[i].resource], "rlimit", rlimits[i].name) < 0)
+	if (set_once(l, &l->seen.rlimit[limit->value], "rlimit", limit->name) < 0)
 		return -1;
 	if (parse_limit(l, w[1], &r->lim.rlim_cur) < 0 || parse_limit(l, w[n - 1], &r->lim.rlim_max) < 0)
 		return -1;
 	if (r->lim.rlim_cur > r->lim.rlim_max)
-		return fail(l, "rlimit %s: soft limit %s above hard limit %s", rlimits[i].name, w[1], w[2]);
-	r->resource = rlimits[i].resource;
+		return fail(l, "rlimit %s: soft limit %s above hard limit %s", limit->name, w[1], w[2]);
+	r->resource = limit->value;
 	l->p->nrlimits++;
 	return 0;
 }
@@ -846,32 +801,37 @@ static int parse_end(struct loader *l, char **w, size_t n)
 /* --- lines ---------------------------------------------------------------- */
 
 static const struct directive directives[] = {
-	{ "syscall",    NULL,         parse_syscall,    1, 0, "NAME... or NAME if COND [and COND]...", 0 },
-	{ "landlock",   "read",       parse_ll_paths,   1, 0, "PATH...", LL_READ },
-	{ "landlock",   "read-exec",  parse_ll_paths,   1, 0, "PATH...", LL_READ_EXEC },
-	{ "landlock",   "read-write", parse_ll_paths,   1, 0, "PATH...", LL_READ_WRITE },
-	{ "landlock",   "device",     parse_ll_paths,   1, 0, "PATH...", LL_DEVICE },
-	{ "landlock",   "scope",      parse_ll_scope,   1, 0, "signal|abstract-unix-socket...", 0 },
-	{ "landlock",   "net",        parse_ll_net,     2, 0, "bind|connect PORT...", 0 },
-	{ "capability", NULL,         parse_capability, 1, 0, "CAP_NAME...", 0 },
-	{ "securebits", NULL,         parse_securebits, 1, 0, "NAME...", 0 },
-	{ "rlimit",     NULL,         parse_rlimit,     2, 3, "NAME SOFT [HARD]", 0 },
-	{ "tmpfs",      NULL,         parse_tmpfs,      2, 2, "/tmp|/dev/shm SIZE", 0 },
-	{ "if",         NULL,         parse_if,         1, 1, "kvm|tcg|shares|disks", 0 },
-	{ "else",       NULL,         parse_else,       0, 0, "nothing after it", 0 },
-	{ "end",        NULL,         parse_end,        0, 0, "nothing after it", 0 },
+	{ "syscall",    NULL,    NULL,           parse_syscall,    1, 0, "NAME... or NAME if COND [and COND]..." },
+	{ "landlock",   NULL,    ll_class_names, parse_ll_paths,   1, 0, "PATH..." },
+	{ "landlock",   "scope", NULL,           parse_ll_scope,   1, 0, "signal|abstract-unix-socket..." },
+	{ "landlock",   "net",   NULL,           parse_ll_net,     2, 0, "bind|connect PORT..." },
+	{ "capability", NULL,    NULL,           parse_capability, 1, 0, "CAP_NAME..." },
+	{ "securebits", NULL,    NULL,           parse_securebits, 1, 0, "NAME..." },
+	{ "rlimit",     NULL,    NULL,           parse_rlimit,     2, 3, "NAME SOFT [HARD]" },
+	{ "tmpfs",      NULL,    NULL,           parse_tmpfs,      2, 2, "/tmp|/dev/shm SIZE" },
+	{ "if",         NULL,    NULL,           parse_if,         1, 1, "kvm|tcg|shares|disks" },
+	{ "else",       NULL,    NULL,           parse_else,       0, 0, "nothing after it" },
+	{ "end",        NULL,    NULL,           parse_end,        0, 0, "nothing after it" },
 };
 #define NDIRECTIVES (sizeof directives / sizeof *directives)
 
-static const struct directive *find_directive(const struct loader *l, char **w, size_t n)
+/* The directive of the line W, and the word after its name (l->sub) where
+ * it takes one. */
+static const struct directive *find_directive(struct loader *l, char **w, size_t n)
 {
 	bool name_known = false;
 
 	for (size_t i = 0; i < NDIRECTIVES; i++) {
-		if (strcmp(w[0], directives[i].name))
+		const struct directive *d = &directives[i];
+		const struct name_value *sub = d->subs && n > 1 ? name_lookup(d->subs, w[1]) : NULL;
+
+		if (strcmp(w[0], d->name))
 			continue;
-		if (!directives[i].sub || (n > 1 && !strcmp(w[1], directives[i].sub)))
-			return &directives[i];
+		if (sub || (!d->subs && (!d->sub || (n > 1 && !strcmp(w[1], d->sub))))) {
+			l->sub = sub ? sub->name : d->sub;
+			l->sub_value = sub ? sub->value : 0;
+			return d;
+		}
 		name_known = true;
 	}
 	if (name_known && n == 1)
@@ -912,10 +872,10 @@ static int parse_line(char *line, unsigned number, void *arg)
 		return 0;
 	if (!(l->d = find_directive(l, raw, nraw)))
 		return -1;
-	nargs = nraw - (l->d->sub ? 2 : 1);
+	nargs = nraw - (l->sub ? 2 : 1);
 	if (nargs < l->d->min || (l->d->max && nargs > l->d->max) || (!l->d->max && !l->d->min && nargs))
-		return fail(l, "%s%s%s: expected %s", l->d->name, l->d->sub ? " " : "",
-			    l->d->sub ? l->d->sub : "", l->d->usage);
+		return fail(l, "%s%s%s: expected %s", l->d->name, l->sub ? " " : "",
+			    l->sub ? l->sub : "", l->d->usage);
 	r = expand(l, raw + nraw - nargs, nargs, &ws);
 	if (r == 0)
 		r = l->d->parse(l, ws.w, ws.n);

@@ -3,6 +3,7 @@
  * profile says KVM_RUN and never a magic number. Architecture-specific
  * requests are guarded, so that the table builds on every arch. */
 #include "profile_const.h"
+#include "profile.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -10,6 +11,7 @@
 #include <linux/futex.h>
 #include <linux/if_tun.h>
 #include <linux/kvm.h>
+#include <linux/securebits.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -269,4 +271,56 @@ const char *profile_const_describe(uint64_t value, const char *prefix, bool flag
 		return unique_name(value);
 	name = family_name(value, prefix);
 	return name || !flags || !value ? name : flag_names(value, prefix, buf, size);
+}
+
+/* --- name sets ------------------------------------------------------------ */
+
+const struct name_value rlimit_names[] = {
+	{ "AS", RLIMIT_AS }, { "CORE", RLIMIT_CORE }, { "CPU", RLIMIT_CPU },
+	{ "DATA", RLIMIT_DATA }, { "FSIZE", RLIMIT_FSIZE }, { "LOCKS", RLIMIT_LOCKS },
+	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "NICE", RLIMIT_NICE }, { "NOFILE", RLIMIT_NOFILE }, { "NPROC", RLIMIT_NPROC },
+	{ "RSS", RLIMIT_RSS }, { "RTPRIO", RLIMIT_RTPRIO }, { "RTTIME", RLIMIT_RTTIME },
+	{ "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
+	{ NULL, 0 },
+};
+
+const struct name_value securebit_names[] = {
+	{ "noroot",                      SECURE_NOROOT },
+	{ "noroot_locked",               SECURE_NOROOT_LOCKED },
+	{ "no_setuid_fixup",             SECURE_NO_SETUID_FIXUP },
+	{ "no_setuid_fixup_locked",      SECURE_NO_SETUID_FIXUP_LOCKED },
+	{ "keep_caps",                   SECURE_KEEP_CAPS },
+	{ "keep_caps_locked",            SECURE_KEEP_CAPS_LOCKED },
+	{ "no_cap_ambient_raise",        SECURE_NO_CAP_AMBIENT_RAISE },
+	{ "no_cap_ambient_raise_locked", SECURE_NO_CAP_AMBIENT_RAISE_LOCKED },
+	{ NULL, 0 },
+};
+
+const struct name_value ll_class_names[] = {
+	{ "read", LL_READ }, { "read-exec", LL_READ_EXEC },
+	{ "read-write", LL_READ_WRITE }, { "device", LL_DEVICE },
+	{ NULL, 0 },
+};
+
+const struct name_value sc_op_names[] = {
+	{ "==", SC_EQ }, { "!=", SC_NE }, { "<", SC_LT },
+	{ "<=", SC_LE }, { ">", SC_GT }, { ">=", SC_GE },
+	{ NULL, 0 },
+};
+
+const struct name_value *name_lookup(const struct name_value *table, const char *name)
+{
+	for (; table->name; table++)
+		if (!strcmp(name, table->name))
+			return table;
+	return NULL;
+}
+
+const char *name_of(const struct name_value *table, int value)
+{
+	for (; table->name; table++)
+		if (table->value == value)
+			return table->name;
+	return NULL;
 }
