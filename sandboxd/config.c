@@ -2,6 +2,7 @@
  * parser per key, every value and every named path validated before
  * config_load returns, so that a bad config changes nothing on the host. */
 #include "config.h"
+#include "landlock.h"
 #include "log.h"
 #include "textfile.h"
 
@@ -380,8 +381,8 @@ static const struct key keys[] = {
 	{ "shutdown_timeout", parse_seconds_ms,  AT(shutdown_timeout_ms), 100, 3600000 },
 	{ "runtime_dir",      parse_runtime_dir, AT(runtime_dir) },
 	{ "profile_dir",      parse_profile_dir, AT(profile_dir) },
-	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, 7 },
-	{ "landlock_max_abi", parse_u32,         AT(landlock_max_abi), 0, 7 },
+	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, LANDLOCK_ABI_KNOWN },
+	{ "landlock_max_abi", parse_u32,         AT(landlock_max_abi), 0, LANDLOCK_ABI_KNOWN },
 	{ "tmpfs_size",       parse_size,        AT(tmpfs_mib), 1, 4096 },
 };
 /* What the generic parsers write through `offset`. */
@@ -442,7 +443,7 @@ static int set_defaults(struct parser *p, const char *file)
 	cfg->gid_base = DEFAULT_ID_BASE;
 	cfg->shutdown_timeout_ms = 30000;
 	cfg->landlock_min_abi = 0;
-	cfg->landlock_max_abi = 7;
+	cfg->landlock_max_abi = LANDLOCK_ABI_KNOWN;
 	cfg->tmpfs_mib = 64;
 	if (!slash)
 		p->dir = strdup(".");

@@ -8,7 +8,8 @@
 #include "config.h"
 #include "profile.h"
 
-/* The highest ABI this build knows (kernel 6.15's). */
+/* The highest ABI this build knows (kernel 6.15's): the one definition,
+ * also the ceiling and default of the config's landlock_*_abi. */
 #define LANDLOCK_ABI_KNOWN 7
 
 /* Once, in the outer process before PID 1 is cloned: probes the kernel's
