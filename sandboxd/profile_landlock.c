@@ -1,0 +1,78 @@
+/* The landlock directives: paths by access class, scopes, TCP ports. */
+#include "profile_loader.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+int directive_ll_paths(struct loader *l, char **w, size_t n)
+{
+	const enum ll_class class = (enum ll_class)l->sub_value;
+	struct profile *p = l->p;
+
+	for (size_t k = 0; k < n; k++) {
+		if (w[k][0] != '/')
+			return fail(l, "landlock %s: '%s' is not an absolute path",
+				    l->sub, w[k]);
+		if (strlen(w[k]) >= 4096)
+			return fail(l, "landlock %s: path too long", l->sub);
+		for (size_t i = 0; i < p->npaths; i++)
+			if (p->paths[i].class == class && !strcmp(p->paths[i].path, w[k])
+			    && !HIDDEN(l, i, npaths))
+				return fail(l, "landlock %s: '%s' is already listed on line %u",
+					    l->sub, w[k], p->paths[i].line);
+		if (loader_grow(l, &p->paths, p->npaths, sizeof *p->paths) < 0)
+			return -1;
+		p->paths[p->npaths] = (struct ll_path){ class, strdup(w[k]), l->line };
+		if (!p->paths[p->npaths].path)
+			return fail(l, "out of memory");
+		p->npaths++;
+	}
+	return 0;
+}
+
+int directive_ll_scope(struct loader *l, char **w, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (!strcmp(w[k], "signal")) {
+			if (loader_set_once(l, &l->seen.scope_signal, "landlock scope", w[k]) < 0)
+				return -1;
+			l->p->scope_signal = true;
+		} else if (!strcmp(w[k], "abstract-unix-socket")) {
+			if (loader_set_once(l, &l->seen.scope_unix, "landlock scope", w[k]) < 0)
+				return -1;
+			l->p->scope_abstract_unix = true;
+		} else {
+			return fail(l, "landlock scope: expected signal or abstract-unix-socket, got '%s'",
+				    w[k]);
+		}
+	}
+	return 0;
+}
+
+int directive_ll_net(struct loader *l, char **w, size_t n)
+{
+	struct profile *p = l->p;
+	const char *end;
+	uint64_t port;
+	bool connect = !strcmp(w[0], "connect");
+
+	if (!connect && strcmp(w[0], "bind"))
+		return fail(l, "landlock net: expected bind or connect, got '%s'", w[0]);
+	if (n < 2)
+		return fail(l, "landlock net %s: expected a port", w[0]);
+	for (size_t k = 1; k < n; k++) {
+		if (!isdigit((unsigned char)w[k][0]) || !loader_scan_number(w[k], &port, &end) || *end
+		    || port > 65535)
+			return fail(l, "landlock net %s: expected a port 0..65535, got '%s'", w[0], w[k]);
+		for (size_t i = 0; i < p->nports; i++)
+			if (p->ports[i].connect == connect && p->ports[i].port == port
+			    && !HIDDEN(l, i, nports))
+				return fail(l, "landlock net %s %s is already on line %u", w[0], w[k],
+					    p->ports[i].line);
+		if (loader_grow(l, &p->ports, p->nports, sizeof *p->ports) < 0)
+			return -1;
+		p->ports[p->nports++] = (struct ll_port){ connect, (uint16_t)port, l->line };
+	}
+	return 0;
+}
