@@ -139,14 +139,6 @@ static int parse_choice(struct parser *p, const struct key *k, const char *value
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
-/* True if s is 1..maxlen characters, all from chars. */
-static bool is_word(const char *s, const char *chars, size_t maxlen)
-{
-	size_t n = strspn(s, chars);
-
-	return n >= 1 && n <= maxlen && s[n] == '\0';
-}
-
 /* Relative paths are relative to the config file's directory; the result is
  * canonical (realpath), so later Landlock rules and mounts see one name. */
 static int resolve(const struct parser *p, const char *value, char **out)
@@ -189,7 +181,7 @@ static int parse_boot_file(struct parser *p, const struct key *k, const char *va
 static int parse_name(struct parser *p, const struct key *k, const char *v)
 {
 	/* "." and ".." would escape /run/sandboxd/ in the default runtime_dir. */
-	if (!is_word(v, ALNUM "_.-", 32) || !strcmp(v, ".") || !strcmp(v, ".."))
+	if (!textfile_is_word(v, ALNUM "_.-", 32) || !strcmp(v, ".") || !strcmp(v, ".."))
 		return expected(p, "1..32 characters of [A-Za-z0-9_.-], not '.' or '..'", v);
 	return store(p, field(p, k), v);
 }
@@ -256,16 +248,6 @@ static int parse_profile_dir(struct parser *p, const struct key *k, const char *
 	return 0;
 }
 
-static bool strip_suffix(char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	if (n < m || strcmp(s + n - m, suffix))
-		return false;
-	s[n - m] = '\0';
-	return true;
-}
-
 /* PATH[:ro|:rw]; PATH itself may contain ':'. */
 static int parse_disk(struct parser *p, const struct key *k, const char *value)
 {
@@ -278,9 +260,9 @@ static int parse_disk(struct parser *p, const struct key *k, const char *value)
 	if (cfg->ndisks == CONFIG_MAX_DISKS)
 		return fail(p, "disk: too many disks (at most %d)", CONFIG_MAX_DISKS);
 	snprintf(path, sizeof path, "%s", value);
-	d->readonly = strip_suffix(path, ":ro");
+	d->readonly = textfile_strip_suffix(path, ":ro");
 	if (!d->readonly)
-		strip_suffix(path, ":rw");
+		textfile_strip_suffix(path, ":rw");
 	if (resolve(p, path, &d->path) < 0)
 		return -1;
 	p->disk_line[cfg->ndisks++] = p->line;
@@ -312,8 +294,8 @@ static int parse_share_options(struct parser *p, struct share *s, char *rest, co
 			return expected(p, "cache=auto, cache=always or cache=none", opt + 1);
 		*opt = '\0';
 	}
-	s->readonly = strip_suffix(rest, ":ro");
-	if (!s->readonly && !strip_suffix(rest, ":rw"))
+	s->readonly = textfile_strip_suffix(rest, ":ro");
+	if (!s->readonly && !textfile_strip_suffix(rest, ":rw"))
 		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
 	return 0;
 }
@@ -334,7 +316,7 @@ static int parse_share(struct parser *p, const struct key *k, const char *value)
 	if (!path)
 		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
 	*path++ = '\0';
-	if (!is_word(buf, ALNUM "_-", 36))
+	if (!textfile_is_word(buf, ALNUM "_-", 36))
 		return expected(p, "a tag of 1..36 characters of [A-Za-z0-9_-]", buf);
 	p->share_line[cfg->nshares++] = p->line;
 	if (store(p, &s->tag, buf) < 0 || parse_share_options(p, s, path, value) < 0)

@@ -95,6 +95,23 @@ char *textfile_trim(char *s)
 	return s;
 }
 
+bool textfile_is_word(const char *s, const char *chars, size_t maxlen)
+{
+	size_t n = strspn(s, chars);
+
+	return n >= 1 && n <= maxlen && s[n] == '\0';
+}
+
+bool textfile_strip_suffix(char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	if (n < m || strcmp(s + n - m, suffix))
+		return false;
+	s[n - m] = '\0';
+	return true;
+}
+
 bool textfile_scan_u64(const char *s, unsigned base, uint64_t *out, const char **end)
 {
 	const char *c = s;

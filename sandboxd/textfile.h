@@ -5,6 +5,7 @@
 #define SANDBOXD_TEXTFILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Longer lines are mistakes (Linux's own x86 cmdline limit is 2048). */
@@ -30,6 +31,10 @@ int textfile_each_line(const char *path, const char *what, textfile_line_fn *fn,
 
 /* S without leading and trailing blanks (space, tab), in place. */
 char *textfile_trim(char *s);
+/* True if S is 1..MAXLEN characters, all from CHARS. */
+bool textfile_is_word(const char *s, const char *chars, size_t maxlen);
+/* True if S ends with SUFFIX, which is then cut off. */
+bool textfile_strip_suffix(char *s, const char *suffix);
 
 /* Digits in BASE 10 or 16 (no sign, no spaces, no 0x): true with the value
  * in *out and *end after the last digit; false if there is no digit or the
