@@ -1,40 +1,8 @@
 /* A service profile (profiles(5)): what one kind of service may do. Parsed
  * once per service from a text file, with parameters taken from the VM
  * config, then applied in the service's child before exec (confine.c).
- *
- * The format, one directive a line, `#` comments, blank lines ignored:
- *
- *   syscall NAME...                      allow these syscalls
- *   syscall NAME if COND [and COND]...   allow NAME when every COND holds;
- *                                        several lines for one NAME: any
- *   syscall NAME... errno ERRNO          NAME fails with ERRNO (ENOSYS, EPERM,
- *                                        EACCES, EOPNOTSUPP) without running:
- *                                        for what seccomp cannot inspect
- *                                        (clone3) and callers fall back from
- *       COND: argN OP VALUE    OP: == != < <= > >=
- *             argN & MASK == VALUE
- *       VALUE: a number (0x.. too) or a constant from the table in
- *              profile_const.c (PROT_EXEC, AF_UNIX, CLONE_THREAD, KVM_RUN,
- *              TCGETS, ...), or several joined with | (CLONE_VM|CLONE_FS)
- *   landlock read PATH...          files/dirs: read (and list)
- *   landlock read-exec PATH...     read + execute
- *   landlock read-write PATH...    read, write, create, remove, truncate
- *   landlock device PATH...        read-write + ioctl on device files
- *   landlock scope signal|abstract-unix-socket...
- *   landlock net bind|connect PORT  (ABI 4+; without these TCP is denied)
- *   capability CAP_NAME...         the capabilities the service keeps
- *   securebits NAME...             no_setuid_fixup, noroot, keep_caps ... (+ _locked)
- *   rlimit NAME SOFT [HARD]        NOFILE NPROC CORE MEMLOCK FSIZE AS ...;
- *                                  a number with K/M/G, or "unlimited"
- *   tmpfs /tmp|/dev/shm SIZE       size of the service's private tmpfs
- *   if FLAG ... [else ...] end     FLAG: kvm, tcg, shares, disks, asan (not nested)
- *
- * Words may hold parameters, expanded from the VM config: ${kernel},
- * ${initrd}, ${runtime_dir}, ${memory} (bytes), ${binary} (the service's
- * program); list parameters expand a word into one per element:
- * ${disks_ro} ${disks_rw} ${shares_ro} ${shares_rw}, and ${share_ro}
- * ${share_rw} (the one share a virtiofsd service serves). An empty list
- * drops the word; an unset scalar (no initrd) drops it too.
+ * The format, its parameters and its errors: docs/profiles.5. The loader:
+ * profile_parse.c and the directive files beside it (profile_loader.h).
  *
  * Errors are "FILE:LINE: message" and profile_load returns -1. */
 #ifndef SANDBOXD_PROFILE_H

@@ -1,28 +1,9 @@
 /* sandboxd confines itself once it only supervises: PID 1 once the guest
  * runs (every service started, readiness notified), the outer process once
- * PID 1 is cloned. From there on neither opens a file, makes a socket,
- * forks or executes: what each still does is the short list below, so a
- * bug in sandboxd cannot be turned into a way back to the host.
- *
- * The lists are compiled in, not a profile file: sandboxd's own
- * confinement must not depend on a file that could be missing or altered.
- * They were measured with strace -ff over every path a VM takes once
- * running (QEMU to ready and powered off over QMP, a guest that ignores
- * the power button killed at the timeout, a VMM crash, a service killed by
- * SIGSYS and named from its audit record, the bundled VMM, the exec driver
- * with a sibling, the death of the outer's parent, SIGKILL to the outer:
- * the suites sandbox-vm, sandbox-isolation, sandbox-builtin, confine-*,
- * s6-service with sandboxd traced; a virtio-fs share in use, its virtiofsd
- * killed; SIGSTOP/SIGCONT). The suites take every one of those paths with
- * both processes confined, so a syscall missing here fails a test; the
- * tables themselves are read back in tests/sandboxd-self.bats.
- *
- * The sequence: no_new_privs, Landlock (landlock_confine_self: every right
- * handled, none granted but the outer's removal of the runtime dir), then
- * seccomp with TSYNC, default kill-process, x32 and foreign arches killed.
- *
- * Conditions on int arguments compare the low 32 bits: the kernel
- * truncates them, and glibc sign-extends a negative pid into the register. */
+ * PID 1 is cloned: no_new_privs, Landlock (landlock_confine_self), then
+ * the compiled-in seccomp tables below, each syscall with what it is for.
+ * How they were measured and which tests hold them to it: "sandboxd
+ * itself" in docs/confinement.md. */
 #include "self_confine.h"
 
 #include <errno.h>
@@ -62,7 +43,9 @@ struct rule {
 #define ALLOW(name) { SCMP_SYS(name), 0, { { 0 } } }
 #define ALLOW_IF(name, ...) { SCMP_SYS(name), sizeof((struct cond[]){ __VA_ARGS__ }) / \
 				  sizeof(struct cond), { __VA_ARGS__ } }
-/* argument N's low 32 bits are V, or the run-time value of SLOT */
+/* argument N's low 32 bits are V, or the run-time value of SLOT: the
+ * kernel truncates int arguments, and glibc sign-extends a negative pid
+ * into the register */
 #define EQ32(n, v) { (n), SCMP_CMP_MASKED_EQ, 0xffffffff, (uint32_t)(v), CONST }
 #define IS32(n, slot) { (n), SCMP_CMP_MASKED_EQ, 0xffffffff, 0, (slot) }
 /* argument N has none of BITS */
@@ -134,15 +117,9 @@ static const struct rule outer_rules[] = {
 };
 
 #ifdef __SANITIZE_ADDRESS__
-/* The ASan + UBSan build (tests only) allows what the sanitizer runtime
- * does after confinement: _exit's check of the alternate signal stack
- * (sigaltstack), its allocator (mmap, munmap, madvise), spin
- * locks (sched_yield, futex), and for a report /proc/self/maps and the
- * binaries for the symbolizer (open, openat, read, fcntl, newfstatat,
- * readlink, close; Landlock lets this build read everything), isatty on
- * stderr (ioctl TCGETS), UBSan's readable-memory probe (pipe2, write), the
- * pid in the report and exit_group. LeakSanitizer's check at exit would
- * clone a tracer that ptraces us: the outer runs it once before. */
+/* The ASan + UBSan build (tests only): what the sanitizer runtime does
+ * once confined, its allocator and a report's symbolizing (docs/
+ * confinement.md, "The ASan build"). */
 #include <sanitizer/lsan_interface.h>
 #include <sys/ioctl.h>
 static const struct rule sanitizer_rules[] = {
