@@ -72,7 +72,8 @@ static void set_rlimits(const struct profile *p, const char *service)
 		const struct rlimit_rule *r = &p->rlimits[i];
 		if (setrlimit(r->resource, &r->lim) < 0)
 			die_errno(EXIT_TEMPORARY, service, "set rlimit %s to %llu/%llu",
-				  name_of(rlimit_names, r->resource), (unsigned long long)r->lim.rlim_cur,
+				  name_of(rlimit_names, r->resource),
+				  (unsigned long long)r->lim.rlim_cur,
 				  (unsigned long long)r->lim.rlim_max);
 	}
 }
