@@ -2,8 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,29 +60,56 @@ pid_t violations_host_pid(const struct violations *v, pid_t pid)
 	return host;
 }
 
-/* The value of " KEY=" in a record, as a number; -1 if absent. */
-static long long field(const char *rec, const char *key)
+/* The value of " KEY=" in a record, as a number in BASE; -1 if absent. */
+static long long field(const char *rec, const char *key, int base)
 {
 	char pat[32];
 	const char *p;
 
 	snprintf(pat, sizeof pat, " %s=", key);
 	p = strstr(rec, pat);
-	return p ? strtoll(p + strlen(pat), NULL, 0) : -1;
+	return p ? strtoll(p + strlen(pat), NULL, base) : -1;
 }
 
-static const char *syscall_name(long long nr, char *buf, size_t len)
+#define X32_SYSCALL_BIT 0x40000000LL
+
+/* The arches a kernel runs beside its native one; the audit arch is
+ * libseccomp's token, but for x32: x86_64's with X32_SYSCALL_BIT set in
+ * the syscall number. */
+static const struct {
+	uint32_t token;
+	const char *name;
+} arches[] = {
+	{ SCMP_ARCH_X86_64, "x86_64" }, { SCMP_ARCH_X86, "i386" }, { SCMP_ARCH_X32, "x32" },
+	{ SCMP_ARCH_AARCH64, "aarch64" }, { SCMP_ARCH_ARM, "arm" },
+};
+
+/* "getcpu" for a native syscall; "syscall 37 (i386: kill)" for another
+ * arch's, named from that arch's table: a number means a different
+ * syscall in each. */
+static const char *syscall_name(uint32_t arch, long long nr, char *buf, size_t len)
 {
+	uint32_t token = arch;
+	const char *arch_name = NULL;
 	char *name = NULL;
 
-	if (nr >= 0 && nr < 0x40000000)
-		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
-	if (name)
+	if (arch == SCMP_ARCH_X86_64 && nr >= 0 && (nr & X32_SYSCALL_BIT))
+		token = SCMP_ARCH_X32;
+	for (size_t i = 0; i < sizeof arches / sizeof *arches; i++)
+		if (arches[i].token == token)
+			arch_name = arches[i].name;
+	if (arch_name && nr >= 0 && nr <= INT_MAX)
+		name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	if (token == seccomp_arch_native() && name)
 		snprintf(buf, len, "%s", name);
-	else if (nr & 0x40000000)
-		snprintf(buf, len, "x32 syscall %lld", nr & ~0x40000000LL);
-	else
+	else if (token == seccomp_arch_native())
 		snprintf(buf, len, "syscall %lld", nr);
+	else if (!arch_name)
+		snprintf(buf, len, "syscall %lld (arch 0x%08x)", nr, arch);
+	else
+		snprintf(buf, len, "syscall %lld (%s%s%s)",
+			 token == SCMP_ARCH_X32 ? nr & ~X32_SYSCALL_BIT : nr, arch_name,
+			 name ? ": " : "", name ? name : "");
 	free(name);
 	return buf;
 }
@@ -95,7 +124,7 @@ static const struct service *by_host_pid(struct service *const *svcs, size_t n, 
 
 void violations_report(struct violations *v, struct service *const *svcs, size_t n)
 {
-	char rec[2048], name[64];
+	char rec[2048], name[96];
 	const struct service *svc;
 	ssize_t len;
 
@@ -108,9 +137,11 @@ void violations_report(struct violations *v, struct service *const *svcs, size_t
 		if (len <= 0)
 			return;
 		rec[len] = '\0';
-		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || !(svc = by_host_pid(svcs, n, field(rec, "pid"))))
+		if (!strstr(rec, AUDIT_SECCOMP_TYPE) ||
+		    !(svc = by_host_pid(svcs, n, field(rec, "pid", 10))))
 			continue;
-		syscall_name(field(rec, "syscall"), name, sizeof name);
+		syscall_name((uint32_t)field(rec, "arch", 16), field(rec, "syscall", 10), name,
+			     sizeof name);
 		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE)) {
 			log_warn(svc->name, "seccomp: %s is not in the profile: killed", name);
 			v->killed = svc->host_pid;

@@ -1,7 +1,7 @@
 /* Naming seccomp violations: the kernel's audit records (type 1326, in
- * /dev/kmsg when no audit daemon runs) carry the syscall number and the
- * offender's pid in the host's PID namespace. PID 1 keeps the kmsg fd and
- * a host /proc fd opened before it replaces /dev and /proc. */
+ * /dev/kmsg when no audit daemon runs) carry the syscall number, its arch
+ * and the offender's pid in the host's PID namespace. PID 1 keeps the kmsg
+ * fd and a host /proc fd opened before it replaces /dev and /proc. */
 #ifndef SANDBOXD_VIOLATIONS_H
 #define SANDBOXD_VIOLATIONS_H
 
@@ -25,8 +25,9 @@ void violations_open(struct violations *v);
 pid_t violations_host_pid(const struct violations *v, pid_t pid);
 
 /* Reads the records that arrived and logs each seccomp record of one of
- * the N services SVCS (by host_pid) as that service's: the syscall by
- * name, "denied" (kill) or "allowed only because of --seccomp-log". */
+ * the N services SVCS (by host_pid) as that service's: the syscall by name
+ * in its own arch's table (the arch named unless native), "killed" or
+ * "allowed by --seccomp-log". */
 void violations_report(struct violations *v, struct service *const *svcs, size_t n);
 
 /* After DEAD (one of SVCS) died of SIGSYS: waits up to TIMEOUT_MS for its
