@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,9 +72,19 @@ static long long field(const char *rec, const char *key, int base)
 	return p ? strtoll(p + strlen(pat), NULL, base) : -1;
 }
 
+/* SERIAL of "audit(TIME:SERIAL)", 0 if absent (the kernel starts at 1). */
+static unsigned long long serial(const char *rec)
+{
+	const char *p = strstr(rec, " audit(");
+
+	p = p ? strchr(p, ':') : NULL;
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 #define X32_SYSCALL_BIT 0x40000000LL
 
-/* The arches a kernel runs beside its native one; the audit arch is
+/* The arches an audit record may name (a 64-bit kernel runs its 32-bit
+ * ABIs too); the audit arch is
  * libseccomp's token, but for x32: x86_64's with X32_SYSCALL_BIT set in
  * the syscall number. */
 static const struct {
@@ -122,6 +133,40 @@ static const struct service *by_host_pid(struct service *const *svcs, size_t n, 
 	return NULL;
 }
 
+/* Kept until its service's death claims it; with the table full, the
+ * oldest gives way (a death that came and went unclaimed, or never will). */
+static void keep_kill(struct violations *v, const struct kill_record *k)
+{
+	if (v->nkills == VIOLATIONS_MAX_KILLS)
+		memmove(v->kills, v->kills + 1, --v->nkills * sizeof *v->kills);
+	v->kills[v->nkills++] = *k;
+}
+
+/* Names DEAD's kill and returns true if a kill record of its pid was read.
+ * Threads that hit the filter at once leave one record each, all of the
+ * one death: the first audited (lowest serial) is the syscall that killed,
+ * and every record of the pid is then gone, so none matches twice. */
+static bool claim_kill(struct violations *v, const struct service *dead)
+{
+	struct kill_record first = { .pid = 0 };
+	size_t kept = 0;
+	char name[96];
+
+	for (size_t i = 0; i < v->nkills; i++) {
+		const struct kill_record *k = &v->kills[i];
+		if (k->pid != dead->host_pid)
+			v->kills[kept++] = *k;
+		else if (!first.pid || k->serial < first.serial)
+			first = *k;
+	}
+	v->nkills = kept;
+	if (!first.pid)
+		return false;
+	log_warn(dead->name, "seccomp: %s is not in the profile: killed",
+		 syscall_name(first.arch, first.nr, name, sizeof name));
+	return true;
+}
+
 void violations_report(struct violations *v, struct service *const *svcs, size_t n)
 {
 	char rec[2048], name[96];
@@ -140,14 +185,17 @@ void violations_report(struct violations *v, struct service *const *svcs, size_t
 		if (!strstr(rec, AUDIT_SECCOMP_TYPE) ||
 		    !(svc = by_host_pid(svcs, n, field(rec, "pid", 10))))
 			continue;
-		syscall_name((uint32_t)field(rec, "arch", 16), field(rec, "syscall", 10), name,
-			     sizeof name);
-		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE)) {
-			log_warn(svc->name, "seccomp: %s is not in the profile: killed", name);
-			v->killed = svc->host_pid;
-		} else
+		const struct kill_record k = {
+			.pid = svc->host_pid,
+			.serial = serial(rec),
+			.arch = (uint32_t)field(rec, "arch", 16),
+			.nr = field(rec, "syscall", 10),
+		};
+		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE))
+			keep_kill(v, &k);
+		else
 			log_warn(svc->name, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
-				 name);
+				 syscall_name(k.arch, k.nr, name, sizeof name));
 	}
 }
 
@@ -164,7 +212,7 @@ void violations_explain_sigsys(struct violations *v, struct service *const *svcs
 	for (;;) {
 		/* The poll loop may have read the record already. */
 		violations_report(v, svcs, n);
-		if (v->killed == dead->host_pid)
+		if (claim_kill(v, dead))
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long waited = (now.tv_sec - start.tv_sec) * 1000 +
