@@ -84,9 +84,8 @@ static unsigned long long serial(const char *rec)
 #define X32_SYSCALL_BIT 0x40000000LL
 
 /* The arches an audit record may name (a 64-bit kernel runs its 32-bit
- * ABIs too); the audit arch is
- * libseccomp's token, but for x32: x86_64's with X32_SYSCALL_BIT set in
- * the syscall number. */
+ * ABIs too). The audit arch is libseccomp's token, but for x32: x86_64's
+ * with X32_SYSCALL_BIT set in the syscall number. */
 static const struct {
 	uint32_t token;
 	const char *name;
