@@ -2,8 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,29 +61,65 @@ pid_t violations_host_pid(const struct violations *v, pid_t pid)
 	return host;
 }
 
-/* The value of " KEY=" in a record, as a number; -1 if absent. */
-static long long field(const char *rec, const char *key)
+/* The value of " KEY=" in a record, as a number in BASE; -1 if absent. */
+static long long field(const char *rec, const char *key, int base)
 {
 	char pat[32];
 	const char *p;
 
 	snprintf(pat, sizeof pat, " %s=", key);
 	p = strstr(rec, pat);
-	return p ? strtoll(p + strlen(pat), NULL, 0) : -1;
+	return p ? strtoll(p + strlen(pat), NULL, base) : -1;
 }
 
-static const char *syscall_name(long long nr, char *buf, size_t len)
+/* SERIAL of "audit(TIME:SERIAL)", 0 if absent (the kernel starts at 1). */
+static unsigned long long serial(const char *rec)
 {
+	const char *p = strstr(rec, " audit(");
+
+	p = p ? strchr(p, ':') : NULL;
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+#define X32_SYSCALL_BIT 0x40000000LL
+
+/* The arches an audit record may name (a 64-bit kernel runs its 32-bit
+ * ABIs too). The audit arch is libseccomp's token, but for x32: x86_64's
+ * with X32_SYSCALL_BIT set in the syscall number. */
+static const struct {
+	uint32_t token;
+	const char *name;
+} arches[] = {
+	{ SCMP_ARCH_X86_64, "x86_64" }, { SCMP_ARCH_X86, "i386" }, { SCMP_ARCH_X32, "x32" },
+	{ SCMP_ARCH_AARCH64, "aarch64" }, { SCMP_ARCH_ARM, "arm" },
+};
+
+/* "getcpu" for a native syscall; "syscall 37 (i386: kill)" for another
+ * arch's, named from that arch's table: a number means a different
+ * syscall in each. */
+static const char *syscall_name(uint32_t arch, long long nr, char *buf, size_t len)
+{
+	uint32_t token = arch;
+	const char *arch_name = NULL;
 	char *name = NULL;
 
-	if (nr >= 0 && nr < 0x40000000)
-		name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, (int)nr);
-	if (name)
+	if (arch == SCMP_ARCH_X86_64 && nr >= 0 && (nr & X32_SYSCALL_BIT))
+		token = SCMP_ARCH_X32;
+	for (size_t i = 0; i < sizeof arches / sizeof *arches; i++)
+		if (arches[i].token == token)
+			arch_name = arches[i].name;
+	if (arch_name && nr >= 0 && nr <= INT_MAX)
+		name = seccomp_syscall_resolve_num_arch(token, (int)nr);
+	if (token == seccomp_arch_native() && name)
 		snprintf(buf, len, "%s", name);
-	else if (nr & 0x40000000)
-		snprintf(buf, len, "x32 syscall %lld", nr & ~0x40000000LL);
-	else
+	else if (token == seccomp_arch_native())
 		snprintf(buf, len, "syscall %lld", nr);
+	else if (!arch_name)
+		snprintf(buf, len, "syscall %lld (arch 0x%08x)", nr, arch);
+	else
+		snprintf(buf, len, "syscall %lld (%s%s%s)",
+			 token == SCMP_ARCH_X32 ? nr & ~X32_SYSCALL_BIT : nr, arch_name,
+			 name ? ": " : "", name ? name : "");
 	free(name);
 	return buf;
 }
@@ -93,9 +132,43 @@ static const struct service *by_host_pid(struct service *const *svcs, size_t n, 
 	return NULL;
 }
 
+/* Kept until its service's death claims it; with the table full, the
+ * oldest gives way (a death that came and went unclaimed, or never will). */
+static void keep_kill(struct violations *v, const struct kill_record *k)
+{
+	if (v->nkills == VIOLATIONS_MAX_KILLS)
+		memmove(v->kills, v->kills + 1, --v->nkills * sizeof *v->kills);
+	v->kills[v->nkills++] = *k;
+}
+
+/* Names DEAD's kill and returns true if a kill record of its pid was read.
+ * Threads that hit the filter at once leave one record each, all of the
+ * one death: the first audited (lowest serial) is the syscall that killed,
+ * and every record of the pid is then gone, so none matches twice. */
+static bool claim_kill(struct violations *v, const struct service *dead)
+{
+	struct kill_record first = { .pid = 0 };
+	size_t kept = 0;
+	char name[96];
+
+	for (size_t i = 0; i < v->nkills; i++) {
+		const struct kill_record *k = &v->kills[i];
+		if (k->pid != dead->host_pid)
+			v->kills[kept++] = *k;
+		else if (!first.pid || k->serial < first.serial)
+			first = *k;
+	}
+	v->nkills = kept;
+	if (!first.pid)
+		return false;
+	log_warn(dead->name, "seccomp: %s is not in the profile: killed",
+		 syscall_name(first.arch, first.nr, name, sizeof name));
+	return true;
+}
+
 void violations_report(struct violations *v, struct service *const *svcs, size_t n)
 {
-	char rec[2048], name[64];
+	char rec[2048], name[96];
 	const struct service *svc;
 	ssize_t len;
 
@@ -108,15 +181,20 @@ void violations_report(struct violations *v, struct service *const *svcs, size_t
 		if (len <= 0)
 			return;
 		rec[len] = '\0';
-		if (!strstr(rec, AUDIT_SECCOMP_TYPE) || !(svc = by_host_pid(svcs, n, field(rec, "pid"))))
+		if (!strstr(rec, AUDIT_SECCOMP_TYPE) ||
+		    !(svc = by_host_pid(svcs, n, field(rec, "pid", 10))))
 			continue;
-		syscall_name(field(rec, "syscall"), name, sizeof name);
-		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE)) {
-			log_warn(svc->name, "seccomp: %s is not in the profile: killed", name);
-			v->killed = svc->host_pid;
-		} else
+		const struct kill_record k = {
+			.pid = svc->host_pid,
+			.serial = serial(rec),
+			.arch = (uint32_t)field(rec, "arch", 16),
+			.nr = field(rec, "syscall", 10),
+		};
+		if (strstr(rec, SECCOMP_RET_KILL_PROCESS_CODE))
+			keep_kill(v, &k);
+		else
 			log_warn(svc->name, "seccomp: %s is not in the profile (allowed by --seccomp-log)",
-				 name);
+				 syscall_name(k.arch, k.nr, name, sizeof name));
 	}
 }
 
@@ -133,7 +211,7 @@ void violations_explain_sigsys(struct violations *v, struct service *const *svcs
 	for (;;) {
 		/* The poll loop may have read the record already. */
 		violations_report(v, svcs, n);
-		if (v->killed == dead->host_pid)
+		if (claim_kill(v, dead))
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		long waited = (now.tv_sec - start.tv_sec) * 1000 +

@@ -11,7 +11,8 @@
  *   read:PATH       open O_RDONLY and read one byte
  *   write:PATH      open O_WRONLY|O_CREAT and write one byte
  *   syscall:NR      syscall NR with zero arguments; syscall:x32:NR adds
- *                   the x32 bit (0x40000000)
+ *                   the x32 bit (0x40000000); syscall:i386:NR is i386's
+ *                   syscall NR by int 0x80 (x86_64 only)
  *   exec:PATH       fork, exec PATH with the actions "ids status", wait
  *   execveat:FD:PATH  the same by execveat(FD, "", AT_EMPTY_PATH), PATH
  *                   opened O_PATH at FD (sandboxd's own way of exec);
@@ -188,12 +189,30 @@ static int do_file(const char *path, bool writing)
 	return n < 0 ? -1 : 0;
 }
 
+/* i386's syscall NR (its own table), zero arguments: -errno or the result. */
+static long int80(long nr)
+{
+#ifdef __x86_64__
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(0), "c"(0), "d"(0), "S"(0), "D"(0)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return r;
+#else
+	(void)nr;
+	return -ENOSYS;
+#endif
+}
+
 static int do_syscall(const char *action, const char *arg)
 {
-	bool x32 = !strncmp(arg, "x32:", 4);
-	long nr = strtol(x32 ? arg + 4 : arg, NULL, 0) | (x32 ? X32_SYSCALL_BIT : 0);
-	long r = syscall(nr, 0, 0, 0, 0, 0, 0);
+	bool x32 = !strncmp(arg, "x32:", 4), i386 = !strncmp(arg, "i386:", 5);
+	long nr = strtol(x32 ? arg + 4 : i386 ? arg + 5 : arg, NULL, 0) | (x32 ? X32_SYSCALL_BIT : 0);
+	long r = i386 ? int80(nr) : syscall(nr, 0, 0, 0, 0, 0, 0);
 
+	if (i386 && r < 0)
+		errno = (int)-r, r = -1;
 	if (r < 0)
 		return -1;
 	printf("%s: ok (returned %ld)\n", action, r);
