@@ -33,7 +33,7 @@ $(shell mkdir -p $(B); echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $(FLAGS_STAM
 PKGS_BUILD := gcc make pkg-config libseccomp-dev libcap-ng-dev libmnl-dev libjson-c-dev
 PKGS_GUEST := busybox-static cpio kmod apt
 PKGS_RUN   := qemu-system-x86 qemu-system-common
-PKGS_TEST  := bats bats-assert bats-support inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang
+PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang
 ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST)
 
 .PHONY: all deps check demo bench guest install clean test-binaries

@@ -105,8 +105,8 @@ void check_print_diff(struct profile *p, const struct profile *o, const struct c
 			check_print_rule("+ ", &p->syscalls[i]), n++;
 	for (size_t i = 0; i < p->npaths; i++)
 		if (!path_covered(o, &p->paths[i]))
-			printf("+ landlock %s %s\n", name_of(ll_class_names, p->paths[i].class),
-			       p->paths[i].path), n++;
+			printf("+ %s%s %s\n", p->paths[i].class == LL_VIEW ? "" : "landlock ",
+			       ll_class_word(p->paths[i].class), p->paths[i].path), n++;
 	for (size_t i = 0; i < p->nports; i++) {
 		bool found = false;
 

@@ -151,7 +151,7 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 {
 	printf("landlock:%s\n", p->npaths || p->nports ? "" : " no path, no port");
 	for (size_t i = 0; i < p->npaths; i++)
-		printf("  %s %s\n", name_of(ll_class_names, p->paths[i].class), p->paths[i].path);
+		printf("  %s %s\n", ll_class_word(p->paths[i].class), p->paths[i].path);
 	for (size_t i = 0; i < p->nports; i++)
 		printf("  net %s %u\n", p->ports[i].connect ? "connect" : "bind", p->ports[i].port);
 	printf("landlock scope:%s%s%s\n", p->scope_signal ? " signal" : "",

@@ -20,7 +20,6 @@
 #define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
 #endif
 
-#define DEFAULT_ID_BASE 2000000000u
 /* Service ids run up to base + CONFIG_ID_SPAN - 1; that must stay below
  * (uid_t)-1, which means "no change" to setresuid and chown. */
 #define MAX_ID_BASE ((uint64_t)UINT32_MAX - CONFIG_ID_SPAN)
@@ -421,8 +420,6 @@ static int set_defaults(struct parser *p, const char *file)
 	cfg->accel = ACCEL_AUTO;
 	cfg->memory_mib = 256;
 	cfg->vcpus = 1;
-	cfg->uid_base = DEFAULT_ID_BASE;
-	cfg->gid_base = DEFAULT_ID_BASE;
 	cfg->shutdown_timeout_ms = 30000;
 	cfg->landlock_min_abi = 0;
 	cfg->landlock_max_abi = LANDLOCK_ABI_KNOWN;

@@ -43,8 +43,8 @@ struct config {
 	size_t ndisks;
 	struct share shares[CONFIG_MAX_SHARES];
 	size_t nshares;
-	uid_t uid_base;		/* service uid = uid_base + role offset */
-	gid_t gid_base;
+	uid_t uid_base;		/* service uid = uid_base + role offset; 0: the VM's */
+	gid_t gid_base;		/* range from the registry (ids.c); 0: uid_base */
 	unsigned shutdown_timeout_ms;
 	char *runtime_dir;	/* default /run/sandboxd/NAME */
 	char *profile_dir;	/* default: the installed profiles */

@@ -1,20 +1,17 @@
-/* The confinement sequence, in the order of minijail_enter(): each step
- * needs the privileges that a later one takes away. */
+/* The privilege steps of a service's entry sequence: minijail_enter()'s
+ * order, each step needing the privileges that a later one takes away. */
 #include "confine.h"
 
 #include <cap-ng.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "landlock.h"
 #include "log.h"
 #include "profile_const.h"
 #include "seccomp_build.h"
@@ -66,7 +63,7 @@ static void set_caps(uint64_t caps, const char *service)
 			  (unsigned long long)caps);
 }
 
-static void set_rlimits(const struct profile *p, const char *service)
+void confine_rlimits(const struct profile *p, const char *service)
 {
 	for (size_t i = 0; i < p->nrlimits; i++) {
 		const struct rlimit_rule *r = &p->rlimits[i];
@@ -91,76 +88,9 @@ void confine_install_seccomp(const struct sock_fprog *filter, const char *servic
 		die(EXIT_TEMPORARY, service, "install seccomp filter: thread %ld not synchronised", r);
 }
 
-void confine_load(struct confinement *c, const char *file, const struct profile_params *params,
-		  enum filter_mode mode, const char *service)
+void confine_ids(uid_t uid, gid_t gid, uint64_t caps, unsigned securebits, const char *service)
 {
-	scmp_filter_ctx ctx;
-
-	if (profile_load(file, params, &c->profile) < 0)
-		die(EXIT_PERMANENT, service, "profile %s is not valid", file);
-	if (mode == FILTER_OFF) {
-		c->filter = (struct sock_fprog){ 0 };
-		log_warn(service, "INSECURE: --no-seccomp: no seccomp filter, any syscall is "
-			 "allowed; for measuring the filter's cost only");
-	} else {
-		ctx = seccomp_build(&c->profile, mode == FILTER_LOG ? SCMP_ACT_LOG
-								    : SCMP_ACT_KILL_PROCESS);
-		if (!ctx || seccomp_bpf(ctx, &c->filter) < 0)
-			die(EXIT_PERMANENT, service, "profile %s: cannot build its seccomp filter",
-			    file);
-		seccomp_release(ctx);
-	}
-	if (mode == FILTER_LOG)
-		log_warn(service, "INSECURE: --seccomp-log: syscalls outside profile %s are logged "
-			 "and allowed, not killed; for developing a profile only", file);
-	log_info(service, "profile %s: %zu syscall rules (%u BPF instructions), %zu Landlock "
-		 "path rules, capabilities 0x%llx", file, c->profile.nsyscalls, c->filter.len,
-		 c->profile.npaths, (unsigned long long)c->profile.caps);
-}
-
-const struct sock_fprog *confine_filter(const struct confinement *c)
-{
-	return c->filter.len ? &c->filter : NULL;
-}
-
-_Noreturn void confine_exec(const struct service *s, const struct config *cfg)
-{
-	const struct profile *p = s->profile;
-	const uint64_t caps = p ? p->caps : 0;
-
-	/* 0. rlimits first, while still root: a hard limit above the one
-	 * inherited (s6 passes on the kernel's default NOFILE hard limit,
-	 * 4096) takes CAP_SYS_RESOURCE, which the service does not keep. */
-	if (p)
-		set_rlimits(p, s->name);
-
-	/* 1. Privileges: bounding set, securebits, ids, then the kept caps. */
-	drop_bounding_set(caps, s->name);
-	switch_ids(service_uid(cfg, s->role), service_gid(cfg, s->role), p ? p->securebits : 0,
-		   caps != 0, s->name);
-	set_caps(caps, s->name);
-
-	/* 2. The death signal, after the last change of uid, gid or caps,
-	 * each of which clears it (Landlock and seccomp change none). PID 1
-	 * is our parent: if it is gone, so are we. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "set parent-death signal");
-	if (getppid() != 1)
-		die(EXIT_TEMPORARY, s->name, "sandboxd exited during service setup");
-
-	/* 3. No exec may gain privileges from here on; Landlock and seccomp
-	 * need this as an unprivileged process. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "set no_new_privs");
-
-	/* 4. The profile: Landlock, and seccomp last, so that the steps
-	 * before it need no syscall of the service's allowlist. The filter
-	 * must allow execveat on SERVICE_EXEC_FD, the one call left. */
-	if (p) {
-		landlock_restrict_service(p, s->name);
-		if (s->filter)
-			confine_install_seccomp(s->filter, s->name);
-	}
-	execveat(SERVICE_EXEC_FD, "", s->argv, environ, AT_EMPTY_PATH);
-	die_errno(EXIT_TEMPORARY, s->name, "exec %s", s->argv[0]);
+	drop_bounding_set(caps, service);
+	switch_ids(uid, gid, securebits, caps != 0, service);
+	set_caps(caps, service);
 }

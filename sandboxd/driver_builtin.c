@@ -24,8 +24,9 @@ struct builtin {
 };
 
 /* The vmm next to our own binary (the build tree), else the installed one. */
-static void vmm_binary(char *buf, size_t len)
+static const char *builtin_binary(char *const *exec, char *buf, size_t len)
 {
+	(void)exec;
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 
@@ -35,17 +36,17 @@ static void vmm_binary(char *buf, size_t len)
 		if (slash) {
 			snprintf(buf, len, "%.*s/vmm", (int)(slash - self), self);
 			if (access(buf, X_OK) == 0)
-				return;
+				return buf;
 		}
 	}
 	snprintf(buf, len, "%s", SANDBOXD_VMM_BINARY);
+	return buf;
 }
 
 static int builtin_prepare(struct vmm_run *run)
 {
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
-	char path[PATH_MAX];
 	struct builtin *b = calloc(1, sizeof *b);
 	int ready[2], n;
 
@@ -53,8 +54,7 @@ static int builtin_prepare(struct vmm_run *run)
 		return -1;
 	b->ready_fd = -1;
 	run->priv = b;
-	vmm_binary(path, sizeof path);
-	argv_add(a, "%s", path);
+	argv_add(a, "%s", run->binary);
 	if ((n = vmm_pass_file(run, cfg->kernel, O_RDONLY)) < 0)
 		return -1;
 	argv_add(a, "--kernel");
@@ -140,6 +140,7 @@ const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
 	.profile = "builtin-vmm",
+	.binary = builtin_binary,
 	.prepare = builtin_prepare,
 	.wait_ready = builtin_wait_ready,
 	.event_fd = builtin_event_fd,

@@ -3,8 +3,15 @@
  * test-probe profile. Tests run their probes this way, and the benchmark
  * measures the cost of the setup itself. */
 #include <signal.h>
+#include <stdio.h>
 
 #include "vmm_driver.h"
+
+static const char *exec_binary(char *const *exec, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", exec[0]);
+	return buf;
+}
 
 static int exec_prepare(struct vmm_run *run)
 {
@@ -39,6 +46,7 @@ static void exec_release(struct vmm_run *run)
 const struct vmm_driver vmm_driver_exec = {
 	.name = "exec",
 	.profile = "test-probe",
+	.binary = exec_binary,
 	.prepare = exec_prepare,
 	.wait_ready = exec_wait_ready,
 	.event_fd = exec_event_fd,

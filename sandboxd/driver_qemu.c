@@ -98,6 +98,13 @@ static void add_shares(struct vmm_run *run)
 	}
 }
 
+static const char *qemu_binary(char *const *exec, char *buf, size_t len)
+{
+	(void)exec;
+	snprintf(buf, len, "%s", QEMU_BINARY);
+	return buf;
+}
+
 static int qemu_prepare(struct vmm_run *run)
 {
 	const struct config *cfg = run->cfg;
@@ -115,7 +122,7 @@ static int qemu_prepare(struct vmm_run *run)
 		return -1;
 	}
 
-	argv_add(a, QEMU_BINARY);
+	argv_add(a, "%s", run->binary);
 	argv_add(a, "-name");
 	argv_add(a, "%s", cfg->name);
 	argv_add(a, "-nodefaults");
@@ -250,6 +257,7 @@ const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
 	.shares = true,
 	.profile = "qemu",
+	.binary = qemu_binary,
 	.prepare = qemu_prepare,
 	.wait_ready = qemu_wait_ready,
 	.event_fd = qemu_event_fd,

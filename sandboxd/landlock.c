@@ -9,14 +9,12 @@
 #include <linux/landlock.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "mounts.h"
 
 /* What Debian 12's <linux/landlock.h> (ABI 2) lacks, from the kernel's uapi
  * header. ABI 7 adds only audit-logging flags, which sandboxd leaves at
@@ -84,11 +82,8 @@ static const __u64 class_rights[] = {
 			  FS(REMOVE_FILE) | FS(MAKE_DIR) | FS(MAKE_REG) | FS(MAKE_SOCK) |
 			  FS(MAKE_FIFO) | FS(MAKE_SYM) | FS(REFER) | FS(TRUNCATE),
 	[LL_DEVICE] = FS(READ_FILE) | FS(WRITE_FILE) | FS(IOCTL_DEV),
+	[LL_VIEW] = 0,
 };
-
-/* Set by landlock_probe in the outer process before PID 1 is cloned; PID 1
- * and the services inherit it. */
-static int abi_in_use;
 
 /* What ABI takes, all masks and the attribute's size included. */
 static struct ruleset_attr handled(int abi, size_t *size)
@@ -144,7 +139,6 @@ int landlock_probe(const struct config *cfg)
 			 ", capped by landlock_max_abi = %d", abi);
 	}
 	log_not_enforced(abi, why);
-	abi_in_use = abi;
 	return abi;
 }
 
@@ -168,18 +162,14 @@ static int add_fd_rule(int ruleset, int fd, enum ll_class class, __u64 handled_f
 	return rc;
 }
 
-/* A path that does not exist grants nothing, so its rule is left out
- * (logged) rather than failing the service. FALLBACK (or -1) is the same
- * path opened before the service's own mounts, consumed either way. */
-static int add_path_rule(int ruleset, const struct ll_path *r, __u64 handled_fs, int fallback,
+/* A path that does not exist grants nothing (the service's view has only
+ * what exists), so its rule is left out, logged, rather than failing the
+ * service. */
+static int add_path_rule(int ruleset, const struct ll_path *r, __u64 handled_fs,
 			 const char *service)
 {
 	int fd = open(r->path, O_PATH | O_CLOEXEC);
 
-	if (fd < 0 && errno == ENOENT && fallback >= 0)
-		return add_fd_rule(ruleset, fallback, r->class, handled_fs);
-	if (fallback >= 0)
-		close(fallback);
 	if (fd >= 0)
 		return add_fd_rule(ruleset, fd, r->class, handled_fs);
 	if (errno != ENOENT && errno != EACCES)
@@ -199,73 +189,37 @@ static int add_port_rule(int ruleset, const struct ll_port *r)
 	return (int)syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &attr, 0);
 }
 
-/* The child's ruleset and what it handles, between prepare and restrict,
- * and for each path rule under the service's private /tmp or /dev/shm, the
- * path as PID 1 sees it (-1: not there, or not such a rule). */
-static int prepared_ruleset = -1;
-static __u64 prepared_handled_fs;
-static int *host_view;
-
-/* The path rules of one view: PID 1's (PRIVATE false), or the service's
- * private /tmp and /dev/shm once mounted (PRIVATE true), where a path that
- * is not in the service's tmpfs is the host's (a build tree under /tmp). */
-static void add_path_rules(int ruleset, const struct profile *p, __u64 handled_fs, bool private,
-			   const char *service)
+static void add_rules(int ruleset, const struct profile *p, const struct ruleset_attr *h,
+		      const char *service)
 {
-	for (size_t i = 0; i < p->npaths; i++) {
-		if (mounts_in_private_tmp(p->paths[i].path) != private)
-			continue;
-		if (add_path_rule(ruleset, &p->paths[i], handled_fs, private ? host_view[i] : -1,
-				  service) < 0)
+	for (size_t i = 0; i < p->npaths; i++)
+		if (class_rights[p->paths[i].class] &&
+		    add_path_rule(ruleset, &p->paths[i], h->handled_access_fs, service) < 0)
 			die_errno(EXIT_TEMPORARY, service, "landlock: rule for %s (%s:%u)",
 				  p->paths[i].path, p->file, p->paths[i].line);
-	}
-}
-
-static void fill_ruleset(int ruleset, const struct profile *p, const struct ruleset_attr *h,
-			 const char *service)
-{
-	add_path_rules(ruleset, p, h->handled_access_fs, false, service);
 	for (size_t i = 0; h->handled_access_net && i < p->nports; i++)
 		if (add_port_rule(ruleset, &p->ports[i]) < 0)
 			die_errno(EXIT_TEMPORARY, service, "landlock: rule for TCP port %u (%s:%u)",
 				  (unsigned)p->ports[i].port, p->file, p->ports[i].line);
 }
 
-
-void landlock_prepare_service(const struct profile *p, const char *service)
+void landlock_restrict_service(const struct profile *p, int abi, const char *service)
 {
 	size_t size;
-	struct ruleset_attr h = handled(abi_in_use, &size);
+	struct ruleset_attr h = handled(abi, &size);
+	int ruleset;
 
-	if (!abi_in_use)
+	if (!abi)
 		return;
 	h.scoped &= (p->scope_signal ? LANDLOCK_SCOPE_SIGNAL : 0) |
 		    (p->scope_abstract_unix ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET : 0);
-	prepared_ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
-	if (prepared_ruleset < 0)
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
+	if (ruleset < 0)
 		die_errno(EXIT_TEMPORARY, service, "landlock: create ruleset");
-	fill_ruleset(prepared_ruleset, p, &h, service);
-	prepared_handled_fs = h.handled_access_fs;
-	host_view = malloc((p->npaths ? p->npaths : 1) * sizeof *host_view);
-	if (!host_view)
-		die_errno(EXIT_TEMPORARY, service, "landlock: prepare rules");
-	for (size_t i = 0; i < p->npaths; i++)
-		host_view[i] = mounts_in_private_tmp(p->paths[i].path)
-				       ? open(p->paths[i].path, O_PATH | O_CLOEXEC) : -1;
-}
-
-void landlock_restrict_service(const struct profile *p, const char *service)
-{
-	if (!abi_in_use)
-		return;
-	add_path_rules(prepared_ruleset, p, prepared_handled_fs, true, service);
-	if (syscall(SYS_landlock_restrict_self, prepared_ruleset, 0) < 0)
+	add_rules(ruleset, p, &h, service);
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		die_errno(EXIT_TEMPORARY, service, "landlock: restrict self");
-	close(prepared_ruleset);
-	prepared_ruleset = -1;
-	free(host_view);
-	host_view = NULL;
+	close(ruleset);
 }
 
 /* sandboxd's own domain: every right of the ABI handled and none granted
@@ -274,17 +228,17 @@ void landlock_restrict_service(const struct profile *p, const char *service)
  * its domain, so they are outside it). The ASan build may also read
  * everything: its runtime reads /proc/self/maps and the binaries to
  * symbolise a report. */
-void landlock_confine_self(int remove_dir_fd, char *what, size_t len)
+void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len)
 {
 	size_t size;
-	struct ruleset_attr h = handled(abi_in_use, &size);
+	struct ruleset_attr h = handled(abi, &size);
 	struct landlock_path_beneath_attr remove = {
 		.allowed_access = FS(REMOVE_DIR), .parent_fd = remove_dir_fd,
 	};
 	int ruleset;
 
 	snprintf(what, len, "Landlock off");
-	if (!abi_in_use)
+	if (!abi)
 		return;
 	h.scoped &= LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
@@ -300,7 +254,7 @@ void landlock_confine_self(int remove_dir_fd, char *what, size_t len)
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: restrict sandboxd");
 	close(ruleset);
-	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s)", abi_in_use,
+	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s)", abi,
 		 remove_dir_fd >= 0 ? " but removing the runtime dir" : "",
 		 h.handled_access_net ? ", no TCP" : "",
 		 h.scoped ? ", abstract unix sockets scoped" : "");

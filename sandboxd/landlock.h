@@ -15,22 +15,16 @@
 /* Once, in the outer process before PID 1 is cloned: probes the kernel's
  * ABI, caps it at the config's landlock_max_abi, and logs what the services
  * will not get. Dies with 100 if the kernel is below landlock_min_abi.
- * Returns the ABI in use, 0 when Landlock is off. PID 1 and its services
- * inherit the result; sandboxd's own domain takes it too. */
+ * Returns the ABI in use, 0 when Landlock is off: the plan holds it for
+ * the services and sandboxd's own domain. */
 int landlock_probe(const struct config *cfg);
 
-/* In a service's child, before its own mounts: builds the ruleset of P's
- * rules and scopes, the rights the ABI lacks masked. Rules are inodes,
- * opened here in PID 1's view: the service's private /tmp must not hide
- * what a rule names (a build tree under /tmp). A path that does not exist
- * is left out (logged: it grants nothing); a failing syscall ends the child
- * with 111. */
-void landlock_prepare_service(const struct profile *p, const char *service);
-
-/* After its mounts and no_new_privs: adds P's rules within the service's
- * private /tmp and /dev/shm, which exist only now, and restricts the child
- * to the ruleset. */
-void landlock_restrict_service(const struct profile *p, const char *service);
+/* In a service's child, in its view (view.c), after no_new_privs: the
+ * ruleset of P's rules and scopes at ABI (the rights it lacks masked; 0:
+ * Landlock off), each path opened in the view, then restricts the child.
+ * A path that does not exist is left out (logged: it grants nothing); a
+ * failing syscall ends the child with 111. */
+void landlock_restrict_service(const struct profile *p, int abi, const char *service);
 
 /* sandboxd itself, once it only supervises (self_confine.c): a domain
  * that handles every right of the ABI in use and grants none, but
@@ -38,6 +32,6 @@ void landlock_restrict_service(const struct profile *p, const char *service);
  * unix sockets are scoped, signals are not. The caller has set
  * no_new_privs. Says what it did in WHAT, for the log ("Landlock off" at
  * ABI 0); dies with 111. */
-void landlock_confine_self(int remove_dir_fd, char *what, size_t len);
+void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len);
 
 #endif

@@ -17,10 +17,9 @@
 #include <unistd.h>
 
 #include "check_profile.h"
-#include "config.h"
-#include "landlock.h"
 #include "log.h"
 #include "pid1.h"
+#include "plan.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
 
@@ -196,36 +195,34 @@ static int relay_until_exit(int sigfd, pid_t child)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && strcmp(argv[1], "check-profile") == 0) return check_profile_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check-profile") == 0)
+		return check_profile_main(argc - 1, argv + 1);
 	struct options o = parse_args(argc, argv);
 	const pid_t parent = o.parent_pid ? o.parent_pid : getppid();
-	struct config cfg;
-	struct vmm_run run = { .cfg = &cfg, .exec_argv = o.exec_argv,
-			       .sibling_argv = o.sibling_argv, .profile_file = o.profile,
-			       .filter_mode = o.filter_mode };
-	const struct vmm_driver *drv;
+	const struct plan_args args = {
+		.config = o.config, .check_only = o.check_only, .filter_mode = o.filter_mode,
+		.exec_argv = o.exec_argv, .profile = o.profile,
+	};
+	static struct plan plan;
 	int sigfd, runtime_parent, lifeline[2], code;
 	pid_t child;
 
-	/* Validate everything before anything is created on the host. */
-	if (config_load(o.config, &cfg) < 0)
-		return EXIT_PERMANENT;
+	/* 1. The plan: everything checked before anything is created on the
+	 * host (plan.c). --check stops here. */
+	plan_build(&args, &plan);
 	if (o.check_only) {
-		config_free(&cfg);
+		plan_print(&plan);
 		return 0;
 	}
-	log_set_vm(cfg.name);
-	drv = vmm_driver_select(&cfg, &run);
 
-	/* PID 1, its services and sandboxd's own domains take the result. */
-	landlock_probe(&cfg);
-
+	/* 2. Tied to the supervisor, signals to the signalfd, the runtime dir. */
 	tie_to_parent(parent);
 	sigfd = block_signals();
-	runtime_parent = make_runtime_dir(cfg.runtime_dir);
+	runtime_parent = make_runtime_dir(plan.cfg.runtime_dir);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
-	/* clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
+	/* 3. PID 1 in a new PID namespace, which carries out the plan (pid1.c).
+	 * clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
 	 * later child of ours would land in the VM's namespace (and fail once
 	 * it is gone), which breaks anything that forks at exit (LeakSanitizer). */
 	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
@@ -235,17 +232,19 @@ int main(int argc, char **argv)
 		close(lifeline[1]);
 		close(sigfd);
 		close(runtime_parent);
-		pid1_main(drv, &run, o.notify_fd, lifeline[0]);
+		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0]);
 	}
 	close(lifeline[0]);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
-	self_confine_outer(child, sigfd, runtime_parent, lifeline[1]);
-	/* PID 1 starts once we are confined: our log line comes first. */
+	/* 4. The outer only relays signals and waits from here: it confines
+	 * itself first. PID 1 starts once we are confined: our log line comes
+	 * first. */
+	self_confine_outer(plan.landlock_abi, child, sigfd, runtime_parent, lifeline[1]);
 	if (write(lifeline[1], "", 1) != 1)
 		die_errno(EXIT_TEMPORARY, NULL, "start PID 1");
 	code = relay_until_exit(sigfd, child);
-	unlinkat(runtime_parent, strrchr(cfg.runtime_dir, '/') + 1, AT_REMOVEDIR);
+	unlinkat(runtime_parent, strrchr(plan.cfg.runtime_dir, '/') + 1, AT_REMOVEDIR);
 	/* Confined: no free() that could give memory back, no atexit work. */
 	_exit(code);
 }

@@ -58,7 +58,7 @@ struct dev_node {
 	mode_t mode;
 };
 
-static const char *const basic_devs[] = {
+const char *const mounts_basic_devs[MOUNTS_NBASIC_DEVS] = {
 	"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
 };
 
@@ -91,15 +91,15 @@ static dev_t host_rdev(const char *path)
  * of those owned by the one service that needs it, mode 0600. */
 static void build_dev(const struct dev_grant *grants, size_t ngrants)
 {
-	enum { NBASIC = sizeof basic_devs / sizeof basic_devs[0] };
-	struct dev_node nodes[NBASIC + 8];
+	struct dev_node nodes[MOUNTS_NBASIC_DEVS + 8];
 	size_t n = 0;
 
 	if (ngrants > 8)
 		die(EXIT_PERMANENT, NULL, STEP ": too many device grants");
 	/* Read the host's device numbers before covering its /dev. */
-	for (size_t i = 0; i < NBASIC; i++)
-		nodes[n++] = (struct dev_node){ basic_devs[i], host_rdev(basic_devs[i]), 0, 0666 };
+	for (size_t i = 0; i < MOUNTS_NBASIC_DEVS; i++)
+		nodes[n++] = (struct dev_node){ mounts_basic_devs[i], host_rdev(mounts_basic_devs[i]),
+						0, 0666 };
 	for (size_t i = 0; i < ngrants; i++)
 		nodes[n++] = (struct dev_node){ grants[i].path, host_rdev(grants[i].path),
 						grants[i].owner, 0600 };
@@ -130,70 +130,4 @@ void mounts_build_sandbox(const struct config *cfg,
 	/* Sockets live here and vanish with the namespace. */
 	snprintf(opts, sizeof opts, "mode=0711,size=1m");
 	must_mount("tmpfs", cfg->runtime_dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts);
-}
-
-/* What each service gets a private tmpfs on. */
-static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
-
-/* mkdir -p PATH's directories (root's, 0755: the service only passes
- * through them). */
-static int make_dirs(const char *path)
-{
-	char buf[4096];
-
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		if (!(*p = c))
-			return 0;
-	}
-}
-
-int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid,
-		       const char *keep)
-{
-	const uint64_t mib[] = { tmp_mib, shm_mib };
-	char opts[96];
-	int tree = -1;
-
-	/* A copy of KEEP's mount tree, detached, taken before the tmpfs
-	 * covers it. */
-	if (keep && mounts_in_private_tmp(keep)) {
-		tree = open_tree(AT_FDCWD, keep, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (tree < 0)
-			return -1;
-	}
-
-	_Static_assert(sizeof mib / sizeof *mib == sizeof private_dirs / sizeof *private_dirs,
-		       "a size for each private dir");
-	for (size_t i = 0; i < sizeof private_dirs / sizeof *private_dirs; i++) {
-		snprintf(opts, sizeof opts, "mode=0700,size=%llum,uid=%u,gid=%u",
-			 (unsigned long long)mib[i], (unsigned)uid, (unsigned)gid);
-		if (mount("tmpfs", private_dirs[i], "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  opts) < 0)
-			return -1;
-	}
-	if (tree < 0)
-		return 0;
-	int r = make_dirs(keep) < 0 ? -1 : move_mount(tree, "", AT_FDCWD, keep, MOVE_MOUNT_F_EMPTY_PATH);
-	close(tree);
-	return r;
-}
-
-bool mounts_in_private_tmp(const char *path)
-{
-	for (size_t i = 0; i < sizeof private_dirs / sizeof *private_dirs; i++) {
-		size_t n = strlen(private_dirs[i]);
-		if (!strncmp(path, private_dirs[i], n) && (path[n] == '\0' || path[n] == '/'))
-			return true;
-	}
-	return false;
 }

@@ -1,9 +1,8 @@
-/* The mount namespaces: PID 1's view of the host, and each service's
- * private /tmp and /dev/shm. */
+/* PID 1's mount namespace: its view of the host, from which each
+ * service's view (view.c) takes its pieces. */
 #ifndef SANDBOXD_MOUNTS_H
 #define SANDBOXD_MOUNTS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -24,15 +23,8 @@ void mounts_build_sandbox(const struct config *cfg,
 			  const char *const *writable, size_t nwritable,
 			  const struct dev_grant *grants, size_t ngrants);
 
-/* In a service's child, after unshare(CLONE_NEWNS): size-limited tmpfs on
- * /tmp and /dev/shm (sizes in MiB) owned by UID:GID. KEEP (or NULL) is a
- * host directory the service works in by path (a share): if the tmpfs
- * would hide it, it is mounted back at the same place, with its own mount
- * flags. Returns -1 with errno set. */
-int mounts_private_tmp(uint64_t tmp_mib, uint64_t shm_mib, uid_t uid, gid_t gid,
-		       const char *keep);
-
-/* Whether PATH is one of those private dirs or beneath one. */
-bool mounts_in_private_tmp(const char *path);
+/* The nodes every /dev holds, PID 1's and each service's (view.c). */
+#define MOUNTS_NBASIC_DEVS 6
+extern const char *const mounts_basic_devs[MOUNTS_NBASIC_DEVS];
 
 #endif

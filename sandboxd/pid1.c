@@ -15,18 +15,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "confine.h"
 #include "log.h"
 #include "mounts.h"
 #include "self_confine.h"
 #include "shares.h"
 #include "violations.h"
+#include "vmm_driver.h"
 
 #define READY_TIMEOUT_MS 30000
 /* How long a SIGSYS death waits for the kernel's audit record. */
 #define SIGSYS_RECORD_TIMEOUT_MS 2000
 
 struct supervisor {
+	const struct plan *plan;
 	const struct vmm_driver *drv;
 	struct vmm_run *run;
 	int sigfd, timerfd, lifeline;
@@ -38,59 +39,6 @@ struct supervisor {
 	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 };
-
-#ifndef SANDBOXD_PROFILE_DIR
-#define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
-#endif
-
-/* NAME in the profile dir. A sandboxd run from its build tree, with no
- * profile_dir in its config, takes the tree's profiles/, as the builtin
- * driver takes the tree's vmm. */
-static void profile_path(const struct config *cfg, const char *name, char *buf, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	char *slash;
-
-	if (!strcmp(cfg->profile_dir, SANDBOXD_PROFILE_DIR) && n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			char tree[PATH_MAX + 32];
-			snprintf(tree, sizeof tree, "%.*s/../profiles/%s", (int)(slash - self), self,
-				 name);
-			if (realpath(tree, self) && strlen(self) < len) {
-				strcpy(buf, self);
-				return;
-			}
-		}
-	}
-	snprintf(buf, len, "%s/%s", cfg->profile_dir, name);
-}
-
-/* The VMM service's profile, loaded and compiled once; the exec driver's
- * sibling shares it (it gets its own Landlock domain all the same). */
-static void load_profile(const struct vmm_driver *drv, struct vmm_run *run)
-{
-	static struct confinement c;
-	char path[PATH_MAX];
-	const char *file = run->profile_file;
-	const struct profile_params params = {
-		.cfg = run->cfg, .kvm = run->kvm, .binary = run->svc.argv[0], .asan = BUILT_WITH_ASAN,
-	};
-
-	if (!file && !drv->profile) {
-		log_warn("vmm", "no profile for the %s driver yet: no rlimits, Landlock or seccomp",
-			 drv->name);
-		return;
-	}
-	if (!file) {
-		profile_path(run->cfg, drv->profile, path, sizeof path);
-		file = path;
-	}
-	confine_load(&c, file, &params, run->filter_mode, "vmm");
-	run->svc.profile = &c.profile;
-	run->svc.filter = confine_filter(&c);
-}
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
 
@@ -105,17 +53,11 @@ static void add_service(struct supervisor *s, struct service *svc)
 static void start_shares(struct supervisor *s)
 {
 	const struct config *cfg = s->run->cfg;
-	char path[PATH_MAX];
 
-	if (!cfg->nshares)
+	if (!cfg->nshares || !s->drv->shares)
 		return;
-	if (!s->drv->shares) {
-		log_warn(NULL, "the %s driver attaches no shares: not starting virtiofsd", s->drv->name);
-		return;
-	}
-	profile_path(cfg, "virtiofsd", path, sizeof path);
 	/* All start first, then each is waited for: their start-ups overlap. */
-	shares_start(cfg, path, s->run->filter_mode, s->shares);
+	shares_start(s->plan, s->shares);
 	for (size_t i = 0; i < cfg->nshares; i++)
 		add_service(s, &s->shares[i].svc);
 	for (size_t i = 0; i < cfg->nshares; i++) {
@@ -125,16 +67,14 @@ static void start_shares(struct supervisor *s)
 	}
 }
 
-static void start_sibling(struct supervisor *s)
+static void start_sibling(struct supervisor *s, char *const *argv)
 {
 	struct service *sib = &s->sibling;
 
+	service_init(sib, &s->plan->vmm);	/* the same uid and profile */
 	sib->name = "sibling";
-	sib->role = ROLE_VMM;	/* the same uid as the VMM service */
-	sib->argv = s->run->sibling_argv;
-	sib->profile = s->run->svc.profile;
-	sib->filter = s->run->svc.filter;
-	if (service_start(sib, s->run->cfg) < 0)
+	sib->argv = argv;
+	if (service_start(sib, s->plan) < 0)
 		die_errno(EXIT_TEMPORARY, "sibling", "fork");
 	add_service(s, sib);
 }
@@ -338,10 +278,14 @@ static _Noreturn void supervise(struct supervisor *s)
 	}
 }
 
-_Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
-			 int notify_fd, int lifeline_fd)
+_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
+			 int lifeline_fd)
 {
-	struct supervisor s = { .drv = drv, .run = run, .lifeline = lifeline_fd };
+	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
+			       .exec_argv = plan->exec_argv };
+	const struct vmm_driver *drv = plan->drv;
+	struct vmm_run *run = &vmm;
+	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
 
 	/* Credential changes clear the death signal, so PID 1 sets it once and
 	 * never changes credentials; the lifeline closes the race with an
@@ -359,16 +303,14 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 	if (s.timerfd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
 
-	run->svc.name = "vmm";
-	run->svc.role = ROLE_VMM;
+	service_init(&run->svc, &plan->vmm);
 	start_shares(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	run->svc.argv = run->argv.v;
-	load_profile(drv, run);
-	if (run->sibling_argv)
-		start_sibling(&s);
-	if (service_start(&run->svc, run->cfg) < 0)
+	if (sibling_argv)
+		start_sibling(&s, sibling_argv);
+	if (service_start(&run->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
 	add_service(&s, &run->svc);
 	for (size_t i = 0; i < run->svc.nfds; i++)
@@ -384,6 +326,6 @@ _Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
 		close(notify_fd);
 	}
 	/* Every service runs: from here PID 1 only supervises. */
-	self_confine_pid1();
+	self_confine_pid1(plan->landlock_abi);
 	supervise(&s);
 }

@@ -3,13 +3,13 @@
 #ifndef SANDBOXD_PID1_H
 #define SANDBOXD_PID1_H
 
-#include "vmm_driver.h"
+#include "plan.h"
 
-/* NOTIFY_FD (or -1) gets a newline once the guest runs. LIFELINE_FD is the
+/* Carries out PLAN. SIBLING_ARGV (the exec driver's tests) or NULL. NOTIFY_FD (or -1) gets a newline once the guest runs. LIFELINE_FD is the
  * read end of a pipe whose write end only the outer sandboxd holds: one
  * byte comes once the outer has confined itself, and it hangs up when the
  * outer process is gone. Never returns. */
-_Noreturn void pid1_main(const struct vmm_driver *drv, struct vmm_run *run,
-			 int notify_fd, int lifeline_fd);
+_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
+			 int lifeline_fd);
 
 #endif

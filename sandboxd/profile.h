@@ -16,6 +16,8 @@
 #include "config.h"
 
 #define PROFILE_MAX_CONDS 6	/* syscall arguments */
+#define PROFILE_MAX_ENV 8
+#define PROFILE_ENV_NAME 48
 
 /* sandboxd built with ASan (make SANITIZE=1): so is the bundled VMM beside
  * it, whose sanitizer runtime a profile's "if asan" block allows. */
@@ -43,8 +45,10 @@ struct sc_rule {
 	unsigned line;
 };
 
-/* Landlock access classes; confine.c maps them to the ABI's rights. */
-enum ll_class { LL_READ, LL_READ_EXEC, LL_READ_WRITE, LL_DEVICE };
+/* Landlock access classes; landlock.c maps them to the ABI's rights and
+ * view.c to mount flags. LL_VIEW (`view PATH`) puts a path in the
+ * service's view and grants no Landlock right. */
+enum ll_class { LL_READ, LL_READ_EXEC, LL_READ_WRITE, LL_DEVICE, LL_VIEW };
 
 struct ll_path {
 	enum ll_class class;
@@ -78,6 +82,8 @@ struct profile {
 	struct rlimit_rule rlimits[RLIM_NLIMITS];
 	size_t nrlimits;
 	uint64_t tmp_mib, shm_mib;	/* 0: the config's tmpfs_size */
+	char env[PROFILE_MAX_ENV][PROFILE_ENV_NAME];	/* variables passed from sandboxd's */
+	unsigned nenv;			/* environment (`env NAME...`) */
 };
 
 /* Values the profile's parameters expand to. */

@@ -300,7 +300,7 @@ const struct name_value securebit_names[] = {
 const struct name_value ll_class_names[] = {
 	{ "read", LL_READ }, { "read-exec", LL_READ_EXEC },
 	{ "read-write", LL_READ_WRITE }, { "device", LL_DEVICE },
-	{ NULL, 0 },
+	{ NULL, 0 },	/* LL_VIEW is the `view` directive's, not a landlock word */
 };
 
 const struct name_value sc_op_names[] = {
@@ -315,6 +315,11 @@ const struct name_value *name_lookup(const struct name_value *table, const char 
 		if (!strcmp(name, table->name))
 			return table;
 	return NULL;
+}
+
+const char *ll_class_word(enum ll_class c)
+{
+	return c == LL_VIEW ? "view" : name_of(ll_class_names, c);
 }
 
 const char *name_of(const struct name_value *table, int value)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "profile.h"
+
 /* The value of constant NAME (case-sensitive, as in the C headers). */
 bool profile_const_value(const char *name, uint64_t *value);
 /* A name for VALUE, for check-profile. With PREFIX ("PROT_", "AF_"), the
@@ -37,5 +39,9 @@ extern const struct name_value ll_class_names[];  /* "read": LL_READ (enum ll_cl
 /* "==": SC_EQ (enum sc_op); SC_MASKED_EQ is "ARG & MASK == VALUE" and has
  * no row of its own. */
 extern const struct name_value sc_op_names[];
+
+/* The word of a path class in a profile: "read", ..., "view" (which is
+ * its own directive, not a landlock one). */
+const char *ll_class_word(enum ll_class c);
 
 #endif

@@ -2,25 +2,25 @@
 #include "profile_loader.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int directive_ll_paths(struct loader *l, char **w, size_t n)
+/* The paths of one class; WHAT names the directive in messages. */
+static int add_paths(struct loader *l, char **w, size_t n, enum ll_class class, const char *what)
 {
-	const enum ll_class class = (enum ll_class)l->sub_value;
 	struct profile *p = l->p;
 
 	for (size_t k = 0; k < n; k++) {
 		if (w[k][0] != '/')
-			return fail(l, "landlock %s: '%s' is not an absolute path",
-				    l->sub, w[k]);
+			return fail(l, "%s: '%s' is not an absolute path", what, w[k]);
 		if (strlen(w[k]) >= 4096)
-			return fail(l, "landlock %s: path too long", l->sub);
+			return fail(l, "%s: path too long", what);
 		for (size_t i = 0; i < p->npaths; i++)
 			if (p->paths[i].class == class && !strcmp(p->paths[i].path, w[k])
 			    && !HIDDEN(l, i, npaths))
-				return fail(l, "landlock %s: '%s' is already listed on line %u",
-					    l->sub, w[k], p->paths[i].line);
+				return fail(l, "%s: '%s' is already listed on line %u",
+					    what, w[k], p->paths[i].line);
 		if (loader_grow(l, &p->paths, p->npaths, sizeof *p->paths) < 0)
 			return -1;
 		p->paths[p->npaths] = (struct ll_path){ class, strdup(w[k]), l->line };
@@ -29,6 +29,20 @@ int directive_ll_paths(struct loader *l, char **w, size_t n)
 		p->npaths++;
 	}
 	return 0;
+}
+
+int directive_ll_paths(struct loader *l, char **w, size_t n)
+{
+	char what[32];
+
+	snprintf(what, sizeof what, "landlock %s", l->sub);
+	return add_paths(l, w, n, (enum ll_class)l->sub_value, what);
+}
+
+/* `view PATH...`: in the service's view (view.c), no Landlock right. */
+int directive_view(struct loader *l, char **w, size_t n)
+{
+	return add_paths(l, w, n, LL_VIEW, "view");
 }
 
 int directive_ll_scope(struct loader *l, char **w, size_t n)

@@ -94,9 +94,9 @@ void loader_words_free(struct words *ws);
 /* --- the directives: W holds the N words after the directive's name ------ */
 
 directive_fn directive_syscall;						/* profile_syscall.c */
-directive_fn directive_ll_paths, directive_ll_scope, directive_ll_net;	/* profile_landlock.c */
+directive_fn directive_ll_paths, directive_view, directive_ll_scope, directive_ll_net; /* profile_landlock.c */
 directive_fn directive_capability, directive_securebits, directive_rlimit,
-	directive_tmpfs;						/* profile_process.c */
+	directive_tmpfs, directive_env;					/* profile_process.c */
 directive_fn directive_if, directive_else, directive_end;		/* profile_blocks.c */
 
 #endif

@@ -1,8 +1,9 @@
 /* What the service's process itself gets: capabilities, securebits,
- * rlimits, and the sizes of its private tmpfs mounts. */
+ * rlimits, the sizes of its private tmpfs mounts, its environment. */
 #include "profile_loader.h"
 
 #include <cap-ng.h>
+#include <ctype.h>
 #include <string.h>
 
 int directive_capability(struct loader *l, char **w, size_t n)
@@ -91,5 +92,25 @@ int directive_tmpfs(struct loader *l, char **w, size_t n)
 	if (loader_set_once(l, shm ? &l->seen.shm : &l->seen.tmp, "tmpfs", w[0]) < 0)
 		return -1;
 	*(shm ? &l->p->shm_mib : &l->p->tmp_mib) = bytes >> 20;
+	return 0;
+}
+
+/* `env NAME...`: variables a service gets from sandboxd's environment; it
+ * starts with a fixed one otherwise (service.c). */
+int directive_env(struct loader *l, char **w, size_t n)
+{
+	struct profile *p = l->p;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t len = strspn(w[k], "ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789");
+		if (!len || w[k][len] || isdigit((unsigned char)w[k][0]) || len >= PROFILE_ENV_NAME)
+			return fail(l, "env: '%s' is not a variable name (A-Z, 0-9, _)", w[k]);
+		for (unsigned i = 0; i < p->nenv; i++)
+			if (!strcmp(p->env[i], w[k]))
+				return fail(l, "env: '%s' is listed twice", w[k]);
+		if (p->nenv == PROFILE_MAX_ENV)
+			return fail(l, "env: more than %d variables", PROFILE_MAX_ENV);
+		memcpy(p->env[p->nenv++], w[k], len + 1);
+	}
 	return 0;
 }

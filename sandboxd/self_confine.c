@@ -179,7 +179,7 @@ static size_t count_syscalls(const struct rule *a, size_t na, const struct rule 
 
 /* no_new_privs, Landlock, seccomp; then the one line saying so. */
 static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots[],
-		    int remove_dir_fd, const char *who)
+		    int landlock_abi, int remove_dir_fd, const char *who)
 {
 	scmp_filter_ctx ctx = seccomp_new(SCMP_ACT_KILL_PROCESS, who);
 	struct sock_fprog bpf;
@@ -194,7 +194,7 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	seccomp_release(ctx);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
-	landlock_confine_self(remove_dir_fd, landlock, sizeof landlock);
+	landlock_confine_self(landlock_abi, remove_dir_fd, landlock, sizeof landlock);
 	confine_install_seccomp(&bpf, who);
 	log_info(NULL, "confined: %s: no_new_privs, %s, seccomp %zu syscalls (%zu rules, "
 		 "%u BPF instructions), anything else kills", who, landlock,
@@ -203,12 +203,13 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	free(bpf.filter);
 }
 
-void self_confine_pid1(void)
+void self_confine_pid1(int landlock_abi)
 {
-	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, -1, "PID 1");
+	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, landlock_abi, -1, "PID 1");
 }
 
-void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeline)
+void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_parent_fd,
+			int lifeline)
 {
 	const scmp_datum_t slots[] = {
 		[PID1] = (uint32_t)pid1, [SIGFD] = (uint32_t)sigfd,
@@ -222,6 +223,6 @@ void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeli
 	__lsan_do_leak_check();
 #endif
 
-	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, runtime_parent_fd,
-		"outer");
+	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, landlock_abi,
+		runtime_parent_fd, "outer");
 }

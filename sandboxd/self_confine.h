@@ -7,12 +7,14 @@
 
 #include <sys/types.h>
 
-/* PID 1, once every service runs and readiness was notified. */
-void self_confine_pid1(void);
+/* PID 1, once every service runs and readiness was notified; Landlock at
+ * the plan's LANDLOCK_ABI (0: off). */
+void self_confine_pid1(int landlock_abi);
 
 /* The outer process, once PID1 is cloned and it only relays SIGFD's
  * signals, writes PID1's go on LIFELINE, waits for PID1, and removes the
  * runtime dir through RUNTIME_PARENT_FD (its parent, O_PATH). */
-void self_confine_outer(pid_t pid1, int sigfd, int runtime_parent_fd, int lifeline);
+void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_parent_fd,
+			int lifeline);
 
 #endif

@@ -13,24 +13,21 @@
 
 #include "argv.h"
 #include "config.h"
-#include "confine.h"
+#include "plan.h"
 #include "service.h"
 
 struct share_service {
 	struct service svc;
-	char name[48];		/* "share TAG" */
+	const char *name;	/* "share TAG" */
 	struct argv argv;
-	struct confinement conf;
 	int vmm_fd;		/* the connected end, for the VMM */
 };
 
-/* As root in PID 1, after the mounts and before the VMM: starts one
- * virtiofsd per share of CFG under the profile file PROFILE. Dies with 100
- * if no virtiofsd is installed or the profile is bad, with 111 (logged:
- * share and step) if one cannot start; PID 1's exit takes the ones already
- * started with it. */
-void shares_start(const struct config *cfg, const char *profile, enum filter_mode mode,
-		  struct share_service *out);
+/* As root in PID 1, after the mounts and before the VMM: starts the
+ * plan's virtiofsd for each share. Dies with 111 (logged: share and step)
+ * if one cannot start; PID 1's exit takes the ones already started with
+ * it. */
+void shares_start(const struct plan *plan, struct share_service *out);
 
 /* Waits until SH's virtiofsd serves its socket: 0, or -1 with errno set
  * (logged). */

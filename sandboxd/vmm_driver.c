@@ -43,10 +43,9 @@ int wait_status_code(int wstatus)
 	return EXIT_TEMPORARY;
 }
 
-static const struct vmm_driver *pick_driver(const struct config *cfg, const struct vmm_run *run,
-					    bool hw)
+static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec, bool hw)
 {
-	if (run->exec_argv)
+	if (exec)
 		return &vmm_driver_exec;
 	switch (cfg->vmm) {
 	case VMM_QEMU:
@@ -74,15 +73,15 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, const stru
 	return &vmm_driver_builtin;
 }
 
-const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run)
+const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, bool *kvm)
 {
 	const bool hw = host_has_hw_virt();
 	const struct vmm_driver *drv;
 
 	if (cfg->accel == ACCEL_KVM && !hw)
 		die(EXIT_PERMANENT, NULL, "accel = kvm, but /dev/kvm has no VT-x/SVM here (no kvm_intel or kvm_amd module)");
-	run->kvm = cfg->accel == ACCEL_KVM || (cfg->accel == ACCEL_AUTO && hw);
-	drv = pick_driver(cfg, run, hw);
+	*kvm = cfg->accel == ACCEL_KVM || (cfg->accel == ACCEL_AUTO && hw);
+	drv = pick_driver(cfg, exec, hw);
 	if (drv == &vmm_driver_qemu && cfg->accel == ACCEL_AUTO)
 		log_info(NULL, "accel: %s (%s)", hw ? "kvm" : "tcg",
 			 hw ? "KVM has hardware virtualization" :

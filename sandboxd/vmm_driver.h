@@ -9,15 +9,14 @@
 #include "config.h"
 #include "service.h"
 
+/* The VMM service as PID 1 runs it: the plan's facts and the driver's state. */
 struct vmm_run {
 	const struct config *cfg;
 	bool kvm;		/* hardware-accelerated KVM, else emulation */
+	const char *binary;	/* the plan's VMM program, argv[0] */
+	char *const *exec_argv;	/* the command of the exec driver */
 	struct argv argv;	/* the service's command line, built by prepare */
 	struct service svc;	/* the VMM service; prepare fills argv and fds */
-	char *const *exec_argv;	/* the command of the exec driver */
-	char *const *sibling_argv; /* exec driver: a second service, or NULL */
-	const char *profile_file; /* exec driver: --profile; NULL: the driver's */
-	enum filter_mode filter_mode;	/* --seccomp-log, --no-seccomp */
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };
@@ -29,6 +28,9 @@ struct vmm_driver {
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */
 	const char *profile;
+	/* Its program: written into BUF (LEN bytes) and returned; EXEC is the
+	 * exec driver's command. Where it is, not whether it exists. */
+	const char *(*binary)(char *const *exec, char *buf, size_t len);
 	/* As root in PID 1, after the mounts: opens what the VMM inherits
 	 * and builds its argv. -1 with errno set. */
 	int (*prepare)(struct vmm_run *run);
@@ -52,10 +54,11 @@ extern const struct vmm_driver vmm_driver_builtin;
 /* True when /dev/kvm runs guests on VT-x/SVM (not an emulating KVM). */
 bool host_has_hw_virt(void);
 
-/* Picks the driver for CFG (vmm = auto: builtin with hardware KVM, QEMU
- * otherwise) and whether to use KVM, logging which and why. Dies with 100
- * if the config asks for something this host or build cannot do. */
-const struct vmm_driver *vmm_driver_select(const struct config *cfg, struct vmm_run *run);
+/* Picks the driver for CFG (EXEC: the exec driver; vmm = auto: builtin
+ * with hardware KVM, QEMU otherwise) and whether to use KVM (*KVM), logging
+ * which and why. Dies with 100 if the config asks for something this host
+ * or build cannot do. */
+const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, bool *kvm);
 
 /* Hands FD to the VMM service (closed in PID 1 once it started); returns
  * the number the service will see it as. */

@@ -1,9 +1,11 @@
 #!/usr/bin/env bats
 # The VM config (sandboxd.conf(5)) through `sandboxd --check`: every
 # malformed config gives exactly one "sandboxd: FILE:LINE: message" line and
-# exit 100 and creates nothing; valid configs pass silently with exit 0.
+# exit 100 and creates nothing; valid configs pass with exit 0 and the
+# plan's summary on stdout.
 
 load helpers/common
+bats_require_minimum_version 1.5.0
 
 setup() {
 	common_setup
@@ -53,10 +55,13 @@ check_error() {
 	expect_error "$@"
 }
 
+# check_ok: `--check $CONF` passes, prints the plan, creates nothing.
 check_ok() {
-	run "$SANDBOXD" --check "$CONF"
+	run --separate-stderr "$SANDBOXD" --check "$CONF"
 	assert_success
-	assert_output ''
+	assert_line --index 0 "vm $(tr -d '\r' < "$CONF" |
+		sed -n 's/^[[:space:]]*name[[:space:]]*=[[:space:]]*//p'): config $CONF"
+	assert_line --regexp '^ids: uid [0-9]+\.\.[0-9]+ gid [0-9]+\.\.[0-9]+$'
 	[[ ! -e $RUNDIR ]]
 }
 
@@ -339,12 +344,13 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 
 @test "config: every key, comments, blank lines and spacing" {
 	mkdir "$T/a:b" "$T/profiles"
+	cp "$ROOT/profiles/qemu" "$ROOT/profiles/virtiofsd" "$T/profiles/"
 	cp "$T/disk.img" "$T/x:rw.img"
 	cat >"$CONF" <<-EOF
 		# A VM with every key.
 
 		   name   =   web-1.test_A
-		vmm=builtin
+		vmm=qemu
 		accel = tcg
 		kernel = $T/vmlinuz
 		initrd = ./initrd.img
@@ -372,12 +378,21 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 	local v
 	for v in "memory = 16M" "memory = 16" "memory = 1g" "vcpus = 1" "shutdown_timeout = 0.1" \
 		"shutdown_timeout = 3600" "shutdown_timeout = 3600.000" "tmpfs_size = 1M" \
-		"landlock_min_abi = 0" "cmdline =" "vmm = auto" "accel = kvm" "vmm = qemu"; do
+		"landlock_min_abi = 0" "cmdline =" "vmm = auto" "vmm = qemu"; do
 		conf "$v"
-		run "$SANDBOXD" --check "$CONF"
-		assert_success "$v"
-		assert_output ''
+		check_ok
 	done
+}
+
+@test "config: accel = kvm passes --check only where KVM has VT-x/SVM, as a start does" {
+	conf "accel = kvm"
+	if [[ -e /sys/module/kvm_intel || -e /sys/module/kvm_amd ]]; then
+		check_ok
+	else
+		run --separate-stderr "$SANDBOXD" --check "$CONF"
+		assert_equal "$status" 100
+		grep -q "accel = kvm, but /dev/kvm has no VT-x/SVM here" <<< "$stderr"
+	fi
 }
 
 @test "config: CRLF line endings pass" {
@@ -400,7 +415,7 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 	conf "disk = disk.img:ro"
 	check_unprivileged
 	assert_success
-	assert_output ''
+	assert_line --regexp '^ids: uid '
 }
 
 @test "config: the demo config passes once the guest is built and the share made" {
@@ -408,7 +423,6 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 		skip "guest not built (make guest)"
 	# docs/examples/demo.sh makes the share's directory afresh on each run.
 	mkdir -p "$ROOT/build/demo-share"
-	run "$SANDBOXD" --check "$ROOT/docs/examples/demo.conf"
-	assert_success
-	assert_output ''
+	CONF=$ROOT/docs/examples/demo.conf
+	check_ok
 }

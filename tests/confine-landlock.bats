@@ -24,8 +24,8 @@ teardown() { confine_teardown; }
 }
 
 @test "landlock: writing a file outside the profile's paths is EACCES; a read-write rule for it makes it pass" {
-	# A writable disk of the VM: the mount layer lets every service write
-	# it, so Landlock alone decides which service may.
+	# A writable disk of the VM, in the probe's view (`view $V`): the mount
+	# lets the probe write it, so Landlock alone decides.
 	: > "$V/disk"
 	chmod 666 "$V/disk"
 	conf_add "disk = $V/disk"

@@ -34,7 +34,7 @@ builtin_conf() {
 	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
 	run cat "$T/log"
 	assert_line --partial "vmm: guest running"
-	assert_line --regexp "vmm: started as pid 2, uid 2000000001$"
+	assert_line --regexp "vmm: started as pid 2, uid $(($(vm_uid_base) + 1))$"
 }
 
 @test "vmm = builtin: SIGTERM becomes Ctrl-Alt-Del for the guest, which powers off (exit 0)" {

@@ -47,7 +47,7 @@ in_sandbox() {
 	refute_output --partial host-marker
 	assert_line tmp-writable
 	assert_output --partial "Read-only file system"
-	assert_line --regexp '^tmpfs /tmp tmpfs rw,nosuid,nodev,noexec,.*size=8192k,mode=700,uid=2000000001'
+	assert_line --regexp "^tmpfs /tmp tmpfs rw,nosuid,nodev,noexec,.*size=8192k,mode=700,uid=$(($(vm_uid_base) + 1))"
 	assert_line --regexp '^tmpfs /dev/shm tmpfs rw,nosuid,nodev,noexec,.*size=8192k'
 	[ ! -e /tmp/mine ] && [ ! -e /dev/shm/mine ] && [ ! -e /usr/sandboxd-test ]
 }
@@ -64,13 +64,14 @@ in_sandbox() {
 	vm_start
 	wait_for_line "$T/console" SBX-GUEST-READY 60
 	vmm=$(vm_vmm_pid)
+	uid=$(($(vm_uid_base) + 1))
 	run grep -E '^(NSpid|Uid|Gid|Groups):' "/proc/$vmm/status"
 	assert_line --regexp "^NSpid:[[:space:]]+$vmm[[:space:]]+2$"
-	assert_line --regexp '^Uid:[[:space:]]+2000000001[[:space:]]+2000000001[[:space:]]+2000000001[[:space:]]+2000000001$'
+	assert_line --regexp "^Uid:[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid[[:space:]]+$uid$"
 	assert_line --regexp '^Groups:[[:space:]]*$'
 	run grep -E ' /(tmp|dev/shm) ' "/proc/$vmm/mountinfo"
-	assert_line --regexp ' /tmp rw,nosuid,nodev,noexec,.* - tmpfs tmpfs rw,.*uid=2000000001'
-	assert_line --regexp ' /dev/shm rw,nosuid,nodev,noexec,.* - tmpfs tmpfs rw,.*uid=2000000001'
+	assert_line --regexp " /tmp rw,nosuid,nodev,noexec,.* - tmpfs tmpfs rw,.*uid=$uid"
+	assert_line --regexp " /dev/shm rw,nosuid,nodev,noexec,.* - tmpfs tmpfs rw,.*uid=$uid"
 	run ls -A "/proc/$vmm/root/tmp"
 	assert_output ""
 	# The runtime dir is a tmpfs of the VM's own: the QMP socket is there

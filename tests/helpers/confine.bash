@@ -8,17 +8,19 @@
 
 PROBE=$ROOT/build/probe
 TEST_PROFILE=$ROOT/profiles/test-probe
-# The service uid of the exec driver's service (default uid_base + 1).
-SERVICE_UID=2000000001
 
-# $T/vm.conf for the exec driver, and $V: a directory the services can
-# see (the service's own /tmp hides $T), readable by their uid.
+# $T/vm.conf for the exec driver, and $V: a directory readable by the
+# service's uid that is in the probe's view (`view $V`: no Landlock right),
+# so that Landlock alone decides what the probe may do there.
 confine_setup() {
 	common_setup
 	vm_conf ""
 	V=$(mktemp -d /var/tmp/sandboxd-confine.XXXXXX)
 	chmod 755 "$V"
 	export V
+	{ cat "$TEST_PROFILE"; echo "view $V"; } > "$T/probe-profile"
+	# The exec driver's service uid: the VM's base + 1.
+	SERVICE_UID=$(($(vm_uid_base) + 1))
 }
 
 confine_teardown() {
@@ -29,14 +31,14 @@ confine_teardown() {
 	common_teardown
 }
 
-# profile_plus LINES...: $T/profile is test-probe plus LINES.
+# profile_plus LINES...: $T/profile is the probe's profile plus LINES.
 profile_plus() {
-	{ cat "$TEST_PROFILE"; printf '%s\n' "$@"; } > "$T/profile"
+	{ cat "$T/probe-profile"; printf '%s\n' "$@"; } > "$T/profile"
 }
 
-# profile_without REGEX: $T/profile is test-probe without the lines matching REGEX.
+# profile_without REGEX: $T/profile is the probe's profile without the lines matching REGEX.
 profile_without() {
-	grep -vE -- "$1" "$TEST_PROFILE" > "$T/profile"
+	grep -vE -- "$1" "$T/probe-profile" > "$T/profile"
 }
 
 # conf_add LINES...: more keys for $T/vm.conf.
@@ -46,10 +48,10 @@ conf_add() {
 
 # probe [--profile FILE] [SANDBOXD-OPTION...] -- ACTION... [-- SIBLING-ACTION...]:
 # the probe as the exec driver's service (and as a sibling service when a
-# second -- follows). The probe's lines in $output, sandboxd's log in
+# second -- follows), under FILE or $T/probe-profile. The probe's lines in $output, sandboxd's log in
 # $stderr, the VM's exit status in $status.
 probe() {
-	local opts=() profile=()
+	local opts=() profile=(--profile "$T/probe-profile")
 	while [[ $1 != -- ]]; do
 		if [[ $1 == --profile ]]; then
 			profile=(--profile "$2")

@@ -10,6 +10,10 @@
  *   tcp-connect:PORT / tcp-bind:PORT        on 127.0.0.1
  *   read:PATH       open O_RDONLY and read one byte
  *   write:PATH      open O_WRONLY|O_CREAT and write one byte
+ *   chmod:PATH:MODE chmod to MODE (octal)      chown:PATH:ID  uid and gid
+ *   utimes:PATH     times to the epoch         setxattr:PATH  user.probe
+ *   mknod:PATH:c|b  a character (1:3) or block (7:0) device node, 0600
+ *                   (metadata: what Landlock has no right for)
  *   syscall:NR      syscall NR with zero arguments; syscall:x32:NR adds
  *                   the x32 bit (0x40000000); syscall:i386:NR is i386's
  *                   syscall NR by int 0x80 (x86_64 only)
@@ -30,7 +34,9 @@
  * With $PROBE_ACTIONS set, its words are the actions and the arguments are
  * ignored: the probe then stands in for a daemon whose command line
  * sandboxd builds (SANDBOXD_VIRTIOFSD=probe runs it as a share's
- * virtiofsd, with that service's uid, capabilities and Landlock). */
+ * virtiofsd, with that service's uid, capabilities and Landlock); with
+ * $PROBE_IF_ARG too, only where an argument holds that string (one share's
+ * path), and elsewhere it waits for SIGTERM. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,9 +52,12 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +196,33 @@ static int do_file(const char *path, bool writing)
 	n = writing ? write(fd, &c, 1) : read(fd, &c, 1);
 	close(fd);
 	return n < 0 ? -1 : 0;
+}
+
+/* PATH:REST into BUF (PATH) and the part after the last ':'. */
+static const char *split_last(const char *arg, char *buf, size_t len)
+{
+	const char *c = strrchr(arg, ':');
+
+	snprintf(buf, len, "%.*s", c ? (int)(c - arg) : (int)strlen(arg), arg);
+	return c ? c + 1 : "";
+}
+
+static int do_meta(const char *what, const char *arg)
+{
+	const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
+	char path[4096];
+	const char *rest = split_last(arg, path, sizeof path);
+
+	if (!strcmp(what, "chmod"))
+		return chmod(path, (mode_t)strtoul(rest, NULL, 8));
+	if (!strcmp(what, "chown"))
+		return chown(path, (uid_t)atol(rest), (gid_t)atol(rest));
+	if (!strcmp(what, "utimes"))
+		return utimensat(AT_FDCWD, arg, epoch, 0);
+	if (!strcmp(what, "setxattr"))
+		return setxattr(arg, "user.probe", "x", 1, 0);
+	return mknod(path, (*rest == 'b' ? S_IFBLK : S_IFCHR) | 0600,
+		     *rest == 'b' ? makedev(7, 0) : makedev(1, 3));
 }
 
 /* i386's syscall NR (its own table), zero arguments: -errno or the result. */
@@ -359,7 +395,11 @@ static void run(const char *action)
 		rc = do_exec(arg, -1);
 	else if (IS("execveat"))
 		rc = strchr(arg, ':') ? do_exec(strchr(arg, ':') + 1, atoi(arg)) : (errno = EINVAL, -1);
-	else if (IS("setuid"))
+	else if (IS("chmod") || IS("chown") || IS("utimes") || IS("setxattr") || IS("mknod")) {
+		char what[16];
+		snprintf(what, sizeof what, "%.*s", (int)n, action);
+		rc = do_meta(what, arg);
+	} else if (IS("setuid"))
 		rc = setresgid((gid_t)atol(arg), (gid_t)atol(arg), (gid_t)atol(arg)) < 0 ? -1
 		     : setresuid((uid_t)atol(arg), (uid_t)atol(arg), (uid_t)atol(arg));
 	else if (IS("ids"))
@@ -387,12 +427,25 @@ static void run(const char *action)
 		report(action, rc);
 }
 
+/* Whether an argument holds S (a share's path in virtiofsd's argv). */
+static bool argv_holds(int argc, char **argv, const char *s)
+{
+	for (int i = 1; i < argc; i++)
+		if (strstr(argv[i], s))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const char *env = getenv("PROBE_ACTIONS");
+	const char *only = getenv("PROBE_IF_ARG");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (env) {
+	/* Standing in for every share's daemon, acting as one of them only. */
+	if (env && only && !argv_holds(argc, argv, only))
+		run("wait");
+	else if (env) {
 		char *words = strdup(env), *save = NULL;
 		for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save))
 			run(w);

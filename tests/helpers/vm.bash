@@ -50,13 +50,18 @@ vm_wait_exit() {
 	VM_STATUS=$WAIT_STATUS
 }
 
+# vm_uid_base [CONF]: the first uid of the VM's range, as sandboxd --check
+# reports it (the VM's own range from the registry; a service's uid is
+# base + role: VMM 1, share N 2 + N).
+vm_uid_base() {
+	"$SANDBOXD" --check "${1:-$T/vm.conf}" 2>/dev/null | sed -n 's/^ids: uid \([0-9]*\)\.\..*/\1/p'
+}
+
 # The pids of sandboxd's PID 1, of the VMM and of share N's virtiofsd, as
-# the host sees them: PID 1's children, told apart by their service uid
-# (the default uid_base + role: VMM 1, share N 2 + N).
-SERVICE_UID_BASE=2000000000
+# the host sees them: PID 1's children, told apart by their service uid.
 vm_pid1() { pgrep -P "$VM_PID"; }
-vm_vmm_pid() { pgrep -P "$(vm_pid1)" -U $((SERVICE_UID_BASE + 1)); }
-vm_share_pid() { pgrep -P "$(vm_pid1)" -U $((SERVICE_UID_BASE + 2 + $1)); }
+vm_vmm_pid() { pgrep -P "$(vm_pid1)" -U $(($(vm_uid_base) + 1)); }
+vm_share_pid() { pgrep -P "$(vm_pid1)" -U $(($(vm_uid_base) + 2 + $1)); }
 
 # vm_cleanup: kills a VM a failed test left running.
 vm_cleanup() {
