@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "vcpu.h"
+#include "vm.h"
 #include "vmm.h"
 
 #define BOOT_GDT_ADDR 0x500

@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,9 @@
 #include "seccomp.h"
 #include "vcpu.h"
 #include "virtio.h"
+#include "vm.h"
 #include "vmm.h"
 
-#define MEM_MIN (16 * MiB)
-#define MEM_MAX (3072 * MiB)	/* RAM ends below the MMIO window at 0xd0000000 */
 #define VCPUS_MAX 64
 #define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
 
@@ -44,24 +42,6 @@ static const char usage[] =
 	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
 	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
 	"unusable, 111 a host syscall failed.\n";
-
-static int exit_efd = -1;
-static atomic_int exit_code = -1;
-
-void vm_request_exit(int code)
-{
-	int expected = -1;
-	uint64_t one = 1;
-
-	if (atomic_compare_exchange_strong(&exit_code, &expected, code) &&
-	    write(exit_efd, &one, sizeof(one)) < 0)
-		_exit(VMM_EXIT_SYSCALL);
-}
-
-bool vm_exiting(void)
-{
-	return atomic_load(&exit_code) >= 0;
-}
 
 static noreturn void bad_usage(const char *fmt, const char *arg)
 {
@@ -87,7 +67,7 @@ static uint64_t parse_size(const char *s)
 	case '\0': break;
 	default: bad_usage("--memory %s: not a size", s);
 	}
-	if (*end || v < MEM_MIN || v > MEM_MAX || v % 4096)
+	if (*end || v < VM_MEM_MIN || v > VM_MEM_MAX || v % 4096)
 		bad_usage("--memory %s: out of range 16M..3G (page multiple)", s);
 	return v;
 }
@@ -181,7 +161,7 @@ static int run_loop(int sig_fd, int wake_fd)
 
 	for (;;) {
 		struct pollfd p[4] = {
-			{ .fd = exit_efd, .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
+			{ .fd = vm__exit_fd(), .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
 			{ .fd = wake_fd, .events = POLLIN },
 			{ .fd = stdin_open && !stdin_waits ? STDIN_FILENO : -1, .events = POLLIN },
 		};
@@ -193,7 +173,7 @@ static int run_loop(int sig_fd, int wake_fd)
 			die_errno(VMM_EXIT_SYSCALL, "poll");
 		}
 		if (p[0].revents)
-			return atomic_load(&exit_code);
+			return vm__exit_code();
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 
@@ -251,10 +231,10 @@ int main(int argc, char **argv)
 	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
 		diex(VMM_EXIT_SYSCALL, "block SIGTERM");
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	exit_efd = eventfd(0, EFD_CLOEXEC);
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (sig_fd < 0 || exit_efd < 0 || wake_fd < 0)
+	if (sig_fd < 0 || wake_fd < 0)
 		die_errno(VMM_EXIT_SYSCALL, "signalfd/eventfd");
+	check(vm__init(), "exit eventfd");
 
 	kvm__create_vm(cfg.mem_size);
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");

@@ -1,5 +1,5 @@
 /* vCPU threads.  An exit the VMM cannot continue from ends the VM through
- * vm_request_exit: crashes with their registers on stderr (exit 1), guest
+ * vm__request_exit: crashes with their registers on stderr (exit 1), guest
  * power-off and reset with 0, a failed KVM_RUN with 111. */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "kvm.h"
 #include "seccomp.h"
 #include "vcpu.h"
+#include "vm.h"
 #include "vmm.h"
 
 static pthread_barrier_t *start_barrier;
@@ -137,7 +138,7 @@ static void vcpu__crash(struct vcpu *v, const char *what)
 {
 	warnx("vcpu %d: %s", v->id, what);
 	vcpu__dump(v);
-	vm_request_exit(VMM_EXIT_CRASH);
+	vm__request_exit(VMM_EXIT_CRASH);
 }
 
 static void vcpu__io(struct kvm_run *run)
@@ -175,7 +176,7 @@ static int vcpu__handle_exit(struct vcpu *v)
 			vcpu__crash(v, "guest crash event");
 			return 1;
 		}
-		vm_request_exit(VMM_EXIT_OK);
+		vm__request_exit(VMM_EXIT_OK);
 		return 1;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(what, sizeof(what), "KVM internal error, suberror %u%s",
@@ -210,10 +211,10 @@ static void *vcpu__thread(void *arg)
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			warn_errno("vcpu %d: KVM_RUN", v->id);
-			vm_request_exit(VMM_EXIT_SYSCALL);
+			vm__request_exit(VMM_EXIT_SYSCALL);
 			return NULL;
 		}
-		if (vcpu__handle_exit(v) || vm_exiting())
+		if (vcpu__handle_exit(v) || vm__exiting())
 			return NULL;
 	}
 }

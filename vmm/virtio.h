@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "virtq.h"
-#include "vmm.h"
+#include "vm.h"
 
 #define VIRTIO_MMIO_BASE 0xd0000000ULL
 #define VIRTIO_MMIO_SIZE 0x1000

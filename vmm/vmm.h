@@ -1,11 +1,8 @@
-/* The bundled KVM VMM: what every module shares — exit codes, the one
- * die/warn family, and the process-wide VM state. */
+/* The bundled KVM VMM: what every module shares — exit codes and the one
+ * die/warn family. */
 #ifndef VMM_H
 #define VMM_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* Exit codes (documented in vmm/README.md). */
@@ -23,31 +20,5 @@ __attribute__((format(printf, 1, 2))) void warnx(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void warn_errno(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) noreturn void diex(int code, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) noreturn void die_errno(int code, const char *fmt, ...);
-
-/* Ask the main thread to end the VMM with CODE; the first request wins.
- * Safe from any thread; the caller simply stops afterwards. */
-void vm_request_exit(int code);
-/* True once an exit was requested: vCPUs stop instead of re-entering. */
-bool vm_exiting(void);
-
-/* A disk given with --disk. */
-struct disk_cfg {
-	const char *path;
-	bool ro;
-};
-
-#define VMM_MAX_DISKS 8
-
-struct vm_cfg {
-	const char *kernel;
-	const char *initrd;
-	const char *cmdline;
-	const char *console;
-	uint64_t mem_size;
-	int vcpus;
-	int ready_fd;
-	int ndisks;
-	struct disk_cfg disks[VMM_MAX_DISKS];
-};
 
 #endif
