@@ -9,6 +9,15 @@
 #include "boot.h"
 #include "guest_mem.h"
 
+uint8_t boot__checksum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+
+	while (n--)
+		sum += *p++;
+	return (uint8_t)-sum;
+}
+
 unsigned int boot__e820(struct e820_entry *e, unsigned int max)
 {
 	if (max < 3)
@@ -28,7 +37,7 @@ void boot__setup_gdt(struct boot_entry *entry)
 		0x00cf93000000ffffULL,	/* 0x18: data, 4 GiB flat */
 		0x00008b0000000067ULL,	/* 0x20: busy 32-bit TSS at 0 */
 	};
-	uint64_t *g = guest_mem_slice(BOOT_GDT_ADDR, sizeof(gdt));
+	uint64_t *g = guest_mem__slice(BOOT_GDT_ADDR, sizeof(gdt));
 
 	memcpy(g, gdt, sizeof(gdt));
 	entry->gdt_base = BOOT_GDT_ADDR;
@@ -42,7 +51,7 @@ void boot__setup_cmdline(const char *cmdline, const char *what)
 	if (len > BOOT_CMDLINE_SIZE)
 		diex(VMM_EXIT_USAGE, "%s: command line of %zu bytes, at most %d", what, len - 1,
 		     BOOT_CMDLINE_SIZE - 1);
-	memcpy(guest_mem_slice(BOOT_CMDLINE_ADDR, len), cmdline, len);
+	memcpy(guest_mem__slice(BOOT_CMDLINE_ADDR, len), cmdline, len);
 }
 
 void boot__read(int fd, const char *path, uint64_t off, uint64_t gpa, uint64_t len)
@@ -52,7 +61,7 @@ void boot__read(int fd, const char *path, uint64_t off, uint64_t gpa, uint64_t l
 
 	if (!len)
 		return;
-	dst = guest_mem_slice(gpa, len);
+	dst = guest_mem__slice(gpa, len);
 	if (!dst)
 		diex(VMM_EXIT_USAGE, "%s: %llu bytes at 0x%llx do not fit in guest RAM", path,
 		     (unsigned long long)len, (unsigned long long)gpa);

@@ -11,6 +11,7 @@
 #ifndef VMM_BOOT_H
 #define VMM_BOOT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vcpu.h"
@@ -40,7 +41,9 @@ struct e820_entry {
  * CMDLINE; fill in how the boot CPU starts.  Exits 100 on a bad image. */
 void boot__load(const struct vm_cfg *cfg, const char *cmdline, struct boot_entry *entry);
 
-/* Shared by the loaders. */
+/* Shared by the loaders and table writers. */
+/* The byte that makes N bytes at P sum to 0 (MP and ACPI tables). */
+uint8_t boot__checksum(const uint8_t *p, size_t n);
 unsigned int boot__e820(struct e820_entry *e, unsigned int max);
 void boot__setup_gdt(struct boot_entry *entry);
 void boot__setup_cmdline(const char *cmdline, const char *what);

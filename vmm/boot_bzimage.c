@@ -69,7 +69,7 @@ _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e
 /* Identity map of the first 4 GiB with 2 MiB pages. */
 static void bzimage__page_tables(struct boot_entry *entry)
 {
-	uint64_t *pml4 = guest_mem_slice(BOOT_PML4_ADDR, 6 * 4096);
+	uint64_t *pml4 = guest_mem__slice(BOOT_PML4_ADDR, 6 * 4096);
 	uint64_t *pdpt = pml4 + 512, *pd = pml4 + 1024;
 	unsigned int i;
 
@@ -85,7 +85,7 @@ static void bzimage__page_tables(struct boot_entry *entry)
 void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
 {
 	const char *path = cfg->kernel;
-	struct boot_params *bp = guest_mem_slice(BOOT_INFO_ADDR, sizeof(*bp));
+	struct boot_params *bp = guest_mem__slice(BOOT_INFO_ADDR, sizeof(*bp));
 	struct e820_entry e[8];
 	struct setup_header hdr;
 	uint64_t setup_size, initrd_max, initrd_addr, initrd_size;
@@ -101,7 +101,7 @@ void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *ent
 	setup_size = ((uint64_t)(hdr.setup_sects ? hdr.setup_sects : 4) + 1) * 512;
 	if ((uint64_t)st.st_size <= setup_size)
 		diex(VMM_EXIT_USAGE, "kernel %s: truncated bzImage", path);
-	if (strlen(guest_mem_slice(BOOT_CMDLINE_ADDR, 1)) >= hdr.cmdline_size)
+	if (strlen(guest_mem__slice(BOOT_CMDLINE_ADDR, 1)) >= hdr.cmdline_size)
 		diex(VMM_EXIT_USAGE, "kernel %s: command line longer than the kernel's %u bytes",
 		     path, hdr.cmdline_size);
 	boot__read(fd, path, setup_size, KERNEL_ADDR, (uint64_t)st.st_size - setup_size);

@@ -8,7 +8,7 @@
 
 struct guest_mem guest_mem = { .fd = -1 };
 
-void *guest_mem_slice(uint64_t gpa, uint64_t len)
+void *guest_mem__slice(uint64_t gpa, uint64_t len)
 {
 	if (len == 0 || gpa >= guest_mem.size || len > guest_mem.size - gpa)
 		return NULL;

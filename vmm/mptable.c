@@ -46,20 +46,11 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 
 #define ISA_IRQS 16
 
-static uint8_t checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-
-	while (n--)
-		sum += *p++;
-	return (uint8_t)-sum;
-}
-
 int mptable__write(int ncpus)
 {
 	size_t table_len = sizeof(struct mpc_table) + (size_t)ncpus * sizeof(struct mpc_cpu) +
 			   (2 + ISA_IRQS + 2) * sizeof(struct mpc_entry8);
-	uint8_t *base = guest_mem_slice(BOOT_MPTABLE_ADDR, sizeof(struct mpf_intel) + table_len);
+	uint8_t *base = guest_mem__slice(BOOT_MPTABLE_ADDR, sizeof(struct mpf_intel) + table_len);
 	struct mpf_intel *mpf = (struct mpf_intel *)base;
 	struct mpc_table *mpc = (struct mpc_table *)(base + sizeof(*mpf));
 	uint8_t *p = (uint8_t *)(mpc + 1), ioapic_id = (uint8_t)ncpus;
@@ -100,12 +91,12 @@ int mptable__write(int ncpus)
 	memcpy(mpc->oem, "SANDBOXD", 8);
 	memcpy(mpc->productid, "VMM         ", 12);
 	mpc->lapic = LAPIC_ADDR;
-	mpc->checksum = checksum((uint8_t *)mpc, table_len);
+	mpc->checksum = boot__checksum((uint8_t *)mpc, table_len);
 
 	memcpy(mpf->signature, "_MP_", 4);
 	mpf->physptr = BOOT_MPTABLE_ADDR + sizeof(*mpf);
 	mpf->length = 1;
 	mpf->specification = 4;
-	mpf->checksum = checksum((uint8_t *)mpf, sizeof(*mpf));
+	mpf->checksum = boot__checksum((uint8_t *)mpf, sizeof(*mpf));
 	return 0;
 }

@@ -149,12 +149,12 @@ struct bpf_prog {
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + (i) * sizeof(uint64_t))
 
-static void emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+static void seccomp__emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
 	p->insn[p->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 }
 
-static bool emitted(const struct sc_rule *seen, size_t nseen, const struct sc_rule *r)
+static bool seccomp__emitted(const struct sc_rule *seen, size_t nseen, const struct sc_rule *r)
 {
 	for (size_t i = 0; i < nseen; i++)
 		if (seen[i].nr == r->nr && seen[i].arg == r->arg && seen[i].val == r->val)
@@ -164,25 +164,25 @@ static bool emitted(const struct sc_rule *seen, size_t nseen, const struct sc_ru
 
 /* Append RULES, skipping any already in the program (the union of roles
  * repeats write, futex, ...). SEEN lists what was emitted, in *NSEEN. */
-static void emit_rules(struct bpf_prog *p, const struct sc_rule *rules, size_t n,
+static void seccomp__emit_rules(struct bpf_prog *p, const struct sc_rule *rules, size_t n,
 		       struct sc_rule *seen, size_t *nseen)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct sc_rule *r = &rules[i];
 
-		if (emitted(seen, *nseen, r))
+		if (seccomp__emitted(seen, *nseen, r))
 			continue;
 		seen[(*nseen)++] = *r;
 		if (r->arg == ANY_ARGS) {
-			emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 1);
-			emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+			seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 1);
+			seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
 			continue;
 		}
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);	/* not it: next rule */
-		emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg), 0, 0);
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
-		emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
-		emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+		seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);	/* not it: next rule */
+		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg), 0, 0);
+		seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
+		seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 	}
 }
 
@@ -192,25 +192,25 @@ struct rule_set {
 };
 
 /* Arch and x32 checks, then each set's rules, then kill. */
-static void build(struct bpf_prog *p, const struct rule_set *sets, size_t nsets)
+static void seccomp__build(struct bpf_prog *p, const struct rule_set *sets, size_t nsets)
 {
 	struct sc_rule seen[BPF_MAX];
 	size_t nseen = 0;
 
 	p->n = 0;
-	emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
-	emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
-	emit(p, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
+	seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+	seccomp__emit(p, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 	for (size_t i = 0; i < nsets; i++)
 		if (sets[i].rules)
-			emit_rules(p, sets[i].rules, sets[i].n, seen, &nseen);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+			seccomp__emit_rules(p, sets[i].rules, sets[i].n, seen, &nseen);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 }
 
-static long install(struct bpf_prog *p, unsigned int flags)
+static long seccomp__install(struct bpf_prog *p, unsigned int flags)
 {
 	struct sock_fprog fprog = { .len = p->n, .filter = p->insn };
 
@@ -235,10 +235,10 @@ void seccomp__lock_process(void)
 	 * CAP_SYS_ADMIN could install a filter. TSYNC passes it on. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(VMM_EXIT_SYSCALL, "seccomp: PR_SET_NO_NEW_PRIVS");
-	build(&p, sets, ARRAY_SIZE(sets));
+	seccomp__build(&p, sets, ARRAY_SIZE(sets));
 	/* 0: every thread has it; < 0: errno; > 0: the id of a thread that
 	 * could not take it (it has a filter of its own that diverged). */
-	r = install(&p, SECCOMP_FILTER_FLAG_TSYNC);
+	r = seccomp__install(&p, SECCOMP_FILTER_FLAG_TSYNC);
 	if (r < 0)
 		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the process filter (TSYNC)");
 	if (r > 0)
@@ -254,8 +254,8 @@ void seccomp__lock_thread(enum seccomp_role role)
 	};
 	struct bpf_prog p;
 
-	build(&p, sets, ARRAY_SIZE(sets));
-	if (install(&p, 0) != 0)
+	seccomp__build(&p, sets, ARRAY_SIZE(sets));
+	if (seccomp__install(&p, 0) != 0)
 		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the %s thread's filter",
 			  role == SECCOMP_ROLE_VCPU ? "vCPU" : "main");
 }

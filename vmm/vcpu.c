@@ -74,7 +74,7 @@ fail_close:
 	return err;
 }
 
-static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
+static void vcpu__seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
 {
 	*s = (struct kvm_segment){
 		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
@@ -90,8 +90,8 @@ int vcpu__setup_boot(struct vcpu *v, const struct boot_entry *b)
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
-	seg_flat(&sregs.cs, 0x10, 0xb, code64);		/* execute/read, accessed */
-	seg_flat(&sregs.ds, 0x18, 0x3, 0);		/* read/write, accessed */
+	vcpu__seg_flat(&sregs.cs, 0x10, 0xb, code64);		/* execute/read, accessed */
+	vcpu__seg_flat(&sregs.ds, 0x18, 0x3, 0);		/* read/write, accessed */
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	sregs.tr = (struct kvm_segment){
 		.limit = 0x67, .selector = 0x20, .type = 0xb, .present = 1, /* busy 32-bit TSS */
