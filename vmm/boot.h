@@ -38,23 +38,24 @@ struct e820_entry {
 };
 
 /* Load cfg->kernel (PVH ELF or bzImage, by its contents), its initrd and
- * CMDLINE; fill in how the boot CPU starts.  Exits 100 on a bad image. */
-void boot__load(const struct vm_cfg *cfg, const char *cmdline, struct boot_entry *entry);
+ * CMDLINE; fill in how the boot CPU starts.  -errno, a bad image recorded
+ * as a usage error (vmm.h error__*), as is everything below. */
+int boot__load(const struct vm_cfg *cfg, const char *cmdline, struct boot_entry *entry);
 
 /* Shared by the loaders and table writers. */
 /* The byte that makes N bytes at P sum to 0 (MP and ACPI tables). */
 uint8_t boot__checksum(const uint8_t *p, size_t n);
 unsigned int boot__e820(struct e820_entry *e, unsigned int max);
 void boot__setup_gdt(struct boot_entry *entry);
-void boot__setup_cmdline(const char *cmdline, const char *what);
-/* pread LEN bytes at OFF of FD into guest RAM at GPA; exits on failure. */
-void boot__read(int fd, const char *path, uint64_t off, uint64_t gpa, uint64_t len);
+int boot__setup_cmdline(const char *cmdline, const char *what);
+/* pread LEN bytes at OFF of FD into guest RAM at GPA; -errno. */
+int boot__read(int fd, const char *path, uint64_t off, uint64_t gpa, uint64_t len);
 /* Load the initrd as high as possible below MAX_END, above MIN_ADDR. */
-void boot__load_initrd(const char *path, uint64_t min_addr, uint64_t max_end,
-		       uint64_t *addr, uint64_t *size);
+int boot__load_initrd(const char *path, uint64_t min_addr, uint64_t max_end,
+		      uint64_t *addr, uint64_t *size);
 
-void boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
-void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
+int boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
+int boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry);
 
 /* MP table for NCPUS CPUs and the IOAPIC; -errno. */
 int mptable__write(int ncpus);

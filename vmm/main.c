@@ -202,12 +202,11 @@ static int run_loop(int sig_fd, int wake_fd)
 	}
 }
 
+/* The one place that decides to die of a set-up step's -errno (vmm.h). */
 static void check(int err, const char *what)
 {
-	if (err < 0) {
-		errno = -err;
-		die_errno(VMM_EXIT_SYSCALL, "%s", what);
-	}
+	if (err < 0)
+		error__die(err, what);
 }
 
 int main(int argc, char **argv)
@@ -221,7 +220,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 
 	parse_args(argc, argv, &cfg);
-	kvm__open();
+	check(kvm__open(), "/dev/kvm");
 	if (cfg.vcpus > kvm.max_vcpus)
 		diex(VMM_EXIT_USAGE, "--vcpus %d: above KVM's limit of %d (KVM_CAP_MAX_VCPUS)",
 		     cfg.vcpus, kvm.max_vcpus);
@@ -236,7 +235,7 @@ int main(int argc, char **argv)
 		die_errno(VMM_EXIT_SYSCALL, "signalfd/eventfd");
 	check(vm__init(), "exit eventfd");
 
-	kvm__create_vm(cfg.mem_size);
+	check(kvm__create_vm(cfg.mem_size), "create the VM");
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
@@ -252,7 +251,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	boot__load(&cfg, cmdline, &entry);
+	check(boot__load(&cfg, cmdline, &entry), "load the kernel");
 	check(mptable__write(cfg.vcpus), "MP table");
 	check(acpi__write(cfg.vcpus), "ACPI tables");
 	for (i = 0; i < cfg.vcpus; i++)
@@ -269,9 +268,9 @@ int main(int argc, char **argv)
 	 * the process filter goes onto every thread; then each thread adds
 	 * its role's; then the guest starts. */
 	pthread_barrier_wait(&start);
-	seccomp__lock_process();
+	check(seccomp__lock_process(), "seccomp: install the process filter");
 	pthread_barrier_wait(&start);
-	seccomp__lock_thread(SECCOMP_ROLE_MAIN);
+	check(seccomp__lock_thread(SECCOMP_ROLE_MAIN), "seccomp: install the main thread's filter");
 	pthread_barrier_wait(&start);
 	if (cfg.ready_fd >= 0) {
 		if (write(cfg.ready_fd, "\n", 1) < 0)

@@ -217,7 +217,7 @@ static long seccomp__install(struct bpf_prog *p, unsigned int flags)
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
 }
 
-void seccomp__lock_process(void)
+int seccomp__lock_process(void)
 {
 	const struct rule_set sets[] = {
 		{ vcpu_rules, ARRAY_SIZE(vcpu_rules) },
@@ -234,18 +234,20 @@ void seccomp__lock_process(void)
 	/* Under sandboxd it is set already; run alone, without it only
 	 * CAP_SYS_ADMIN could install a filter. TSYNC passes it on. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: PR_SET_NO_NEW_PRIVS");
+		return error__syscall(errno, "seccomp: PR_SET_NO_NEW_PRIVS");
 	seccomp__build(&p, sets, ARRAY_SIZE(sets));
 	/* 0: every thread has it; < 0: errno; > 0: the id of a thread that
 	 * could not take it (it has a filter of its own that diverged). */
 	r = seccomp__install(&p, SECCOMP_FILTER_FLAG_TSYNC);
 	if (r < 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the process filter (TSYNC)");
+		return error__syscall(errno, "seccomp: install the process filter (TSYNC)");
 	if (r > 0)
-		diex(VMM_EXIT_SYSCALL, "seccomp: thread %ld could not take the process filter (TSYNC)", r);
+		return error__record(VMM_EXIT_SYSCALL, ESRCH, false,
+				     "seccomp: thread %ld could not take the process filter (TSYNC)", r);
+	return 0;
 }
 
-void seccomp__lock_thread(enum seccomp_role role)
+int seccomp__lock_thread(enum seccomp_role role)
 {
 	const struct rule_set sets[] = {
 		role == SECCOMP_ROLE_VCPU ? (struct rule_set){ vcpu_rules, ARRAY_SIZE(vcpu_rules) }
@@ -255,7 +257,5 @@ void seccomp__lock_thread(enum seccomp_role role)
 	struct bpf_prog p;
 
 	seccomp__build(&p, sets, ARRAY_SIZE(sets));
-	if (seccomp__install(&p, 0) != 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the %s thread's filter",
-			  role == SECCOMP_ROLE_VCPU ? "vCPU" : "main");
+	return seccomp__install(&p, 0) != 0 ? -errno : 0;
 }

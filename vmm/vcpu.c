@@ -200,12 +200,20 @@ static int vcpu__handle_exit(struct vcpu *v)
 static void *vcpu__thread(void *arg)
 {
 	struct vcpu *v = arg;
+	int err;
 
-	/* running; the process filter is in; every role filter is in */
+	/* running; the process filter is in; every role filter is in (a
+	 * failed one passes the barrier too, or main would wait forever) */
 	pthread_barrier_wait(start_barrier);
 	pthread_barrier_wait(start_barrier);
-	seccomp__lock_thread(SECCOMP_ROLE_VCPU);
+	err = seccomp__lock_thread(SECCOMP_ROLE_VCPU);
 	pthread_barrier_wait(start_barrier);
+	if (err < 0) {
+		errno = -err;
+		warn_errno("vcpu %d: seccomp: install the vCPU thread's filter", v->id);
+		vm__request_exit(VMM_EXIT_SYSCALL);
+		return NULL;
+	}
 	for (;;) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
