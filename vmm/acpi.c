@@ -48,12 +48,16 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI RSDP ABI");
 #define BOOT_ARCH_8042 (1u << 1)
 #define FADT_HW_REDUCED (1u << 20)
 
-#define ACPI_SIZE 0x10000
+#define ACPI_MAX_CPUS 254
+#define ACPI_AML_MAX (8 * 96 + 128)
+/* RSDP, then each table 16-aligned: DSDT, FADT, MADT for ACPI_MAX_CPUS, XSDT. */
+_Static_assert(64 + (36 + ACPI_AML_MAX + 15) + (FADT_SIZE + 15) + (44 + 8 * ACPI_MAX_CPUS + 12 + 6 + 15) +
+	       (36 + 2 * 8 + 15) <= BOOT_ACPI_SIZE, "ACPI tables fit their place in the layout");
 
 /* A table of LEN bytes at *AT (advanced, 16-aligned); header filled in. */
 static uint8_t *acpi__table(uint64_t *at, const char *sig, uint32_t len, uint8_t rev, uint64_t *gpa)
 {
-	uint8_t *p = guest_mem__slice(*at, len);
+	uint8_t *p = guest_mem__fixed(*at, len);
 	struct acpi_header h = {
 		.length = len, .revision = rev, .oem_revision = 1, .creator_revision = 1,
 	};
@@ -173,11 +177,11 @@ int acpi__write(int ncpus)
 {
 	uint64_t at = BOOT_ACPI_ADDR + 64, xsdt_gpa, fadt_gpa, madt_gpa, dsdt_gpa;
 	uint32_t madt_len = 44 + 8 * (uint32_t)ncpus + 12 + 6, aml_len, v;
-	uint8_t aml[8 * 96 + 128], *xsdt, *fadt, *madt, *dsdt, *p;
-	struct acpi_rsdp *rsdp = guest_mem__slice(BOOT_ACPI_ADDR, ACPI_SIZE);
+	uint8_t aml[ACPI_AML_MAX], *xsdt, *fadt, *madt, *dsdt, *p;
+	struct acpi_rsdp *rsdp = guest_mem__fixed(BOOT_ACPI_ADDR, sizeof(*rsdp));
 	int i;
 
-	if (!rsdp || ncpus > 254)
+	if (ncpus > ACPI_MAX_CPUS)
 		return -E2BIG;
 	aml_len = acpi__dsdt_aml(aml, sizeof(aml));
 	dsdt = acpi__table(&at, "DSDT", 36 + aml_len, 2, &dsdt_gpa);
@@ -224,8 +228,6 @@ int acpi__write(int ncpus)
 	memcpy(xsdt + 36, &fadt_gpa, 8);
 	memcpy(xsdt + 44, &madt_gpa, 8);
 	acpi__finish(xsdt);
-	if (at > BOOT_ACPI_ADDR + ACPI_SIZE)
-		return -E2BIG;
 
 	memset(rsdp, 0, sizeof(*rsdp));
 	memcpy(rsdp->signature, "RSD PTR ", 8);

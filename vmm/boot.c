@@ -37,7 +37,8 @@ void boot__setup_gdt(struct boot_entry *entry)
 		0x00cf93000000ffffULL,	/* 0x18: data, 4 GiB flat */
 		0x00008b0000000067ULL,	/* 0x20: busy 32-bit TSS at 0 */
 	};
-	uint64_t *g = guest_mem__slice(BOOT_GDT_ADDR, sizeof(gdt));
+	_Static_assert(sizeof(gdt) == BOOT_GDT_SIZE, "GDT size");
+	uint64_t *g = guest_mem__fixed(BOOT_GDT_ADDR, sizeof(gdt));
 
 	memcpy(g, gdt, sizeof(gdt));
 	entry->gdt_base = BOOT_GDT_ADDR;
@@ -51,7 +52,7 @@ int boot__setup_cmdline(const char *cmdline, const char *what)
 	if (len > BOOT_CMDLINE_SIZE)
 		return error__usage(E2BIG, "%s: command line of %zu bytes, at most %d", what,
 				    len - 1, BOOT_CMDLINE_SIZE - 1);
-	memcpy(guest_mem__slice(BOOT_CMDLINE_ADDR, len), cmdline, len);
+	memcpy(guest_mem__fixed(BOOT_CMDLINE_ADDR, len), cmdline, len);
 	return 0;
 }
 

@@ -57,6 +57,7 @@ struct boot_params {
 	uint8_t _pad4[0x1000 - 0xcd0];
 } __attribute__((packed));
 _Static_assert(sizeof(struct boot_params) == 4096, "boot_params ABI");
+_Static_assert(sizeof(struct boot_params) <= BOOT_INFO_SIZE, "boot_params in the layout");
 _Static_assert(offsetof(struct boot_params, hdr) == 0x1f1, "boot_params.hdr");
 _Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x70, "boot_params.acpi_rsdp_addr");
 _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e820_table");
@@ -70,11 +71,11 @@ _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e
 /* Identity map of the first 4 GiB with 2 MiB pages. */
 static void bzimage__page_tables(struct boot_entry *entry)
 {
-	uint64_t *pml4 = guest_mem__slice(BOOT_PML4_ADDR, 6 * 4096);
+	uint64_t *pml4 = guest_mem__fixed(BOOT_PML4_ADDR, BOOT_PT_SIZE);
 	uint64_t *pdpt = pml4 + 512, *pd = pml4 + 1024;
 	unsigned int i;
 
-	memset(pml4, 0, 6 * 4096);
+	memset(pml4, 0, BOOT_PT_SIZE);
 	pml4[0] = (BOOT_PML4_ADDR + 0x1000) | 3;
 	for (i = 0; i < 4; i++)
 		pdpt[i] = (BOOT_PML4_ADDR + 0x2000 + i * 0x1000ULL) | 3;
@@ -86,7 +87,7 @@ static void bzimage__page_tables(struct boot_entry *entry)
 int boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
 {
 	const char *path = cfg->kernel;
-	struct boot_params *bp = guest_mem__slice(BOOT_INFO_ADDR, sizeof(*bp));
+	struct boot_params *bp = guest_mem__fixed(BOOT_INFO_ADDR, sizeof(*bp));
 	struct e820_entry e[8];
 	struct setup_header hdr;
 	uint64_t setup_size, initrd_max, initrd_addr, initrd_size;
@@ -107,7 +108,8 @@ int boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entr
 	setup_size = ((uint64_t)(hdr.setup_sects ? hdr.setup_sects : 4) + 1) * 512;
 	if ((uint64_t)st.st_size <= setup_size)
 		return error__usage(ENOEXEC, "kernel %s: truncated bzImage", path);
-	if (strlen(guest_mem__slice(BOOT_CMDLINE_ADDR, 1)) >= hdr.cmdline_size)
+	if (strnlen(guest_mem__fixed(BOOT_CMDLINE_ADDR, BOOT_CMDLINE_SIZE), BOOT_CMDLINE_SIZE) >=
+	    hdr.cmdline_size)
 		return error__usage(E2BIG, "kernel %s: command line longer than the kernel's %u bytes",
 				    path, hdr.cmdline_size);
 	err = boot__read(fd, path, setup_size, KERNEL_ADDR, (uint64_t)st.st_size - setup_size);

@@ -34,6 +34,11 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_en
 
 #define PVH_MODLIST_ADDR (BOOT_INFO_ADDR + 0x80)
 #define PVH_MEMMAP_ADDR (BOOT_INFO_ADDR + 0x100)
+#define PVH_MEMMAP_MAX 8
+_Static_assert(sizeof(struct hvm_start_info) <= PVH_MODLIST_ADDR - BOOT_INFO_ADDR &&
+	       PVH_MODLIST_ADDR + sizeof(struct hvm_modlist_entry) <= PVH_MEMMAP_ADDR &&
+	       PVH_MEMMAP_ADDR + PVH_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
+		       BOOT_INFO_ADDR + BOOT_INFO_SIZE, "PVH start_info layout");
 
 static int boot_pvh__pread(int fd, const char *path, void *buf, size_t len, uint64_t off)
 {
@@ -95,9 +100,9 @@ static int boot_pvh__find_entry(int fd, const char *path, uint64_t off, uint64_t
 
 static int boot_pvh__start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
 {
-	struct hvm_start_info *si = guest_mem__slice(BOOT_INFO_ADDR, sizeof(*si));
+	struct hvm_start_info *si = guest_mem__fixed(BOOT_INFO_ADDR, sizeof(*si));
 	struct hvm_memmap_table_entry *mm;
-	struct e820_entry e[8];
+	struct e820_entry e[PVH_MEMMAP_MAX];
 	unsigned int i, n = boot__e820(e, ARRAY_SIZE(e));
 
 	*si = (struct hvm_start_info){
@@ -108,11 +113,11 @@ static int boot_pvh__start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
 		.memmap_paddr = PVH_MEMMAP_ADDR,
 		.memmap_entries = n,
 	};
-	mm = guest_mem__slice(PVH_MEMMAP_ADDR, n * sizeof(*mm));
+	mm = guest_mem__fixed(PVH_MEMMAP_ADDR, n * sizeof(*mm));
 	for (i = 0; i < n; i++)
 		mm[i] = (struct hvm_memmap_table_entry){ e[i].addr, e[i].size, e[i].type, 0 };
 	if (cfg->initrd) {
-		struct hvm_modlist_entry *m = guest_mem__slice(PVH_MODLIST_ADDR, sizeof(*m));
+		struct hvm_modlist_entry *m = guest_mem__fixed(PVH_MODLIST_ADDR, sizeof(*m));
 		int err;
 
 		*m = (struct hvm_modlist_entry){ 0 };
