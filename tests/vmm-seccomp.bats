@@ -32,6 +32,7 @@ teardown() {
 # start_cad VMM VCPUS: the cad guest in the background (it waits for
 # Ctrl-Alt-Del, i.e. SIGTERM); returns once it runs, VMM_PID set.
 start_cad() {
+	rm -f "$T/console"	# a previous VM's READY must not count
 	"$1" --kernel "$G/cad.elf" --vcpus "$2" --console "$T/console" --ready-fd 3 \
 		3>"$T/ready" </dev/null 2>"$T/stderr" &
 	VMM_PID=$!
@@ -76,9 +77,26 @@ VCPU_ALLOWS=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_IRQ_LINE ioctl,arg1=KVM_GET_REGS
 	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group)
 VCPU_DENIES=(poll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
 
+# W^X (vmm/seccomp.c): making memory executable, by mapping a file (fd 3),
+# anonymous memory or a shared mapping as of a memfd with PROT_EXEC, or by
+# re-protecting or remapping it; and what would bring in new code.
+EXEC_PROBES=('mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_PRIVATE,arg4=3'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_PRIVATE|MAP_ANONYMOUS,arg4=-1'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_SHARED,arg4=3'
+	'mprotect,arg1=4096,arg2=PROT_READ|PROT_EXEC'
+	'pkey_mprotect,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=1'
+	'mremap,arg1=4096,arg2=8192,arg3=1' 'remap_file_pages,arg1=4096'
+	memfd_create personality execve execveat)
+# The same mappings without PROT_EXEC: the ASan build's runtime needs them.
+NOEXEC_MMAP=('mmap,arg1=4096,arg2=PROT_READ,arg3=MAP_PRIVATE,arg4=3'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_WRITE,arg3=MAP_PRIVATE|MAP_ANONYMOUS,arg4=-1'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_WRITE,arg3=MAP_SHARED,arg4=3')
+NOEXEC_MPROTECT=('mprotect,arg1=4096,arg2=PROT_READ')
+
 # The ASan build's tables (vmm/seccomp.c sanitizer_rules).
 SANITIZER_ALLOWS=" mmap munmap madvise madvise,arg2=4 sigaltstack sched_yield futex open openat
-	read fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write getpid exit_group "
+	read fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write getpid exit_group
+	${NOEXEC_MMAP[*]} "
 
 @test "seccomp-dump reads a chain honestly: no filter allows execve, a VMM thread's chain does not" {
 	# The positive first: a process without filters, where execve is allowed.
@@ -153,6 +171,35 @@ SANITIZER_ALLOWS=" mmap munmap madvise madvise,arg2=4 sigaltstack sched_yield fu
 			ptrace clone ioctl,arg1=KVM_CREATE_VM
 	done
 	stop_cad
+}
+
+@test "W^X: no locked-down filter lets memory become executable; the ASan build maps only without PROT_EXEC" {
+	# The positive first: without filters every probe is allowed.
+	local fd cat_pid vmm tid
+	exec {fd}> >(exec cat >/dev/null)
+	cat_pid=$!
+	run "$DUMP" "$cat_pid" "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+	exec {fd}>&-
+	wait_for_exit "$cat_pid" 10 || true
+	assert_success
+	expect_actions allow "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+	for vmm in vmm vmm-asan; do
+		SANITIZED_BINARY=$ROOT/build/$vmm
+		start_cad "$SANITIZED_BINARY" 2
+		for tid in $(user_threads); do
+			run "$DUMP" "$tid" "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+			assert_success
+			expect_actions kill_process "${EXEC_PROBES[@]}" "${NOEXEC_MPROTECT[@]}"
+			# The same mappings without PROT_EXEC: what tells the
+			# argument test from a plain deny (ASan) or denied too.
+			if sanitized; then
+				expect_actions allow "${NOEXEC_MMAP[@]}"
+			else
+				expect_actions kill_process "${NOEXEC_MMAP[@]}"
+			fi
+		done
+		stop_cad
+	done
 }
 
 # all_stopped: every user thread of the VMM is in state T.

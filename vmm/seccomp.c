@@ -12,9 +12,16 @@
  * x32 syscall numbers and any other audit arch.
  *
  * Argument conditions compare the low 32 bits only. Every argument tested
- * here is a 32-bit int or unsigned int in the kernel's prototype (ioctl's
- * cmd, futex's op, madvise's behaviour, rt_sigprocmask's how, seccomp's
- * flags), which the kernel truncates, so the low word is what it acts on. */
+ * for a value is a 32-bit int or unsigned int in the kernel's prototype
+ * (ioctl's cmd, futex's op, madvise's behaviour, rt_sigprocmask's how,
+ * seccomp's flags), which the kernel truncates, so the low word is what it
+ * acts on; a bit tested clear (PROT_EXEC of mmap's prot) lies in it.
+ *
+ * W^X: once locked, no filter lets memory become executable.  The plain
+ * build allows no mmap, mprotect, pkey_mprotect, mremap or
+ * remap_file_pages at all, nor memfd_create or exec; the ASan build's
+ * mmap only with PROT_EXEC clear.  personality() is not allowed either, so
+ * READ_IMPLIES_EXEC cannot turn a PROT_READ mapping executable. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -42,12 +49,14 @@
 
 struct sc_rule {
 	int nr;
-	int arg;	/* ANY_ARGS, or the argument whose low word must be VAL */
+	int arg;	/* ANY_ARGS, or the argument whose low word is tested */
 	uint32_t val;
+	bool clear;	/* VAL's bits must be clear in it; else it must equal VAL */
 };
 
-#define ALLOW(name) { __NR_##name, ANY_ARGS, 0 }
-#define ALLOW_IF(name, argn, v) { __NR_##name, (argn), (uint32_t)(v) }
+#define ALLOW(name) { __NR_##name, ANY_ARGS, 0, false }
+#define ALLOW_IF(name, argn, v) { __NR_##name, (argn), (uint32_t)(v), false }
+#define ALLOW_IF_CLEAR(name, argn, bits) { __NR_##name, (argn), (uint32_t)(bits), true }
 
 /* vCPU threads: KVM_RUN and what the devices on its exits do. virtio-blk is
  * served synchronously on the notifying vCPU (no I/O thread), so disk I/O
@@ -107,6 +116,7 @@ static const struct sc_rule install_rules[] = {
 #ifdef __SANITIZE_ADDRESS__
 /* The ASan + UBSan build (build/vmm-asan, tests only) allows what the
  * sanitizer runtime does after lock-down, measured the same way:
+ * None of it maps anything executable (W^X above).
  * - a thread's exit: unmap its fake stack and alternate signal stack
  *   (sigaltstack, munmap), poison its shadow (mmap MAP_FIXED, madvise
  *   MADV_DONTDUMP/MADV_NOHUGEPAGE);
@@ -121,7 +131,7 @@ static const struct sc_rule install_rules[] = {
  * which also turns off the check at exit. The VMM allocates nothing after
  * lock-down, so that check sees every allocation it would have seen. */
 static const struct sc_rule sanitizer_rules[] = {
-	ALLOW(mmap), ALLOW(munmap), ALLOW(madvise), ALLOW(sigaltstack),
+	ALLOW_IF_CLEAR(mmap, 2, PROT_EXEC), ALLOW(munmap), ALLOW(madvise), ALLOW(sigaltstack),
 	ALLOW(sched_yield), ALLOW(futex),
 	ALLOW(open), ALLOW(openat), ALLOW(read), ALLOW(fcntl), ALLOW(newfstatat),
 	ALLOW(readlink), ALLOW(close), ALLOW_IF(ioctl, 1, TCGETS),
@@ -157,7 +167,8 @@ static void seccomp__emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t
 static bool seccomp__emitted(const struct sc_rule *seen, size_t nseen, const struct sc_rule *r)
 {
 	for (size_t i = 0; i < nseen; i++)
-		if (seen[i].nr == r->nr && seen[i].arg == r->arg && seen[i].val == r->val)
+		if (seen[i].nr == r->nr && seen[i].arg == r->arg && seen[i].val == r->val &&
+		    seen[i].clear == r->clear)
 			return true;
 	return false;
 }
@@ -180,7 +191,10 @@ static void seccomp__emit_rules(struct bpf_prog *p, const struct sc_rule *rules,
 		}
 		seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);	/* not it: next rule */
 		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg), 0, 0);
-		seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
+		if (r->clear)	/* a bit of VAL set: skip the allow */
+			seccomp__emit(p, BPF_JMP | BPF_JSET | BPF_K, r->val, 1, 0);
+		else
+			seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
 		seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
 		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 	}
