@@ -7,11 +7,10 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
 setup() {
-	common_setup
-	[[ -f $ROOT/build/guests/hostile.elf && -x $ROOT/build/vmm-asan ]] || fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	vmm_setup kvm guests/hostile.elf vmm-asan
 	local s i
 	for ((s = 0; s < 8; s++)); do
 		for ((i = 0; i < 32; i++)); do
@@ -20,9 +19,7 @@ setup() {
 	done >"$T/disk.img"
 }
 
-teardown() {
-	common_teardown
-}
+teardown() { vmm_teardown; }
 
 # hostile CASE NEEDS_RESET QUEUE_READY REASON [LINE...]: run CASE on both
 # VMMs; each LINE must be in the console output too.
@@ -30,7 +27,7 @@ hostile() {
 	local case=$1 reset=$2 ready=$3 reason=$4 vmm line
 	shift 4
 	for vmm in vmm vmm-asan; do
-		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$ROOT/build/guests/hostile.elf" \
+		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$G/hostile.elf" \
 			--memory 64M --cmdline "case=$case" --disk "$T/disk.img"
 		assert_success
 		assert_line "hostile: $case: needs reset $reset, queue ready $ready"

@@ -9,34 +9,20 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/disk
 load helpers/seccomp
+load helpers/vmm
 
 setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	G=$ROOT/build/guests
+	vmm_setup kvm vmm-asan seccomp-dump guests/cad.elf
 	SANITIZED_BINARY=$VMM
-	[[ -x $VMM && -x $ROOT/build/vmm-asan && -x $DUMP && -f $G/cad.elf ]] ||
-		fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-	VMM_PID=
 }
 
-teardown() {
-	if [[ -n $VMM_PID ]] && ! process_gone "$VMM_PID"; then
-		kill -KILL "$VMM_PID" 2>/dev/null || true
-		wait "$VMM_PID" 2>/dev/null || true
-	fi
-	common_teardown
-}
+teardown() { vmm_teardown; }
 
 # start_cad VMM VCPUS: the cad guest in the background (it waits for
 # Ctrl-Alt-Del, i.e. SIGTERM); returns once it runs, VMM_PID set.
 start_cad() {
-	rm -f "$T/console"	# a previous VM's READY must not count
-	"$1" --kernel "$G/cad.elf" --vcpus "$2" --console "$T/console" --ready-fd 3 \
-		3>"$T/ready" </dev/null 2>"$T/stderr" &
-	VMM_PID=$!
-	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready: $(cat "$T/stderr")"
+	vmm_start "$1" --kernel "$G/cad.elf" --vcpus "$2" --ready-fd 3 3>"$T/ready"
+	vmm_wait_line "cad: READY" 30 || fail "cad guest not ready"
 }
 
 # stop_cad: SIGTERM, the guest powers off, the VMM exits 0.
@@ -283,10 +269,9 @@ locked_syscalls() {
 	traced 0 --kernel "$G/bzinfo.bzImage" --initrd "$T/ro.img"
 	# SIGSTOP/SIGCONT, then SIGTERM: the signalfd, Ctrl-Alt-Del on the i8042
 	TRACES=$((TRACES + 1))
-	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf" --console "$T/console" \
-		</dev/null 2>"$T/stderr" &
-	local strace_pid=$!
-	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready"
+	ASAN_OPTIONS=detect_leaks=0 vmm_start strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf"
+	local strace_pid=$VMM_PID
+	vmm_wait_line "cad: READY" 30 || fail "cad guest not ready"
 	VMM_PID=$(pgrep -P "$strace_pid")
 	kill -STOP "$VMM_PID"
 	timeout 10 bash -c 'until grep -qE "^State:\s+[tT]" "/proc/$0/status"; do :; done' "$VMM_PID" ||
