@@ -6,24 +6,18 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/disk
+load helpers/vmm
 
-setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	[[ -x $VMM && -f $ROOT/build/guests/blk.elf ]] || fail "build first: make test-binaries"
-}
-
-teardown() {
-	common_teardown
-}
+setup() { vmm_setup guests/blk.elf; }
+teardown() { vmm_teardown; }
 
 @test "blk guest: read, write, flush, get-id, out of range, read-only refused" {
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	need_kvm
 	make_disk "$T/rw.img"
 	make_disk "$T/ro.img"
 	cp "$T/rw.img" "$T/rw.orig"
 	cp "$T/ro.img" "$T/ro.orig"
-	run timeout 60 "$VMM" --kernel "$ROOT/build/guests/blk.elf" --cmdline "console=ttyS0" \
+	run timeout 60 "$VMM" --kernel "$G/blk.elf" --cmdline "console=ttyS0" \
 		--disk "$T/rw.img" --disk "$T/ro.img,ro"
 	assert_success
 	assert_line "blk: disk0 at 0xd0000000 irq 5, capacity 128 sectors, ro 0, flush 1"
@@ -46,24 +40,24 @@ teardown() {
 }
 
 @test "the kernel command line announces each disk as virtio_mmio.device=" {
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	need_kvm
 	make_disk "$T/a.img"
-	run timeout 30 "$VMM" --kernel "$ROOT/build/guests/hello.elf" --cmdline "x=1" \
+	run timeout 30 "$VMM" --kernel "$G/hello.elf" --cmdline "x=1" \
 		--disk "$T/a.img" --disk "$T/a.img,ro"
 	assert_success
 	assert_line 'hello: start_info magic 336ec578, cmdline "x=1 virtio_mmio.device=4K@0xd0000000:5 virtio_mmio.device=4K@0xd0001000:6"'
 }
 
 @test "bad --disk arguments: missing file, empty path, too many disks" {
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-	run --separate-stderr "$VMM" --kernel "$ROOT/build/guests/hello.elf" --disk "$T/absent.img"
+	need_kvm
+	run --separate-stderr "$VMM" --kernel "$G/hello.elf" --disk "$T/absent.img"
 	assert_failure 100
 	assert_equal "$stderr" "vmm: disk $T/absent.img: No such file or directory"
-	run --separate-stderr "$VMM" --kernel "$ROOT/build/guests/hello.elf" --disk ",ro"
+	run --separate-stderr "$VMM" --kernel "$G/hello.elf" --disk ",ro"
 	assert_failure 100
 	assert_equal "$stderr" "vmm: --disk ,ro: expected PATH or PATH,ro (see vmm --help)"
 	touch "$T/d"
-	run --separate-stderr "$VMM" --kernel "$ROOT/build/guests/hello.elf" $(printf -- '--disk %s ' "$T"/d{,,,,,,,,})
+	run --separate-stderr "$VMM" --kernel "$G/hello.elf" $(printf -- '--disk %s ' "$T"/d{,,,,,,,,})
 	assert_failure 100
 	assert_equal "$stderr" "vmm: --disk $T/d: too many disks (at most 8) (see vmm --help)"
 }

@@ -4,21 +4,10 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
-setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	G=$ROOT/build/guests
-	[[ -x $VMM && -f $G/hello.elf ]] || fail "build first: make test-binaries"
-}
-
-teardown() {
-	common_teardown
-}
-
-need_kvm() {
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-}
+setup() { vmm_setup guests/hello.elf; }
+teardown() { vmm_teardown; }
 
 @test "vmm --help prints usage and exits 0" {
 	run "$VMM" --help
@@ -86,11 +75,10 @@ need_kvm() {
 
 @test "cad guest: SIGTERM types Ctrl-Alt-Del, the guest powers off, exit 0" {
 	need_kvm
-	"$VMM" --kernel "$G/cad.elf" --console "$T/console" </dev/null &
-	local pid=$!
-	wait_for_line "$T/console" "cad: READY" 30 || { kill -9 "$pid"; fail "guest not ready"; }
-	kill -TERM "$pid"
-	wait_for_exit "$pid" 30 || { kill -9 "$pid"; fail "VMM still running after SIGTERM"; }
+	vmm_start "$VMM" --kernel "$G/cad.elf"
+	vmm_wait_line "cad: READY" 30 || fail "guest not ready"
+	kill -TERM "$VMM_PID"
+	wait_for_exit "$VMM_PID" 30 || fail "VMM still running after SIGTERM"
 	assert_equal "$WAIT_STATUS" 0
 	run grep -c "cad: Ctrl-Alt-Del" "$T/console"
 	assert_output 1

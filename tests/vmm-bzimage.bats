@@ -6,17 +6,10 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
-setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	[[ -x $VMM && -f $ROOT/build/guests/bzinfo.bzImage ]] || fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-}
-
-teardown() {
-	common_teardown
-}
+setup() { vmm_setup kvm guests/bzinfo.bzImage; }
+teardown() { vmm_teardown; }
 
 # CRC-32 of a file as gzip stores it in its trailer.
 crc32_of() {
@@ -25,7 +18,7 @@ crc32_of() {
 
 @test "bzImage guest: boot_params, e820, cmdline, initrd address and checksum" {
 	head -c 12345 /dev/urandom >"$T/initrd"
-	run timeout 60 "$VMM" --kernel "$ROOT/build/guests/bzinfo.bzImage" --memory 64M \
+	run timeout 60 "$VMM" --kernel "$G/bzinfo.bzImage" --memory 64M \
 		--initrd "$T/initrd" --cmdline "console=ttyS0 sbx.test=bz"
 	assert_success
 	assert_line "bzinfo: boot_params at 0x7000, type_of_loader 0xff, protocol 0x20f"
@@ -41,7 +34,7 @@ crc32_of() {
 }
 
 @test "bzImage guest: no initrd, 256M default memory" {
-	run timeout 60 "$VMM" --kernel "$ROOT/build/guests/bzinfo.bzImage" --cmdline ""
+	run timeout 60 "$VMM" --kernel "$G/bzinfo.bzImage" --cmdline ""
 	assert_success
 	assert_line 'bzinfo: cmdline ""'
 	assert_line "bzinfo: e820 0000000000100000-0000000010000000 type 1"
@@ -50,20 +43,20 @@ crc32_of() {
 
 @test "PVH guest: the initrd is module 0 of start_info" {
 	head -c 5000 /dev/urandom >"$T/initrd"
-	run timeout 60 "$VMM" --kernel "$ROOT/build/guests/hello.elf" --memory 32M --initrd "$T/initrd"
+	run timeout 60 "$VMM" --kernel "$G/hello.elf" --memory 32M --initrd "$T/initrd"
 	assert_success
 	assert_line "hello: module 0 at $(printf '0x%x' $(((32 * 1024 * 1024 - 5000) & ~4095))) size 5000"
 }
 
 @test "initrd larger than guest RAM: one line, exit 100" {
 	truncate -s 40M "$T/initrd"
-	run --separate-stderr "$VMM" --kernel "$ROOT/build/guests/bzinfo.bzImage" --memory 32M --initrd "$T/initrd"
+	run --separate-stderr "$VMM" --kernel "$G/bzinfo.bzImage" --memory 32M --initrd "$T/initrd"
 	assert_failure 100
 	assert_equal "$stderr" "vmm: initrd $T/initrd: 41943040 bytes do not fit in guest RAM"
 }
 
 @test "bzImage without the 64-bit boot protocol is refused" {
-	cp "$ROOT/build/guests/bzinfo.bzImage" "$T/old"
+	cp "$G/bzinfo.bzImage" "$T/old"
 	printf '\x00\x00' | dd of="$T/old" bs=1 seek=$((0x236)) conv=notrunc status=none
 	run --separate-stderr "$VMM" --kernel "$T/old"
 	assert_failure 100

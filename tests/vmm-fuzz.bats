@@ -4,15 +4,10 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
-setup() {
-	common_setup
-	[[ -x $ROOT/build/fuzz-virtio ]] || fail "build first: make test-binaries"
-}
-
-teardown() {
-	common_teardown
-}
+setup() { vmm_setup fuzz-virtio; }
+teardown() { vmm_teardown; }
 
 @test "fuzz-virtio: 20 s from the seed corpus, no crash, leak or UB" {
 	mkdir "$T/corpus"

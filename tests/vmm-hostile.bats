@@ -7,11 +7,10 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
 setup() {
-	common_setup
-	[[ -f $ROOT/build/guests/hostile.elf && -x $ROOT/build/vmm-asan ]] || fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	vmm_setup kvm guests/hostile.elf vmm-asan
 	local s i
 	for ((s = 0; s < 8; s++)); do
 		for ((i = 0; i < 32; i++)); do
@@ -20,19 +19,22 @@ setup() {
 	done >"$T/disk.img"
 }
 
-teardown() {
-	common_teardown
-}
+teardown() { vmm_teardown; }
 
-# hostile CASE NEEDS_RESET QUEUE_READY REASON: run CASE on both VMMs.
+# hostile CASE NEEDS_RESET QUEUE_READY REASON [LINE...]: run CASE on both
+# VMMs; each LINE must be in the console output too.
 hostile() {
-	local case=$1 reset=$2 ready=$3 reason=$4 vmm
+	local case=$1 reset=$2 ready=$3 reason=$4 vmm line
+	shift 4
 	for vmm in vmm vmm-asan; do
-		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$ROOT/build/guests/hostile.elf" \
+		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$G/hostile.elf" \
 			--memory 64M --cmdline "case=$case" --disk "$T/disk.img"
 		assert_success
 		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
 		assert_line "hostile: $case: device works after reset"
+		for line in "$@"; do
+			assert_line "$line"
+		done
 		if [[ -n $reason ]]; then
 			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
 		else
@@ -107,4 +109,9 @@ hostile() {
 
 @test "hostile: garbage in every register, odd sizes, config writes" {
 	hostile mmio-garbage 0 0 ""
+}
+
+@test "hostile: port accesses straddling the end of a device's range do not reach it" {
+	hostile bus-straddle 0 0 "" \
+		"hostile: bus-straddle: scratch 5a then 5a, inl 0x3fe ffffffff, inw 0x64 ffff"
 }

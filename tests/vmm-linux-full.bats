@@ -8,25 +8,21 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
 setup() {
-	common_setup
 	local m
 	for m in kvm_intel kvm_amd; do
 		[[ -d /sys/module/$m ]] && HWVIRT=$m
 	done
 	[[ -n ${HWVIRT:-} ]] || skip "KVM here has no hardware virtualization (no kvm_intel/kvm_amd module$(
 		[[ -d /sys/module/kvm_pvm ]] && echo "; it is kvm_pvm, which emulates guest kernel code")): full Linux boots need VT-x or SVM"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
+	vmm_setup kvm guest/vmlinuz guest/initramfs.cpio.gz
 	KERNEL=$ROOT/build/guest/vmlinuz
 	INITRD=$ROOT/build/guest/initramfs.cpio.gz
-	[[ -f $KERNEL && -f $INITRD ]] || fail "no guest image: run make guest"
 }
 
-teardown() {
-	[[ -n ${VMM_PID:-} ]] && kill -KILL "$VMM_PID" 2>/dev/null
-	common_teardown
-}
+teardown() { vmm_teardown; }
 
 # Percent-encode a command for sbx.run (vmm/guest-image/init).
 urlenc() {
@@ -45,16 +41,14 @@ urlenc() {
 boot() {
 	local vcpus=$1 extra=$2
 	shift 2
-	"$ROOT/build/vmm" --kernel "$KERNEL" --initrd "$INITRD" --memory 512M --vcpus "$vcpus" \
-		--cmdline "console=ttyS0 reboot=k panic=-1 $extra" --console "$T/console" "$@" \
-		</dev/null 2>"$T/stderr" &
-	VMM_PID=$!
+	vmm_start "$VMM" --kernel "$KERNEL" --initrd "$INITRD" --memory 512M --vcpus "$vcpus" \
+		--cmdline "console=ttyS0 reboot=k panic=-1 $extra" "$@"
 }
 
 ready_then_sigterm() {
-	wait_for_line "$T/console" "SBX-GUEST-READY" 120 || fail "not ready: $(tail -30 "$T/console") $(cat "$T/stderr")"
+	vmm_wait_line "SBX-GUEST-READY" 120 || fail "not ready"
 	kill -TERM "$VMM_PID"
-	wait_for_line "$T/console" "SBX-SHUTDOWN" 60 || fail "no graceful shutdown: $(tail -30 "$T/console")"
+	vmm_wait_line "SBX-SHUTDOWN" 60 || fail "no graceful shutdown"
 	wait_for_exit "$VMM_PID" 60 || fail "VMM still running after the guest shut down"
 	assert_equal "$WAIT_STATUS" 0
 	VMM_PID=
@@ -77,7 +71,7 @@ ready_then_sigterm() {
 	echo "SBX-FILE-FROM-HOST" >"$T/fs/hello.txt"
 	mkfs.ext4 -q -d "$T/fs" "$T/ro.img" 8M
 	boot 1 "sbx.run=$(urlenc 'mount -o ro -t ext4 /dev/vda /mnt && cat /mnt/hello.txt')" --disk "$T/ro.img,ro"
-	wait_for_line "$T/console" "SBX-EXIT 0" 120 || fail "$(tail -30 "$T/console")"
+	vmm_wait_line "SBX-EXIT 0" 120 || fail "the command did not end"
 	run grep -c "SBX-FILE-FROM-HOST" "$T/console"
 	assert_output 1
 	ready_then_sigterm
@@ -86,7 +80,7 @@ ready_then_sigterm() {
 @test "full boot: writes to a read-write disk, bytes checked on the host" {
 	truncate -s 1M "$T/rw.img"
 	boot 1 "sbx.run=$(urlenc 'printf SBX-WROTE-BYTES | dd of=/dev/vda bs=512 conv=sync,fsync')" --disk "$T/rw.img"
-	wait_for_line "$T/console" "SBX-EXIT 0" 120 || fail "$(tail -30 "$T/console")"
+	vmm_wait_line "SBX-EXIT 0" 120 || fail "the command did not end"
 	ready_then_sigterm
 	assert_equal "$(head -c 15 "$T/rw.img")" "SBX-WROTE-BYTES"
 }

@@ -8,29 +8,19 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
-setup() {
-	common_setup
-	VMLINUX=$ROOT/build/guests/vmlinux
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-	[[ -f $ROOT/build/guest/vmlinuz ]] || fail "no guest kernel: run make guest"
-	[[ -f $VMLINUX ]] || fail "build first: make test-binaries (after make guest)"
-}
-
-teardown() {
-	[[ -n ${VMM_PID:-} ]] && kill -KILL "$VMM_PID" 2>/dev/null
-	common_teardown
-}
+setup() { vmm_setup kvm guest/vmlinuz guests/vmlinux; }
+teardown() { vmm_teardown; }
 
 @test "Debian's kernel through PVH: Linux version banner, e820, ACPI tables, 2 CPUs" {
 	truncate -s 1M "$T/disk.img"
-	"$ROOT/build/vmm" --kernel "$VMLINUX" --memory 512M --vcpus 2 --disk "$T/disk.img" --console "$T/console" \
-		--cmdline "console=ttyS0 earlyprintk=ttyS0 sbx.test=pvh" </dev/null 2>"$T/stderr" &
-	VMM_PID=$!
-	wait_for_line "$T/console" "Linux version [0-9]" 60 || fail "no banner in 60 s: $(cat "$T/console" "$T/stderr")"
-	wait_for_line "$T/console" "BIOS-e820: .mem 0x0000000000100000-0x000000001fffffff. usable" 30 \
-		|| fail "e820 map not as given: $(cat "$T/console")"
-	wait_for_line "$T/console" "smpboot: Allowing 2 CPUs" 60 || fail "CPUs not found: $(cat "$T/console")"
+	vmm_start "$VMM" --kernel "$G/vmlinux" --memory 512M --vcpus 2 --disk "$T/disk.img" \
+		--cmdline "console=ttyS0 earlyprintk=ttyS0 sbx.test=pvh"
+	vmm_wait_line "Linux version [0-9]" 60 || fail "no banner"
+	vmm_wait_line "BIOS-e820: .mem 0x0000000000100000-0x000000001fffffff. usable" 30 ||
+		fail "e820 map not as given"
+	vmm_wait_line "smpboot: Allowing 2 CPUs" 60 || fail "CPUs not found"
 	run cat "$T/console"
 	assert_line --partial "Command line: console=ttyS0 earlyprintk=ttyS0 sbx.test=pvh virtio_mmio.device=4K@0xd0000000:5"
 	assert_line --regexp "ACPI: RSDP 0x00000000000E0000 000024 \(v02 SBXVMM\)"

@@ -9,33 +9,20 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/disk
 load helpers/seccomp
+load helpers/vmm
 
 setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	G=$ROOT/build/guests
+	vmm_setup kvm vmm-asan seccomp-dump guests/cad.elf
 	SANITIZED_BINARY=$VMM
-	[[ -x $VMM && -x $ROOT/build/vmm-asan && -x $DUMP && -f $G/cad.elf ]] ||
-		fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-	VMM_PID=
 }
 
-teardown() {
-	if [[ -n $VMM_PID ]] && ! process_gone "$VMM_PID"; then
-		kill -KILL "$VMM_PID" 2>/dev/null || true
-		wait "$VMM_PID" 2>/dev/null || true
-	fi
-	common_teardown
-}
+teardown() { vmm_teardown; }
 
 # start_cad VMM VCPUS: the cad guest in the background (it waits for
 # Ctrl-Alt-Del, i.e. SIGTERM); returns once it runs, VMM_PID set.
 start_cad() {
-	"$1" --kernel "$G/cad.elf" --vcpus "$2" --console "$T/console" --ready-fd 3 \
-		3>"$T/ready" </dev/null 2>"$T/stderr" &
-	VMM_PID=$!
-	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready: $(cat "$T/stderr")"
+	vmm_start "$1" --kernel "$G/cad.elf" --vcpus "$2" --ready-fd 3 3>"$T/ready"
+	vmm_wait_line "cad: READY" 30 || fail "cad guest not ready"
 }
 
 # stop_cad: SIGTERM, the guest powers off, the VMM exits 0.
@@ -76,9 +63,26 @@ VCPU_ALLOWS=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_IRQ_LINE ioctl,arg1=KVM_GET_REGS
 	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group)
 VCPU_DENIES=(poll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
 
+# W^X (vmm/seccomp.c): making memory executable, by mapping a file (fd 3),
+# anonymous memory or a shared mapping as of a memfd with PROT_EXEC, or by
+# re-protecting or remapping it; and what would bring in new code.
+EXEC_PROBES=('mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_PRIVATE,arg4=3'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_PRIVATE|MAP_ANONYMOUS,arg4=-1'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=MAP_SHARED,arg4=3'
+	'mprotect,arg1=4096,arg2=PROT_READ|PROT_EXEC'
+	'pkey_mprotect,arg1=4096,arg2=PROT_READ|PROT_EXEC,arg3=1'
+	'mremap,arg1=4096,arg2=8192,arg3=1' 'remap_file_pages,arg1=4096'
+	memfd_create personality execve execveat)
+# The same mappings without PROT_EXEC: the ASan build's runtime needs them.
+NOEXEC_MMAP=('mmap,arg1=4096,arg2=PROT_READ,arg3=MAP_PRIVATE,arg4=3'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_WRITE,arg3=MAP_PRIVATE|MAP_ANONYMOUS,arg4=-1'
+	'mmap,arg1=4096,arg2=PROT_READ|PROT_WRITE,arg3=MAP_SHARED,arg4=3')
+NOEXEC_MPROTECT=('mprotect,arg1=4096,arg2=PROT_READ')
+
 # The ASan build's tables (vmm/seccomp.c sanitizer_rules).
 SANITIZER_ALLOWS=" mmap munmap madvise madvise,arg2=4 sigaltstack sched_yield futex open openat
-	read fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write getpid exit_group "
+	read fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write getpid exit_group
+	${NOEXEC_MMAP[*]} "
 
 @test "seccomp-dump reads a chain honestly: no filter allows execve, a VMM thread's chain does not" {
 	# The positive first: a process without filters, where execve is allowed.
@@ -153,6 +157,35 @@ SANITIZER_ALLOWS=" mmap munmap madvise madvise,arg2=4 sigaltstack sched_yield fu
 			ptrace clone ioctl,arg1=KVM_CREATE_VM
 	done
 	stop_cad
+}
+
+@test "W^X: no locked-down filter lets memory become executable; the ASan build maps only without PROT_EXEC" {
+	# The positive first: without filters every probe is allowed.
+	local fd cat_pid vmm tid
+	exec {fd}> >(exec cat >/dev/null)
+	cat_pid=$!
+	run "$DUMP" "$cat_pid" "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+	exec {fd}>&-
+	wait_for_exit "$cat_pid" 10 || true
+	assert_success
+	expect_actions allow "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+	for vmm in vmm vmm-asan; do
+		SANITIZED_BINARY=$ROOT/build/$vmm
+		start_cad "$SANITIZED_BINARY" 2
+		for tid in $(user_threads); do
+			run "$DUMP" "$tid" "${EXEC_PROBES[@]}" "${NOEXEC_MMAP[@]}" "${NOEXEC_MPROTECT[@]}"
+			assert_success
+			expect_actions kill_process "${EXEC_PROBES[@]}" "${NOEXEC_MPROTECT[@]}"
+			# The same mappings without PROT_EXEC: what tells the
+			# argument test from a plain deny (ASan) or denied too.
+			if sanitized; then
+				expect_actions allow "${NOEXEC_MMAP[@]}"
+			else
+				expect_actions kill_process "${NOEXEC_MMAP[@]}"
+			fi
+		done
+		stop_cad
+	done
 }
 
 # all_stopped: every user thread of the VMM is in state T.
@@ -236,10 +269,9 @@ locked_syscalls() {
 	traced 0 --kernel "$G/bzinfo.bzImage" --initrd "$T/ro.img"
 	# SIGSTOP/SIGCONT, then SIGTERM: the signalfd, Ctrl-Alt-Del on the i8042
 	TRACES=$((TRACES + 1))
-	ASAN_OPTIONS=detect_leaks=0 strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf" --console "$T/console" \
-		</dev/null 2>"$T/stderr" &
-	local strace_pid=$!
-	wait_for_line "$T/console" "cad: READY" 30 || fail "cad guest not ready"
+	ASAN_OPTIONS=detect_leaks=0 vmm_start strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf"
+	local strace_pid=$VMM_PID
+	vmm_wait_line "cad: READY" 30 || fail "cad guest not ready"
 	VMM_PID=$(pgrep -P "$strace_pid")
 	kill -STOP "$VMM_PID"
 	timeout 10 bash -c 'until grep -qE "^State:\s+[tT]" "/proc/$0/status"; do :; done' "$VMM_PID" ||

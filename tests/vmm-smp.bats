@@ -4,21 +4,14 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/vmm
 
-setup() {
-	common_setup
-	VMM=$ROOT/build/vmm
-	[[ -x $VMM && -f $ROOT/build/guests/smp.elf ]] || fail "build first: make test-binaries"
-	[[ -r /dev/kvm && -w /dev/kvm ]] || skip "/dev/kvm is not usable here"
-}
-
-teardown() {
-	common_teardown
-}
+setup() { vmm_setup kvm guests/smp.elf; }
+teardown() { vmm_teardown; }
 
 boot_smp() {
 	local n=$1 id
-	run timeout 60 "$VMM" --kernel "$ROOT/build/guests/smp.elf" --vcpus "$n"
+	run timeout 60 "$VMM" --kernel "$G/smp.elf" --vcpus "$n"
 	assert_success
 	assert_line "smp: MP table lists $n cpus; cpu 0 is the BSP (APIC id 0)"
 	for ((id = 1; id < n; id++)); do

@@ -48,21 +48,16 @@ _Static_assert(sizeof(struct acpi_rsdp) == 36, "ACPI RSDP ABI");
 #define BOOT_ARCH_8042 (1u << 1)
 #define FADT_HW_REDUCED (1u << 20)
 
-#define ACPI_SIZE 0x10000
-
-static uint8_t acpi_sum(const uint8_t *p, size_t n)
-{
-	uint8_t s = 0;
-
-	while (n--)
-		s += *p++;
-	return (uint8_t)-s;
-}
+#define ACPI_MAX_CPUS 254
+#define ACPI_AML_MAX (8 * 96 + 128)
+/* RSDP, then each table 16-aligned: DSDT, FADT, MADT for ACPI_MAX_CPUS, XSDT. */
+_Static_assert(64 + (36 + ACPI_AML_MAX + 15) + (FADT_SIZE + 15) + (44 + 8 * ACPI_MAX_CPUS + 12 + 6 + 15) +
+	       (36 + 2 * 8 + 15) <= BOOT_ACPI_SIZE, "ACPI tables fit their place in the layout");
 
 /* A table of LEN bytes at *AT (advanced, 16-aligned); header filled in. */
-static uint8_t *acpi_table(uint64_t *at, const char *sig, uint32_t len, uint8_t rev, uint64_t *gpa)
+static uint8_t *acpi__table(uint64_t *at, const char *sig, uint32_t len, uint8_t rev, uint64_t *gpa)
 {
-	uint8_t *p = guest_mem_slice(*at, len);
+	uint8_t *p = guest_mem__fixed(*at, len);
 	struct acpi_header h = {
 		.length = len, .revision = rev, .oem_revision = 1, .creator_revision = 1,
 	};
@@ -78,16 +73,16 @@ static uint8_t *acpi_table(uint64_t *at, const char *sig, uint32_t len, uint8_t 
 	return p;
 }
 
-static void acpi_finish(uint8_t *t)
+static void acpi__finish(uint8_t *t)
 {
 	uint32_t len;
 
 	memcpy(&len, t + 4, 4);
-	t[9] = acpi_sum(t, len);
+	t[9] = boot__checksum(t, len);
 }
 
 /* AML PkgLength for a package whose body (after the PkgLength) is N bytes. */
-static size_t aml_pkglen(uint8_t *out, size_t n)
+static size_t acpi__aml_pkglen(uint8_t *out, size_t n)
 {
 	if (n + 1 < 64) {
 		out[0] = (uint8_t)(n + 1);
@@ -100,7 +95,7 @@ static size_t aml_pkglen(uint8_t *out, size_t n)
 }
 
 /* Device(Vnnn) { _HID "LNRO0005", _UID n, _CRS { Memory32Fixed, Interrupt } } */
-static size_t aml_virtio_device(uint8_t *out, unsigned int n, uint64_t base, unsigned int irq)
+static size_t acpi__aml_virtio(uint8_t *out, unsigned int n, uint64_t base, unsigned int irq)
 {
 	uint8_t body[96], crs[23] = {
 		0x86, 0x09, 0x00, 0x01, 0, 0, 0, 0, 0, 0x10, 0, 0,	/* Memory32Fixed RW, 4 KiB */
@@ -119,7 +114,7 @@ static size_t aml_virtio_device(uint8_t *out, unsigned int n, uint64_t base, uns
 	body[k++] = (uint8_t)n;
 	memcpy(body + k, "\x08_CRS\x11", 6);
 	k += 6;
-	k += aml_pkglen(body + k, 2 + sizeof(crs));
+	k += acpi__aml_pkglen(body + k, 2 + sizeof(crs));
 	body[k++] = 0x0a;
 	body[k++] = sizeof(crs);
 	memcpy(body + k, crs, sizeof(crs));
@@ -127,7 +122,7 @@ static size_t aml_virtio_device(uint8_t *out, unsigned int n, uint64_t base, uns
 
 	out[0] = 0x5b;
 	out[1] = 0x82;					/* DeviceOp */
-	h = 2 + aml_pkglen(out + 2, 4 + k);
+	h = 2 + acpi__aml_pkglen(out + 2, 4 + k);
 	out[h] = 'V';
 	out[h + 1] = (uint8_t)('0' + n / 100 % 10);
 	out[h + 2] = (uint8_t)('0' + n / 10 % 10);
@@ -152,17 +147,17 @@ static const uint8_t aml_s5[] = {
 	0x08, '\\', '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, ACPI_SLP_TYP_S5, 0x0a, ACPI_SLP_TYP_S5, 0x00, 0x00,
 };
 
-static uint32_t acpi_dsdt_aml(uint8_t *out, size_t max)
+static uint32_t acpi__dsdt_aml(uint8_t *out, size_t max)
 {
 	uint8_t devs[8 * 96 + sizeof(aml_kbd)];
 	size_t n = 0, k = 0, i;
 
-	for (i = 0; i < virtio_mmio_count(); i++) {
+	for (i = 0; i < virtio_mmio__count(); i++) {
 		uint64_t base;
 		unsigned int irq;
 
-		virtio_mmio_slot(i, &base, &irq);
-		n += aml_virtio_device(devs + n, (unsigned int)i, base, irq);
+		virtio_mmio__slot(i, &base, &irq);
+		n += acpi__aml_virtio(devs + n, (unsigned int)i, base, irq);
 	}
 	memcpy(devs + n, aml_kbd, sizeof(aml_kbd));
 	n += sizeof(aml_kbd);
@@ -171,7 +166,7 @@ static uint32_t acpi_dsdt_aml(uint8_t *out, size_t max)
 	memcpy(out, aml_s5, sizeof(aml_s5));
 	k = sizeof(aml_s5);
 	out[k++] = 0x10;				/* ScopeOp (\_SB) */
-	k += aml_pkglen(out + k, 5 + n);
+	k += acpi__aml_pkglen(out + k, 5 + n);
 	memcpy(out + k, "\\_SB_", 5);
 	k += 5;
 	memcpy(out + k, devs, n);
@@ -182,18 +177,18 @@ int acpi__write(int ncpus)
 {
 	uint64_t at = BOOT_ACPI_ADDR + 64, xsdt_gpa, fadt_gpa, madt_gpa, dsdt_gpa;
 	uint32_t madt_len = 44 + 8 * (uint32_t)ncpus + 12 + 6, aml_len, v;
-	uint8_t aml[8 * 96 + 128], *xsdt, *fadt, *madt, *dsdt, *p;
-	struct acpi_rsdp *rsdp = guest_mem_slice(BOOT_ACPI_ADDR, ACPI_SIZE);
+	uint8_t aml[ACPI_AML_MAX], *xsdt, *fadt, *madt, *dsdt, *p;
+	struct acpi_rsdp *rsdp = guest_mem__fixed(BOOT_ACPI_ADDR, sizeof(*rsdp));
 	int i;
 
-	if (!rsdp || ncpus > 254)
+	if (ncpus > ACPI_MAX_CPUS)
 		return -E2BIG;
-	aml_len = acpi_dsdt_aml(aml, sizeof(aml));
-	dsdt = acpi_table(&at, "DSDT", 36 + aml_len, 2, &dsdt_gpa);
+	aml_len = acpi__dsdt_aml(aml, sizeof(aml));
+	dsdt = acpi__table(&at, "DSDT", 36 + aml_len, 2, &dsdt_gpa);
 	memcpy(dsdt + 36, aml, aml_len);
-	acpi_finish(dsdt);
+	acpi__finish(dsdt);
 
-	fadt = acpi_table(&at, "FACP", FADT_SIZE, 6, &fadt_gpa);
+	fadt = acpi__table(&at, "FACP", FADT_SIZE, 6, &fadt_gpa);
 	v = (uint32_t)dsdt_gpa;
 	memcpy(fadt + FADT_DSDT, &v, 4);
 	memcpy(fadt + FADT_X_DSDT, &dsdt_gpa, 8);
@@ -210,9 +205,9 @@ int acpi__write(int ncpus)
 		memcpy(fadt + FADT_SLEEP_STATUS, gas[1], 12);
 	}
 	memcpy(fadt + FADT_HYPERVISOR_ID, "SANDBOXD", 8);
-	acpi_finish(fadt);
+	acpi__finish(fadt);
 
-	madt = acpi_table(&at, "APIC", madt_len, 4, &madt_gpa);
+	madt = acpi__table(&at, "APIC", madt_len, 4, &madt_gpa);
 	v = 0xfee00000;
 	memcpy(madt + 36, &v, 4);
 	v = 1;						/* PCAT_COMPAT: 8259s present */
@@ -227,14 +222,12 @@ int acpi__write(int ncpus)
 	const uint8_t nmi[6] = { 4, 6, 0xff, 0, 0, 1 };	/* all CPUs: NMI on LINT1 */
 	memcpy(p, ioapic, sizeof(ioapic));
 	memcpy(p + sizeof(ioapic), nmi, sizeof(nmi));
-	acpi_finish(madt);
+	acpi__finish(madt);
 
-	xsdt = acpi_table(&at, "XSDT", 36 + 2 * 8, 1, &xsdt_gpa);
+	xsdt = acpi__table(&at, "XSDT", 36 + 2 * 8, 1, &xsdt_gpa);
 	memcpy(xsdt + 36, &fadt_gpa, 8);
 	memcpy(xsdt + 44, &madt_gpa, 8);
-	acpi_finish(xsdt);
-	if (at > BOOT_ACPI_ADDR + ACPI_SIZE)
-		return -E2BIG;
+	acpi__finish(xsdt);
 
 	memset(rsdp, 0, sizeof(*rsdp));
 	memcpy(rsdp->signature, "RSD PTR ", 8);
@@ -242,7 +235,7 @@ int acpi__write(int ncpus)
 	rsdp->revision = 2;
 	rsdp->length = sizeof(*rsdp);
 	rsdp->xsdt = xsdt_gpa;
-	rsdp->checksum = acpi_sum((uint8_t *)rsdp, 20);
-	rsdp->ext_checksum = acpi_sum((uint8_t *)rsdp, sizeof(*rsdp));
+	rsdp->checksum = boot__checksum((uint8_t *)rsdp, 20);
+	rsdp->ext_checksum = boot__checksum((uint8_t *)rsdp, sizeof(*rsdp));
 	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "devices.h"
+#include "vm.h"
 #include "vmm.h"
 
 #define SLP_EN 0x20
@@ -19,7 +20,7 @@ static void acpi_pm__io(void *dev, uint64_t off, uint8_t *data, uint32_t len, bo
 		return;
 	}
 	if (off == 0 && (data[0] & SLP_EN) && SLP_TYP(data[0]) == ACPI_SLP_TYP_S5)
-		vm_request_exit(VMM_EXIT_OK);
+		vm__request_exit(VMM_EXIT_OK);
 }
 
 int acpi_pm__init(void)

@@ -3,6 +3,7 @@
  * 1 MiB, boot_params carries the setup header, e820 map, command line and
  * initrd, and the CPU starts in long mode at +0x200 with the first 4 GiB
  * identity-mapped. */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,6 +57,7 @@ struct boot_params {
 	uint8_t _pad4[0x1000 - 0xcd0];
 } __attribute__((packed));
 _Static_assert(sizeof(struct boot_params) == 4096, "boot_params ABI");
+_Static_assert(sizeof(struct boot_params) <= BOOT_INFO_SIZE, "boot_params in the layout");
 _Static_assert(offsetof(struct boot_params, hdr) == 0x1f1, "boot_params.hdr");
 _Static_assert(offsetof(struct boot_params, acpi_rsdp_addr) == 0x70, "boot_params.acpi_rsdp_addr");
 _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e820_table");
@@ -69,11 +71,11 @@ _Static_assert(offsetof(struct boot_params, e820_table) == 0x2d0, "boot_params.e
 /* Identity map of the first 4 GiB with 2 MiB pages. */
 static void bzimage__page_tables(struct boot_entry *entry)
 {
-	uint64_t *pml4 = guest_mem_slice(BOOT_PML4_ADDR, 6 * 4096);
+	uint64_t *pml4 = guest_mem__fixed(BOOT_PML4_ADDR, BOOT_PT_SIZE);
 	uint64_t *pdpt = pml4 + 512, *pd = pml4 + 1024;
 	unsigned int i;
 
-	memset(pml4, 0, 6 * 4096);
+	memset(pml4, 0, BOOT_PT_SIZE);
 	pml4[0] = (BOOT_PML4_ADDR + 0x1000) | 3;
 	for (i = 0; i < 4; i++)
 		pdpt[i] = (BOOT_PML4_ADDR + 0x2000 + i * 0x1000ULL) | 3;
@@ -82,29 +84,37 @@ static void bzimage__page_tables(struct boot_entry *entry)
 	entry->cr3 = BOOT_PML4_ADDR;
 }
 
-void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
+int boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
 {
 	const char *path = cfg->kernel;
-	struct boot_params *bp = guest_mem_slice(BOOT_INFO_ADDR, sizeof(*bp));
+	struct boot_params *bp = guest_mem__fixed(BOOT_INFO_ADDR, sizeof(*bp));
 	struct e820_entry e[8];
 	struct setup_header hdr;
 	uint64_t setup_size, initrd_max, initrd_addr, initrd_size;
 	unsigned int i, n;
 	struct stat st;
+	ssize_t got;
+	int err;
 
-	if (pread(fd, &hdr, sizeof(hdr), 0x1f1) != (ssize_t)sizeof(hdr) || fstat(fd, &st) < 0)
-		die_errno(VMM_EXIT_USAGE, "kernel %s: read setup header", path);
+	got = pread(fd, &hdr, sizeof(hdr), 0x1f1);
+	if (got < 0 || fstat(fd, &st) < 0)
+		return error__usage_errno(errno, "kernel %s: read setup header", path);
+	if (got != (ssize_t)sizeof(hdr))
+		return error__usage(ENOEXEC, "kernel %s: truncated bzImage", path);
 	if (hdr.version < BZ_MIN_VERSION || !(hdr.xloadflags & XLF_KERNEL_64) ||
 	    !(hdr.loadflags & LOADED_HIGH))
-		diex(VMM_EXIT_USAGE, "kernel %s: bzImage without the 64-bit boot protocol "
-		     "(version 0x%x, xloadflags 0x%x)", path, hdr.version, hdr.xloadflags);
+		return error__usage(ENOEXEC, "kernel %s: bzImage without the 64-bit boot protocol "
+				    "(version 0x%x, xloadflags 0x%x)", path, hdr.version, hdr.xloadflags);
 	setup_size = ((uint64_t)(hdr.setup_sects ? hdr.setup_sects : 4) + 1) * 512;
 	if ((uint64_t)st.st_size <= setup_size)
-		diex(VMM_EXIT_USAGE, "kernel %s: truncated bzImage", path);
-	if (strlen(guest_mem_slice(BOOT_CMDLINE_ADDR, 1)) >= hdr.cmdline_size)
-		diex(VMM_EXIT_USAGE, "kernel %s: command line longer than the kernel's %u bytes",
-		     path, hdr.cmdline_size);
-	boot__read(fd, path, setup_size, KERNEL_ADDR, (uint64_t)st.st_size - setup_size);
+		return error__usage(ENOEXEC, "kernel %s: truncated bzImage", path);
+	if (strnlen(guest_mem__fixed(BOOT_CMDLINE_ADDR, BOOT_CMDLINE_SIZE), BOOT_CMDLINE_SIZE) >=
+	    hdr.cmdline_size)
+		return error__usage(E2BIG, "kernel %s: command line longer than the kernel's %u bytes",
+				    path, hdr.cmdline_size);
+	err = boot__read(fd, path, setup_size, KERNEL_ADDR, (uint64_t)st.st_size - setup_size);
+	if (err < 0)
+		return err;
 
 	memset(bp, 0, sizeof(*bp));
 	bp->hdr = hdr;
@@ -119,8 +129,10 @@ void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *ent
 	bp->e820_entries = (uint8_t)n;
 	if (cfg->initrd) {
 		initrd_max = (uint64_t)hdr.initrd_addr_max + 1;
-		boot__load_initrd(cfg->initrd, KERNEL_ADDR + (uint64_t)st.st_size - setup_size,
-				  initrd_max, &initrd_addr, &initrd_size);
+		err = boot__load_initrd(cfg->initrd, KERNEL_ADDR + (uint64_t)st.st_size - setup_size,
+					initrd_max, &initrd_addr, &initrd_size);
+		if (err < 0)
+			return err;
 		bp->hdr.ramdisk_image = (uint32_t)initrd_addr;
 		bp->hdr.ramdisk_size = (uint32_t)initrd_size;
 		bp->ext_ramdisk_image = (uint32_t)(initrd_addr >> 32);
@@ -130,4 +142,5 @@ void boot_bzimage__load(int fd, const struct vm_cfg *cfg, struct boot_entry *ent
 	entry->mode = BOOT_LONG64;
 	entry->rip = KERNEL_ADDR + 0x200;
 	entry->rsi = BOOT_INFO_ADDR;
+	return 0;
 }

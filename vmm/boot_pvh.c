@@ -34,20 +34,26 @@ _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_en
 
 #define PVH_MODLIST_ADDR (BOOT_INFO_ADDR + 0x80)
 #define PVH_MEMMAP_ADDR (BOOT_INFO_ADDR + 0x100)
+#define PVH_MEMMAP_MAX 8
+_Static_assert(sizeof(struct hvm_start_info) <= PVH_MODLIST_ADDR - BOOT_INFO_ADDR &&
+	       PVH_MODLIST_ADDR + sizeof(struct hvm_modlist_entry) <= PVH_MEMMAP_ADDR &&
+	       PVH_MEMMAP_ADDR + PVH_MEMMAP_MAX * sizeof(struct hvm_memmap_table_entry) <=
+		       BOOT_INFO_ADDR + BOOT_INFO_SIZE, "PVH start_info layout");
 
-static void pread_all(int fd, const char *path, void *buf, size_t len, uint64_t off)
+static int boot_pvh__pread(int fd, const char *path, void *buf, size_t len, uint64_t off)
 {
 	ssize_t n = pread(fd, buf, len, (off_t)off);
 
 	if (n < 0)
-		die_errno(VMM_EXIT_USAGE, "kernel %s", path);
+		return error__usage_errno(errno, "kernel %s", path);
 	if ((size_t)n != len)
-		diex(VMM_EXIT_USAGE, "kernel %s: truncated ELF", path);
+		return error__usage(ENOEXEC, "kernel %s: truncated ELF", path);
+	return 0;
 }
 
 /* Segments may not cover the VMM's boot data below BOOT_KERNEL_LOW nor the
  * reserved area under 1 MiB. */
-static int segment_allowed(uint64_t a, uint64_t len)
+static int boot_pvh__segment_allowed(uint64_t a, uint64_t len)
 {
 	if (a + len < a || a + len > guest_mem.size)
 		return 0;
@@ -56,19 +62,20 @@ static int segment_allowed(uint64_t a, uint64_t len)
 	return a >= BOOT_HIGH_ADDR || a + len <= BOOT_EBDA_ADDR;
 }
 
-/* The 32-bit entry point from the PVH note inside [off, off + len). */
-static int find_pvh_entry(int fd, const char *path, uint64_t off, uint64_t len, uint64_t *entry)
+/* The 32-bit entry point from the PVH note inside [off, off + len): 1 when
+ * found, 0 when not, -errno. */
+static int boot_pvh__find_entry(int fd, const char *path, uint64_t off, uint64_t len, uint64_t *entry)
 {
 	uint8_t *buf;
 	uint64_t pos = 0;
-	int found = 0;
+	int found;
 
 	if (len > 1 << 20)
 		return 0;
 	buf = malloc(len ? len : 1);
 	if (!buf)
-		die_errno(VMM_EXIT_SYSCALL, "allocate ELF notes");
-	pread_all(fd, path, buf, len, off);
+		return error__syscall(ENOMEM, "allocate ELF notes");
+	found = boot_pvh__pread(fd, path, buf, len, off);	/* 0, or -errno: no search */
 	while (!found && len - pos >= sizeof(Elf64_Nhdr)) {
 		Elf64_Nhdr nh;
 		uint64_t name_sz, desc_sz;
@@ -91,11 +98,11 @@ static int find_pvh_entry(int fd, const char *path, uint64_t off, uint64_t len, 
 	return found;
 }
 
-static void pvh_start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
+static int boot_pvh__start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
 {
-	struct hvm_start_info *si = guest_mem_slice(BOOT_INFO_ADDR, sizeof(*si));
+	struct hvm_start_info *si = guest_mem__fixed(BOOT_INFO_ADDR, sizeof(*si));
 	struct hvm_memmap_table_entry *mm;
-	struct e820_entry e[8];
+	struct e820_entry e[PVH_MEMMAP_MAX];
 	unsigned int i, n = boot__e820(e, ARRAY_SIZE(e));
 
 	*si = (struct hvm_start_info){
@@ -106,63 +113,76 @@ static void pvh_start_info(const struct vm_cfg *cfg, uint64_t kernel_end)
 		.memmap_paddr = PVH_MEMMAP_ADDR,
 		.memmap_entries = n,
 	};
-	mm = guest_mem_slice(PVH_MEMMAP_ADDR, n * sizeof(*mm));
+	mm = guest_mem__fixed(PVH_MEMMAP_ADDR, n * sizeof(*mm));
 	for (i = 0; i < n; i++)
 		mm[i] = (struct hvm_memmap_table_entry){ e[i].addr, e[i].size, e[i].type, 0 };
 	if (cfg->initrd) {
-		struct hvm_modlist_entry *m = guest_mem_slice(PVH_MODLIST_ADDR, sizeof(*m));
+		struct hvm_modlist_entry *m = guest_mem__fixed(PVH_MODLIST_ADDR, sizeof(*m));
+		int err;
 
 		*m = (struct hvm_modlist_entry){ 0 };
-		boot__load_initrd(cfg->initrd, kernel_end, guest_mem.size, &m->paddr, &m->size);
+		err = boot__load_initrd(cfg->initrd, kernel_end, guest_mem.size, &m->paddr, &m->size);
+		if (err < 0)
+			return err;
 		si->nr_modules = 1;
 		si->modlist_paddr = PVH_MODLIST_ADDR;
 	}
+	return 0;
 }
 
-void boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
+int boot_pvh__load(int fd, const struct vm_cfg *cfg, struct boot_entry *entry)
 {
 	const char *path = cfg->kernel;
 	Elf64_Phdr ph[PVH_MAX_PHDRS];
 	uint64_t pvh_entry = 0, kernel_end = BOOT_HIGH_ADDR;
-	int have_entry = 0;
+	int err, have_entry = 0;
 	Elf64_Ehdr eh;
 	unsigned int i;
 
-	pread_all(fd, path, &eh, sizeof(eh), 0);
+	err = boot_pvh__pread(fd, path, &eh, sizeof(eh), 0);
+	if (err < 0)
+		return err;
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    eh.e_machine != EM_X86_64)
-		diex(VMM_EXIT_USAGE, "kernel %s: not a little-endian x86-64 ELF64", path);
+		return error__usage(ENOEXEC, "kernel %s: not a little-endian x86-64 ELF64", path);
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > PVH_MAX_PHDRS)
-		diex(VMM_EXIT_USAGE, "kernel %s: bad ELF program headers", path);
-	pread_all(fd, path, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff);
+		return error__usage(ENOEXEC, "kernel %s: bad ELF program headers", path);
+	err = boot_pvh__pread(fd, path, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff);
+	if (err < 0)
+		return err;
 
 	for (i = 0; i < eh.e_phnum && !have_entry; i++)
 		if (ph[i].p_type == PT_NOTE)
-			have_entry = find_pvh_entry(fd, path, ph[i].p_offset, ph[i].p_filesz, &pvh_entry);
+			have_entry = boot_pvh__find_entry(fd, path, ph[i].p_offset, ph[i].p_filesz, &pvh_entry);
+	if (have_entry < 0)
+		return have_entry;
 	if (!have_entry)
-		diex(VMM_EXIT_USAGE, "kernel %s: ELF without a PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY)",
-		     path);
+		return error__usage(ENOEXEC, "kernel %s: ELF without a PVH entry note "
+				    "(XEN_ELFNOTE_PHYS32_ENTRY)", path);
 	if (pvh_entry >= guest_mem.size)
-		diex(VMM_EXIT_USAGE, "kernel %s: PVH entry 0x%llx outside guest RAM", path,
-		     (unsigned long long)pvh_entry);
+		return error__usage(ENOEXEC, "kernel %s: PVH entry 0x%llx outside guest RAM", path,
+				    (unsigned long long)pvh_entry);
 
 	for (i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 
 		if (p->p_type != PT_LOAD || p->p_memsz == 0)
 			continue;
-		if (p->p_filesz > p->p_memsz || !segment_allowed(p->p_paddr, p->p_memsz))
-			diex(VMM_EXIT_USAGE, "kernel %s: segment at 0x%llx (%llu bytes) outside the "
-			     "kernel's part of guest RAM", path, (unsigned long long)p->p_paddr,
-			     (unsigned long long)p->p_memsz);
-		boot__read(fd, path, p->p_offset, p->p_paddr, p->p_filesz);
-		memset((uint8_t *)guest_mem_slice(p->p_paddr, p->p_memsz) + p->p_filesz, 0,
+		if (p->p_filesz > p->p_memsz || !boot_pvh__segment_allowed(p->p_paddr, p->p_memsz))
+			return error__usage(ENOEXEC, "kernel %s: segment at 0x%llx (%llu bytes) outside "
+					    "the kernel's part of guest RAM", path,
+					    (unsigned long long)p->p_paddr, (unsigned long long)p->p_memsz);
+		err = boot__read(fd, path, p->p_offset, p->p_paddr, p->p_filesz);
+		if (err < 0)
+			return err;
+		/* in RAM: boot_pvh__segment_allowed checked the whole segment */
+		memset((uint8_t *)guest_mem__slice(p->p_paddr, p->p_memsz) + p->p_filesz, 0,
 		       p->p_memsz - p->p_filesz);
 		if (p->p_paddr + p->p_memsz > kernel_end)
 			kernel_end = p->p_paddr + p->p_memsz;
 	}
-	pvh_start_info(cfg, kernel_end);
 	entry->mode = BOOT_PROTECTED32;
 	entry->rip = pvh_entry;
 	entry->rbx = BOOT_INFO_ADDR;
+	return boot_pvh__start_info(cfg, kernel_end);
 }

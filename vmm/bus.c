@@ -40,7 +40,11 @@ void bus__access(enum bus_kind kind, uint64_t addr, uint8_t *data, uint32_t len,
 	for (i = 0; i < nranges; i++) {
 		const struct bus_range *r = &ranges[i];
 
-		if (r->kind != kind || addr < r->base || addr - r->base >= r->len)
+		/* The whole access, not just its first byte: a handler is
+		 * only ever given offsets inside its range.  Written so that
+		 * nothing wraps: addr - base < len, then len - that >= LEN. */
+		if (r->kind != kind || addr < r->base || addr - r->base >= r->len ||
+		    len > r->len - (addr - r->base))
 			continue;
 		bus__lock();
 		r->fn(r->dev, addr - r->base, data, len, is_write);

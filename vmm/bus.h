@@ -14,7 +14,9 @@ typedef void (*bus_handler)(void *dev, uint64_t off, uint8_t *data, uint32_t len
 
 int bus__register(enum bus_kind kind, uint64_t base, uint64_t len, bus_handler fn, void *dev);
 
-/* Dispatch one access; reads nobody claims return all ones. */
+/* Dispatch one access to the range that holds all of [addr, addr + len);
+ * one that straddles a range's end is nobody's: reads nobody claims return
+ * all ones, writes are dropped. */
 void bus__access(enum bus_kind kind, uint64_t addr, uint8_t *data, uint32_t len, bool is_write);
 
 void bus__lock(void);

@@ -5,6 +5,7 @@
 
 #include "bus.h"
 #include "devices.h"
+#include "vm.h"
 #include "vmm.h"
 
 static void debug_exit__io(void *dev, uint64_t off, uint8_t *data, uint32_t len, bool is_write)
@@ -17,11 +18,11 @@ static void debug_exit__io(void *dev, uint64_t off, uint8_t *data, uint32_t len,
 		return;
 	}
 	if (data[0] == 0) {
-		vm_request_exit(VMM_EXIT_OK);
+		vm__request_exit(VMM_EXIT_OK);
 		return;
 	}
 	warnx("guest reported failure %u through port 0x%x", data[0], DEBUG_EXIT_PORT);
-	vm_request_exit(VMM_EXIT_CRASH);
+	vm__request_exit(VMM_EXIT_CRASH);
 }
 
 int debug_exit__init(void)

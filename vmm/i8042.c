@@ -7,6 +7,7 @@
 #include "bus.h"
 #include "devices.h"
 #include "kvm.h"
+#include "vm.h"
 #include "vmm.h"
 
 #define I8042_DATA 0x60
@@ -62,7 +63,7 @@ static uint8_t i8042__pop(void)
 
 static void i8042__reset_machine(void)
 {
-	vm_request_exit(VMM_EXIT_OK);
+	vm__request_exit(VMM_EXIT_OK);
 }
 
 static void i8042__command(uint8_t cmd)

@@ -30,34 +30,41 @@ static const struct {
 	{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD" },
 };
 
-static void kvm__get_cpuid(void)
+static int kvm__get_cpuid(void)
 {
 	struct kvm_cpuid2 *c;
 
 	c = calloc(1, sizeof(*c) + KVM_MAX_CPUID_ENTRIES * sizeof(c->entries[0]));
 	if (!c)
-		die_errno(VMM_EXIT_SYSCALL, "allocate cpuid table");
+		return error__syscall(ENOMEM, "allocate cpuid table");
 	c->nent = KVM_MAX_CPUID_ENTRIES;
-	if (ioctl(kvm.sys_fd, KVM_GET_SUPPORTED_CPUID, c) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "/dev/kvm: KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(kvm.sys_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+		int err = error__syscall(errno, "/dev/kvm: KVM_GET_SUPPORTED_CPUID");
+
+		free(c);
+		return err;
+	}
 	kvm.cpuid = c;
+	return 0;
 }
 
-void kvm__open(void)
+int kvm__open(void)
 {
 	unsigned int i;
 	int v;
 
 	kvm.sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm.sys_fd < 0)
-		die_errno(errno == ENOENT || errno == EACCES || errno == ENXIO || errno == ENODEV ?
-				  VMM_EXIT_USAGE : VMM_EXIT_SYSCALL, "open /dev/kvm");
+		return error__record(errno == ENOENT || errno == EACCES || errno == ENXIO ||
+					     errno == ENODEV ? VMM_EXIT_USAGE : VMM_EXIT_SYSCALL,
+				     errno, true, "open /dev/kvm");
 	v = ioctl(kvm.sys_fd, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION)
-		diex(VMM_EXIT_USAGE, "/dev/kvm: API version %d, need %d", v, KVM_API_VERSION);
+		return error__usage(ENOTSUP, "/dev/kvm: API version %d, need %d", v, KVM_API_VERSION);
 	for (i = 0; i < ARRAY_SIZE(required_caps); i++)
 		if (ioctl(kvm.sys_fd, KVM_CHECK_EXTENSION, required_caps[i].cap) <= 0)
-			diex(VMM_EXIT_USAGE, "/dev/kvm: missing capability %s", required_caps[i].name);
+			return error__usage(ENOTSUP, "/dev/kvm: missing capability %s",
+					    required_caps[i].name);
 	kvm.max_vcpus = ioctl(kvm.sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 	if (kvm.max_vcpus <= 0)
 		kvm.max_vcpus = ioctl(kvm.sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
@@ -65,11 +72,11 @@ void kvm__open(void)
 		kvm.max_vcpus = 1;
 	kvm.run_size = ioctl(kvm.sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (kvm.run_size <= 0)
-		die_errno(VMM_EXIT_SYSCALL, "/dev/kvm: KVM_GET_VCPU_MMAP_SIZE");
-	kvm__get_cpuid();
+		return error__syscall(errno, "/dev/kvm: KVM_GET_VCPU_MMAP_SIZE");
+	return kvm__get_cpuid();
 }
 
-void kvm__create_vm(uint64_t mem_size)
+int kvm__create_vm(uint64_t mem_size)
 {
 	struct kvm_pit_config pit = { .flags = 0 };
 	struct kvm_userspace_memory_region region;
@@ -77,20 +84,18 @@ void kvm__create_vm(uint64_t mem_size)
 
 	kvm.vm_fd = ioctl(kvm.sys_fd, KVM_CREATE_VM, 0);
 	if (kvm.vm_fd < 0)
-		die_errno(VMM_EXIT_SYSCALL, "/dev/kvm: KVM_CREATE_VM");
+		return error__syscall(errno, "/dev/kvm: KVM_CREATE_VM");
 	if (ioctl(kvm.vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "KVM_SET_TSS_ADDR");
+		return error__syscall(errno, "KVM_SET_TSS_ADDR");
 	if (ioctl(kvm.vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "KVM_CREATE_IRQCHIP");
+		return error__syscall(errno, "KVM_CREATE_IRQCHIP");
 	if (ioctl(kvm.vm_fd, KVM_CREATE_PIT2, &pit) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "KVM_CREATE_PIT2");
+		return error__syscall(errno, "KVM_CREATE_PIT2");
 
 	err = guest_mem__init(mem_size);
-	if (err < 0) {
-		errno = -err;
-		die_errno(VMM_EXIT_SYSCALL, "guest RAM of %llu MiB",
-			  (unsigned long long)(mem_size / MiB));
-	}
+	if (err < 0)
+		return error__syscall(-err, "guest RAM of %llu MiB",
+				      (unsigned long long)(mem_size / MiB));
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.guest_phys_addr = 0,
@@ -98,7 +103,8 @@ void kvm__create_vm(uint64_t mem_size)
 		.userspace_addr = (uintptr_t)guest_mem.base,
 	};
 	if (ioctl(kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "KVM_SET_USER_MEMORY_REGION");
+		return error__syscall(errno, "KVM_SET_USER_MEMORY_REGION");
+	return 0;
 }
 
 void kvm__irq_line(unsigned int irq, int level)

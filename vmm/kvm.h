@@ -14,12 +14,12 @@ struct kvm {
 
 extern struct kvm kvm;
 
-/* Open /dev/kvm and check what the VMM needs; no VM yet.  Exits 100 naming
- * what is missing, 111 when a syscall fails. */
-void kvm__open(void);
+/* Open /dev/kvm and check what the VMM needs; no VM yet.  -errno, with a
+ * usage error recorded naming what is missing (vmm.h error__*). */
+int kvm__open(void);
 
-/* Create the VM with irqchip, PIT and MEM_SIZE bytes of RAM; exits on error. */
-void kvm__create_vm(uint64_t mem_size);
+/* Create the VM with irqchip, PIT and MEM_SIZE bytes of RAM; -errno. */
+int kvm__create_vm(uint64_t mem_size);
 
 /* Set an interrupt line of the in-kernel PIC/IOAPIC; pulse for edge. */
 void kvm__irq_line(unsigned int irq, int level);

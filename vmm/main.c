@@ -7,7 +7,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +20,9 @@
 #include "seccomp.h"
 #include "vcpu.h"
 #include "virtio.h"
+#include "vm.h"
 #include "vmm.h"
 
-#define MEM_MIN (16 * MiB)
-#define MEM_MAX (3072 * MiB)	/* RAM ends below the MMIO window at 0xd0000000 */
 #define VCPUS_MAX 64
 #define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
 
@@ -44,24 +42,6 @@ static const char usage[] =
 	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
 	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
 	"unusable, 111 a host syscall failed.\n";
-
-static int exit_efd = -1;
-static atomic_int exit_code = -1;
-
-void vm_request_exit(int code)
-{
-	int expected = -1;
-	uint64_t one = 1;
-
-	if (atomic_compare_exchange_strong(&exit_code, &expected, code) &&
-	    write(exit_efd, &one, sizeof(one)) < 0)
-		_exit(VMM_EXIT_SYSCALL);
-}
-
-bool vm_exiting(void)
-{
-	return atomic_load(&exit_code) >= 0;
-}
 
 static noreturn void bad_usage(const char *fmt, const char *arg)
 {
@@ -87,7 +67,7 @@ static uint64_t parse_size(const char *s)
 	case '\0': break;
 	default: bad_usage("--memory %s: not a size", s);
 	}
-	if (*end || v < MEM_MIN || v > MEM_MAX || v % 4096)
+	if (*end || v < VM_MEM_MIN || v > VM_MEM_MAX || v % 4096)
 		bad_usage("--memory %s: out of range 16M..3G (page multiple)", s);
 	return v;
 }
@@ -181,7 +161,7 @@ static int run_loop(int sig_fd, int wake_fd)
 
 	for (;;) {
 		struct pollfd p[4] = {
-			{ .fd = exit_efd, .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
+			{ .fd = vm__exit_fd(), .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
 			{ .fd = wake_fd, .events = POLLIN },
 			{ .fd = stdin_open && !stdin_waits ? STDIN_FILENO : -1, .events = POLLIN },
 		};
@@ -193,7 +173,7 @@ static int run_loop(int sig_fd, int wake_fd)
 			die_errno(VMM_EXIT_SYSCALL, "poll");
 		}
 		if (p[0].revents)
-			return atomic_load(&exit_code);
+			return vm__exit_code();
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 
@@ -222,12 +202,11 @@ static int run_loop(int sig_fd, int wake_fd)
 	}
 }
 
+/* The one place that decides to die of a set-up step's -errno (vmm.h). */
 static void check(int err, const char *what)
 {
-	if (err < 0) {
-		errno = -err;
-		die_errno(VMM_EXIT_SYSCALL, "%s", what);
-	}
+	if (err < 0)
+		error__die(err, what);
 }
 
 int main(int argc, char **argv)
@@ -241,7 +220,7 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 
 	parse_args(argc, argv, &cfg);
-	kvm__open();
+	check(kvm__open(), "/dev/kvm");
 	if (cfg.vcpus > kvm.max_vcpus)
 		diex(VMM_EXIT_USAGE, "--vcpus %d: above KVM's limit of %d (KVM_CAP_MAX_VCPUS)",
 		     cfg.vcpus, kvm.max_vcpus);
@@ -251,12 +230,12 @@ int main(int argc, char **argv)
 	if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0)
 		diex(VMM_EXIT_SYSCALL, "block SIGTERM");
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	exit_efd = eventfd(0, EFD_CLOEXEC);
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (sig_fd < 0 || exit_efd < 0 || wake_fd < 0)
+	if (sig_fd < 0 || wake_fd < 0)
 		die_errno(VMM_EXIT_SYSCALL, "signalfd/eventfd");
+	check(vm__init(), "exit eventfd");
 
-	kvm__create_vm(cfg.mem_size);
+	check(kvm__create_vm(cfg.mem_size), "create the VM");
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
@@ -272,7 +251,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	boot__load(&cfg, cmdline, &entry);
+	check(boot__load(&cfg, cmdline, &entry), "load the kernel");
 	check(mptable__write(cfg.vcpus), "MP table");
 	check(acpi__write(cfg.vcpus), "ACPI tables");
 	for (i = 0; i < cfg.vcpus; i++)
@@ -289,9 +268,9 @@ int main(int argc, char **argv)
 	 * the process filter goes onto every thread; then each thread adds
 	 * its role's; then the guest starts. */
 	pthread_barrier_wait(&start);
-	seccomp__lock_process();
+	check(seccomp__lock_process(), "seccomp: install the process filter");
 	pthread_barrier_wait(&start);
-	seccomp__lock_thread(SECCOMP_ROLE_MAIN);
+	check(seccomp__lock_thread(SECCOMP_ROLE_MAIN), "seccomp: install the main thread's filter");
 	pthread_barrier_wait(&start);
 	if (cfg.ready_fd >= 0) {
 		if (write(cfg.ready_fd, "\n", 1) < 0)

@@ -45,28 +45,27 @@ enum { MP_PROCESSOR, MP_BUS, MP_IOAPIC, MP_INTSRC, MP_LINTSRC };
 enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 
 #define ISA_IRQS 16
-
-static uint8_t checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-
-	while (n--)
-		sum += *p++;
-	return (uint8_t)-sum;
-}
+#define MP_MAX_CPUS 254		/* APIC ids 0..253; the IOAPIC takes the next */
+#define MP_TABLE_LEN(ncpus) (sizeof(struct mpc_table) + (size_t)(ncpus) * sizeof(struct mpc_cpu) + \
+			     (2 + ISA_IRQS + 2) * sizeof(struct mpc_entry8))
+_Static_assert(MP_TABLE_LEN(MP_MAX_CPUS) <= 0xffff &&
+	       sizeof(struct mpf_intel) + MP_TABLE_LEN(MP_MAX_CPUS) <= BOOT_MPTABLE_SIZE,
+	       "MP table for MP_MAX_CPUS in its 16-bit length and its place in the layout");
 
 int mptable__write(int ncpus)
 {
-	size_t table_len = sizeof(struct mpc_table) + (size_t)ncpus * sizeof(struct mpc_cpu) +
-			   (2 + ISA_IRQS + 2) * sizeof(struct mpc_entry8);
-	uint8_t *base = guest_mem_slice(BOOT_MPTABLE_ADDR, sizeof(struct mpf_intel) + table_len);
-	struct mpf_intel *mpf = (struct mpf_intel *)base;
-	struct mpc_table *mpc = (struct mpc_table *)(base + sizeof(*mpf));
-	uint8_t *p = (uint8_t *)(mpc + 1), ioapic_id = (uint8_t)ncpus;
+	size_t table_len = MP_TABLE_LEN(ncpus);
+	struct mpf_intel *mpf;
+	struct mpc_table *mpc;
+	uint8_t *base, *p, ioapic_id = (uint8_t)ncpus;
 	int i;
 
-	if (!base || ncpus > 254 || table_len > 0xffff)
+	if (ncpus > MP_MAX_CPUS)
 		return -E2BIG;
+	base = guest_mem__fixed(BOOT_MPTABLE_ADDR, sizeof(*mpf) + table_len);
+	mpf = (struct mpf_intel *)base;
+	mpc = (struct mpc_table *)(base + sizeof(*mpf));
+	p = (uint8_t *)(mpc + 1);
 	memset(base, 0, sizeof(*mpf) + table_len);
 	for (i = 0; i < ncpus; i++) {
 		struct mpc_cpu c = {
@@ -100,12 +99,12 @@ int mptable__write(int ncpus)
 	memcpy(mpc->oem, "SANDBOXD", 8);
 	memcpy(mpc->productid, "VMM         ", 12);
 	mpc->lapic = LAPIC_ADDR;
-	mpc->checksum = checksum((uint8_t *)mpc, table_len);
+	mpc->checksum = boot__checksum((uint8_t *)mpc, table_len);
 
 	memcpy(mpf->signature, "_MP_", 4);
 	mpf->physptr = BOOT_MPTABLE_ADDR + sizeof(*mpf);
 	mpf->length = 1;
 	mpf->specification = 4;
-	mpf->checksum = checksum((uint8_t *)mpf, sizeof(*mpf));
+	mpf->checksum = boot__checksum((uint8_t *)mpf, sizeof(*mpf));
 	return 0;
 }

@@ -12,9 +12,16 @@
  * x32 syscall numbers and any other audit arch.
  *
  * Argument conditions compare the low 32 bits only. Every argument tested
- * here is a 32-bit int or unsigned int in the kernel's prototype (ioctl's
- * cmd, futex's op, madvise's behaviour, rt_sigprocmask's how, seccomp's
- * flags), which the kernel truncates, so the low word is what it acts on. */
+ * for a value is a 32-bit int or unsigned int in the kernel's prototype
+ * (ioctl's cmd, futex's op, madvise's behaviour, rt_sigprocmask's how,
+ * seccomp's flags), which the kernel truncates, so the low word is what it
+ * acts on; a bit tested clear (PROT_EXEC of mmap's prot) lies in it.
+ *
+ * W^X: once locked, no filter lets memory become executable.  The plain
+ * build allows no mmap, mprotect, pkey_mprotect, mremap or
+ * remap_file_pages at all, nor memfd_create or exec; the ASan build's
+ * mmap only with PROT_EXEC clear.  personality() is not allowed either, so
+ * READ_IMPLIES_EXEC cannot turn a PROT_READ mapping executable. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -42,12 +49,14 @@
 
 struct sc_rule {
 	int nr;
-	int arg;	/* ANY_ARGS, or the argument whose low word must be VAL */
+	int arg;	/* ANY_ARGS, or the argument whose low word is tested */
 	uint32_t val;
+	bool clear;	/* VAL's bits must be clear in it; else it must equal VAL */
 };
 
-#define ALLOW(name) { __NR_##name, ANY_ARGS, 0 }
-#define ALLOW_IF(name, argn, v) { __NR_##name, (argn), (uint32_t)(v) }
+#define ALLOW(name) { __NR_##name, ANY_ARGS, 0, false }
+#define ALLOW_IF(name, argn, v) { __NR_##name, (argn), (uint32_t)(v), false }
+#define ALLOW_IF_CLEAR(name, argn, bits) { __NR_##name, (argn), (uint32_t)(bits), true }
 
 /* vCPU threads: KVM_RUN and what the devices on its exits do. virtio-blk is
  * served synchronously on the notifying vCPU (no I/O thread), so disk I/O
@@ -107,6 +116,7 @@ static const struct sc_rule install_rules[] = {
 #ifdef __SANITIZE_ADDRESS__
 /* The ASan + UBSan build (build/vmm-asan, tests only) allows what the
  * sanitizer runtime does after lock-down, measured the same way:
+ * None of it maps anything executable (W^X above).
  * - a thread's exit: unmap its fake stack and alternate signal stack
  *   (sigaltstack, munmap), poison its shadow (mmap MAP_FIXED, madvise
  *   MADV_DONTDUMP/MADV_NOHUGEPAGE);
@@ -121,7 +131,7 @@ static const struct sc_rule install_rules[] = {
  * which also turns off the check at exit. The VMM allocates nothing after
  * lock-down, so that check sees every allocation it would have seen. */
 static const struct sc_rule sanitizer_rules[] = {
-	ALLOW(mmap), ALLOW(munmap), ALLOW(madvise), ALLOW(sigaltstack),
+	ALLOW_IF_CLEAR(mmap, 2, PROT_EXEC), ALLOW(munmap), ALLOW(madvise), ALLOW(sigaltstack),
 	ALLOW(sched_yield), ALLOW(futex),
 	ALLOW(open), ALLOW(openat), ALLOW(read), ALLOW(fcntl), ALLOW(newfstatat),
 	ALLOW(readlink), ALLOW(close), ALLOW_IF(ioctl, 1, TCGETS),
@@ -149,40 +159,44 @@ struct bpf_prog {
 
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + (i) * sizeof(uint64_t))
 
-static void emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+static void seccomp__emit(struct bpf_prog *p, uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
 {
 	p->insn[p->n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf);
 }
 
-static bool emitted(const struct sc_rule *seen, size_t nseen, const struct sc_rule *r)
+static bool seccomp__emitted(const struct sc_rule *seen, size_t nseen, const struct sc_rule *r)
 {
 	for (size_t i = 0; i < nseen; i++)
-		if (seen[i].nr == r->nr && seen[i].arg == r->arg && seen[i].val == r->val)
+		if (seen[i].nr == r->nr && seen[i].arg == r->arg && seen[i].val == r->val &&
+		    seen[i].clear == r->clear)
 			return true;
 	return false;
 }
 
 /* Append RULES, skipping any already in the program (the union of roles
  * repeats write, futex, ...). SEEN lists what was emitted, in *NSEEN. */
-static void emit_rules(struct bpf_prog *p, const struct sc_rule *rules, size_t n,
+static void seccomp__emit_rules(struct bpf_prog *p, const struct sc_rule *rules, size_t n,
 		       struct sc_rule *seen, size_t *nseen)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct sc_rule *r = &rules[i];
 
-		if (emitted(seen, *nseen, r))
+		if (seccomp__emitted(seen, *nseen, r))
 			continue;
 		seen[(*nseen)++] = *r;
 		if (r->arg == ANY_ARGS) {
-			emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 1);
-			emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+			seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 1);
+			seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
 			continue;
 		}
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);	/* not it: next rule */
-		emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg), 0, 0);
-		emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
-		emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
-		emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+		seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);	/* not it: next rule */
+		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, (uint32_t)ARG_LO(r->arg), 0, 0);
+		if (r->clear)	/* a bit of VAL set: skip the allow */
+			seccomp__emit(p, BPF_JMP | BPF_JSET | BPF_K, r->val, 1, 0);
+		else
+			seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->val, 0, 1);
+		seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW, 0, 0);
+		seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
 	}
 }
 
@@ -192,32 +206,32 @@ struct rule_set {
 };
 
 /* Arch and x32 checks, then each set's rules, then kill. */
-static void build(struct bpf_prog *p, const struct rule_set *sets, size_t nsets)
+static void seccomp__build(struct bpf_prog *p, const struct rule_set *sets, size_t nsets)
 {
 	struct sc_rule seen[BPF_MAX];
 	size_t nseen = 0;
 
 	p->n = 0;
-	emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
-	emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
-	emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
-	emit(p, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch), 0, 0);
+	seccomp__emit(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+	seccomp__emit(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr), 0, 0);
+	seccomp__emit(p, BPF_JMP | BPF_JGE | BPF_K, __X32_SYSCALL_BIT, 0, 1);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 	for (size_t i = 0; i < nsets; i++)
 		if (sets[i].rules)
-			emit_rules(p, sets[i].rules, sets[i].n, seen, &nseen);
-	emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
+			seccomp__emit_rules(p, sets[i].rules, sets[i].n, seen, &nseen);
+	seccomp__emit(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS, 0, 0);
 }
 
-static long install(struct bpf_prog *p, unsigned int flags)
+static long seccomp__install(struct bpf_prog *p, unsigned int flags)
 {
 	struct sock_fprog fprog = { .len = p->n, .filter = p->insn };
 
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
 }
 
-void seccomp__lock_process(void)
+int seccomp__lock_process(void)
 {
 	const struct rule_set sets[] = {
 		{ vcpu_rules, ARRAY_SIZE(vcpu_rules) },
@@ -234,18 +248,20 @@ void seccomp__lock_process(void)
 	/* Under sandboxd it is set already; run alone, without it only
 	 * CAP_SYS_ADMIN could install a filter. TSYNC passes it on. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: PR_SET_NO_NEW_PRIVS");
-	build(&p, sets, ARRAY_SIZE(sets));
+		return error__syscall(errno, "seccomp: PR_SET_NO_NEW_PRIVS");
+	seccomp__build(&p, sets, ARRAY_SIZE(sets));
 	/* 0: every thread has it; < 0: errno; > 0: the id of a thread that
 	 * could not take it (it has a filter of its own that diverged). */
-	r = install(&p, SECCOMP_FILTER_FLAG_TSYNC);
+	r = seccomp__install(&p, SECCOMP_FILTER_FLAG_TSYNC);
 	if (r < 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the process filter (TSYNC)");
+		return error__syscall(errno, "seccomp: install the process filter (TSYNC)");
 	if (r > 0)
-		diex(VMM_EXIT_SYSCALL, "seccomp: thread %ld could not take the process filter (TSYNC)", r);
+		return error__record(VMM_EXIT_SYSCALL, ESRCH, false,
+				     "seccomp: thread %ld could not take the process filter (TSYNC)", r);
+	return 0;
 }
 
-void seccomp__lock_thread(enum seccomp_role role)
+int seccomp__lock_thread(enum seccomp_role role)
 {
 	const struct rule_set sets[] = {
 		role == SECCOMP_ROLE_VCPU ? (struct rule_set){ vcpu_rules, ARRAY_SIZE(vcpu_rules) }
@@ -254,8 +270,6 @@ void seccomp__lock_thread(enum seccomp_role role)
 	};
 	struct bpf_prog p;
 
-	build(&p, sets, ARRAY_SIZE(sets));
-	if (install(&p, 0) != 0)
-		die_errno(VMM_EXIT_SYSCALL, "seccomp: install the %s thread's filter",
-			  role == SECCOMP_ROLE_VCPU ? "vCPU" : "main");
+	seccomp__build(&p, sets, ARRAY_SIZE(sets));
+	return seccomp__install(&p, 0) != 0 ? -errno : 0;
 }

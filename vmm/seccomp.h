@@ -11,11 +11,12 @@ enum seccomp_role {
 
 /* Step 1, on the main thread once every vCPU thread exists: set
  * no_new_privs and install the union of all roles on every thread at once
- * (TSYNC). Exits 111 if the kernel refuses or a thread cannot take it. */
-void seccomp__lock_process(void);
+ * (TSYNC). -errno, recorded (vmm.h error__*), if the kernel refuses or a
+ * thread cannot take it. */
+int seccomp__lock_process(void);
 
 /* Step 2, on each thread after step 1: add the filter of ROLE for this
- * thread only. Exits 111 on failure. */
-void seccomp__lock_thread(enum seccomp_role role);
+ * thread only. -errno (not recorded: vCPU threads call it). */
+int seccomp__lock_thread(enum seccomp_role role);
 
 #endif

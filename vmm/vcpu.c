@@ -1,5 +1,5 @@
 /* vCPU threads.  An exit the VMM cannot continue from ends the VM through
- * vm_request_exit: crashes with their registers on stderr (exit 1), guest
+ * vm__request_exit: crashes with their registers on stderr (exit 1), guest
  * power-off and reset with 0, a failed KVM_RUN with 111. */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 #include "kvm.h"
 #include "seccomp.h"
 #include "vcpu.h"
+#include "vm.h"
 #include "vmm.h"
 
 static pthread_barrier_t *start_barrier;
@@ -73,7 +74,7 @@ fail_close:
 	return err;
 }
 
-static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
+static void vcpu__seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
 {
 	*s = (struct kvm_segment){
 		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
@@ -89,8 +90,8 @@ int vcpu__setup_boot(struct vcpu *v, const struct boot_entry *b)
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		return -errno;
-	seg_flat(&sregs.cs, 0x10, 0xb, code64);		/* execute/read, accessed */
-	seg_flat(&sregs.ds, 0x18, 0x3, 0);		/* read/write, accessed */
+	vcpu__seg_flat(&sregs.cs, 0x10, 0xb, code64);		/* execute/read, accessed */
+	vcpu__seg_flat(&sregs.ds, 0x18, 0x3, 0);		/* read/write, accessed */
 	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
 	sregs.tr = (struct kvm_segment){
 		.limit = 0x67, .selector = 0x20, .type = 0xb, .present = 1, /* busy 32-bit TSS */
@@ -137,7 +138,7 @@ static void vcpu__crash(struct vcpu *v, const char *what)
 {
 	warnx("vcpu %d: %s", v->id, what);
 	vcpu__dump(v);
-	vm_request_exit(VMM_EXIT_CRASH);
+	vm__request_exit(VMM_EXIT_CRASH);
 }
 
 static void vcpu__io(struct kvm_run *run)
@@ -175,7 +176,7 @@ static int vcpu__handle_exit(struct vcpu *v)
 			vcpu__crash(v, "guest crash event");
 			return 1;
 		}
-		vm_request_exit(VMM_EXIT_OK);
+		vm__request_exit(VMM_EXIT_OK);
 		return 1;
 	case KVM_EXIT_INTERNAL_ERROR:
 		snprintf(what, sizeof(what), "KVM internal error, suberror %u%s",
@@ -199,21 +200,29 @@ static int vcpu__handle_exit(struct vcpu *v)
 static void *vcpu__thread(void *arg)
 {
 	struct vcpu *v = arg;
+	int err;
 
-	/* running; the process filter is in; every role filter is in */
+	/* running; the process filter is in; every role filter is in (a
+	 * failed one passes the barrier too, or main would wait forever) */
 	pthread_barrier_wait(start_barrier);
 	pthread_barrier_wait(start_barrier);
-	seccomp__lock_thread(SECCOMP_ROLE_VCPU);
+	err = seccomp__lock_thread(SECCOMP_ROLE_VCPU);
 	pthread_barrier_wait(start_barrier);
+	if (err < 0) {
+		errno = -err;
+		warn_errno("vcpu %d: seccomp: install the vCPU thread's filter", v->id);
+		vm__request_exit(VMM_EXIT_SYSCALL);
+		return NULL;
+	}
 	for (;;) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			warn_errno("vcpu %d: KVM_RUN", v->id);
-			vm_request_exit(VMM_EXIT_SYSCALL);
+			vm__request_exit(VMM_EXIT_SYSCALL);
 			return NULL;
 		}
-		if (vcpu__handle_exit(v) || vm_exiting())
+		if (vcpu__handle_exit(v) || vm__exiting())
 			return NULL;
 	}
 }

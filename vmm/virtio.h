@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "virtq.h"
-#include "vmm.h"
+#include "vm.h"
 
 #define VIRTIO_MMIO_BASE 0xd0000000ULL
 #define VIRTIO_MMIO_SIZE 0x1000
@@ -63,8 +63,8 @@ void virtio_mmio__needs_reset(struct virtio_mmio *m, const char *why);
 void virtio_mmio__io(void *dev, uint64_t off, uint8_t *data, uint32_t len, bool is_write);
 
 /* How many devices are placed, and where device N is (for ACPI). */
-unsigned int virtio_mmio_count(void);
-void virtio_mmio_slot(unsigned int n, uint64_t *base, unsigned int *irq);
+unsigned int virtio_mmio__count(void);
+void virtio_mmio__slot(unsigned int n, uint64_t *base, unsigned int *irq);
 
 /* virtio-blk on DISK; -errno (the path is the caller's to name). */
 int virtio_blk__init(const struct disk_cfg *disk, char *cmdline, size_t cmdline_size);

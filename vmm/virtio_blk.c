@@ -28,7 +28,7 @@ _Static_assert(sizeof(struct virtio_blk_outhdr) == 16, "virtio_blk_outhdr ABI");
 
 /* Gather up to MAX bytes starting SKIP bytes into the chain's readable
  * (WRITE false) or writable part into IOV; returns the byte count. */
-static uint64_t chain_iov(const struct virtq_chain *c, bool write, uint64_t skip, uint64_t max,
+static uint64_t virtio_blk__chain_iov(const struct virtq_chain *c, bool write, uint64_t skip, uint64_t max,
 			  struct iovec *iov, int *niov)
 {
 	uint64_t total = 0;
@@ -55,13 +55,13 @@ static uint64_t chain_iov(const struct virtq_chain *c, bool write, uint64_t skip
 
 /* Copy LEN bytes between BUF and the chain's readable part (to_chain
  * false) or writable part (to_chain true), from offset SKIP in that part. */
-static int chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip, uint8_t *buf,
+static int virtio_blk__chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip, uint8_t *buf,
 		      uint64_t len)
 {
 	struct iovec iov[VIRTQ_MAX_SIZE];
 	int i, n;
 
-	if (chain_iov(c, to_chain, skip, len, iov, &n) != len)
+	if (virtio_blk__chain_iov(c, to_chain, skip, len, iov, &n) != len)
 		return -1;
 	for (i = 0; i < n; buf += iov[i].iov_len, i++)
 		if (to_chain)
@@ -71,7 +71,7 @@ static int chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip,
 	return 0;
 }
 
-static uint8_t blk_rw(const struct blk_disk *d, const struct virtq_chain *c, bool is_read,
+static uint8_t virtio_blk__rw(const struct blk_disk *d, const struct virtq_chain *c, bool is_read,
 		      uint64_t sector, uint32_t *written)
 {
 	struct iovec iov[VIRTQ_MAX_SIZE];
@@ -80,9 +80,9 @@ static uint8_t blk_rw(const struct blk_disk *d, const struct virtq_chain *c, boo
 	int niov;
 
 	if (is_read)
-		len = chain_iov(c, true, 0, c->in_bytes - 1, iov, &niov);
+		len = virtio_blk__chain_iov(c, true, 0, c->in_bytes - 1, iov, &niov);
 	else
-		len = chain_iov(c, false, sizeof(struct virtio_blk_outhdr), c->out_bytes, iov, &niov);
+		len = virtio_blk__chain_iov(c, false, sizeof(struct virtio_blk_outhdr), c->out_bytes, iov, &niov);
 	if (len % 512 || sector > d->sectors || len / 512 > d->sectors - sector)
 		return VIRTIO_BLK_S_IOERR;
 	if (!is_read && d->ro)
@@ -105,14 +105,14 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 	uint8_t status;
 
 	*written = 0;
-	if (chain_copy(c, false, 0, (uint8_t *)&hdr, sizeof(hdr)) < 0 || c->in_bytes == 0) {
+	if (virtio_blk__chain_copy(c, false, 0, (uint8_t *)&hdr, sizeof(hdr)) < 0 || c->in_bytes == 0) {
 		*why = "virtio-blk request without header or status byte";
 		return -1;
 	}
 	switch (hdr.type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		status = blk_rw(d, c, hdr.type == VIRTIO_BLK_T_IN, hdr.sector, written);
+		status = virtio_blk__rw(d, c, hdr.type == VIRTIO_BLK_T_IN, hdr.sector, written);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		status = d->ro || fdatasync(d->fd) == 0 ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
@@ -122,7 +122,7 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 		uint8_t id[sizeof(d->id)];
 
 		memcpy(id, d->id, sizeof(id));
-		chain_copy(c, true, 0, id, n);
+		virtio_blk__chain_copy(c, true, 0, id, n);
 		*written = (uint32_t)n;
 		status = VIRTIO_BLK_S_OK;
 		break;
@@ -131,7 +131,7 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 		status = VIRTIO_BLK_S_UNSUPP;
 		break;
 	}
-	chain_copy(c, true, c->in_bytes - 1, &status, 1);
+	virtio_blk__chain_copy(c, true, c->in_bytes - 1, &status, 1);
 	*written += 1;
 	return 0;
 }

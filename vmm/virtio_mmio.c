@@ -31,12 +31,12 @@ enum {
 static const unsigned int virtio_mmio_irqs[] = { 5, 6, 7, 9, 10, 11, 12, 14 };
 static unsigned int ndevices;
 
-unsigned int virtio_mmio_count(void)
+unsigned int virtio_mmio__count(void)
 {
 	return ndevices;
 }
 
-void virtio_mmio_slot(unsigned int n, uint64_t *base, unsigned int *irq)
+void virtio_mmio__slot(unsigned int n, uint64_t *base, unsigned int *irq)
 {
 	*base = VIRTIO_MMIO_BASE + (uint64_t)n * VIRTIO_MMIO_SIZE;
 	*irq = virtio_mmio_irqs[n];
@@ -210,7 +210,7 @@ int virtio_mmio__init(struct virtio_mmio *m, char *cmdline, size_t cmdline_size)
 
 	if (ndevices == sizeof(virtio_mmio_irqs) / sizeof(virtio_mmio_irqs[0]))
 		return -ENOSPC;
-	virtio_mmio_slot(ndevices, &m->base, &m->irq);
+	virtio_mmio__slot(ndevices, &m->base, &m->irq);
 	n = snprintf(cmdline + used, cmdline_size - used, "%svirtio_mmio.device=4K@0x%llx:%u",
 		     used ? " " : "", (unsigned long long)m->base, m->irq);
 	if (n < 0 || (size_t)n >= cmdline_size - used)

@@ -1,15 +1,15 @@
 /* Split-ring virtqueue, device side.  Guest values (indices, addresses,
  * lengths) are never used as pointers: every element is reached through
- * guest_mem_slice(ring gpa + checked offset), and descriptors are copied
+ * guest_mem__slice(ring gpa + checked offset), and descriptors are copied
  * out once before use so the guest cannot change them under us. */
 #include <string.h>
 
 #include "guest_mem.h"
 #include "virtq.h"
 
-static uint16_t *ring_u16(uint64_t gpa)
+static uint16_t *virtq__ring_u16(uint64_t gpa)
 {
-	return guest_mem_slice(gpa, sizeof(uint16_t));
+	return guest_mem__slice(gpa, sizeof(uint16_t));
 }
 
 const char *virtq__check(const struct virtq *vq)
@@ -20,15 +20,15 @@ const char *virtq__check(const struct virtq *vq)
 		return "queue size not a power of two in 1..256";
 	if (vq->desc_gpa % 16 || vq->avail_gpa % 2 || vq->used_gpa % 4)
 		return "misaligned ring";
-	if (!guest_mem_slice(vq->desc_gpa, 16 * n) || !guest_mem_slice(vq->avail_gpa, 6 + 2 * n) ||
-	    !guest_mem_slice(vq->used_gpa, 6 + 8 * n))
+	if (!guest_mem__slice(vq->desc_gpa, 16 * n) || !guest_mem__slice(vq->avail_gpa, 6 + 2 * n) ||
+	    !guest_mem__slice(vq->used_gpa, 6 + 8 * n))
 		return "ring outside guest RAM";
 	return NULL;
 }
 
 static int virtq__read_desc(const struct virtq *vq, uint16_t i, struct virtq_desc *d)
 {
-	const void *p = guest_mem_slice(vq->desc_gpa + 16ULL * i, sizeof(*d));
+	const void *p = guest_mem__slice(vq->desc_gpa + 16ULL * i, sizeof(*d));
 
 	if (i >= vq->num || !p)
 		return -1;
@@ -62,7 +62,7 @@ static int virtq__walk(const struct virtq *vq, uint16_t head, struct virtq_chain
 		if (d.len) {
 			struct virtq_seg *s = &c->seg[c->nseg];
 
-			s->p = guest_mem_slice(d.addr, d.len);
+			s->p = guest_mem__slice(d.addr, d.len);
 			if (!s->p) {
 				*why = "buffer outside guest RAM";
 				return -1;
@@ -88,7 +88,7 @@ static int virtq__walk(const struct virtq *vq, uint16_t head, struct virtq_chain
 
 int virtq__pop(struct virtq *vq, struct virtq_chain *c, const char **why)
 {
-	uint16_t *avail_idx = ring_u16(vq->avail_gpa + 2), *slot;
+	uint16_t *avail_idx = virtq__ring_u16(vq->avail_gpa + 2), *slot;
 	uint16_t idx, head;
 
 	if (!avail_idx) {
@@ -102,7 +102,7 @@ int virtq__pop(struct virtq *vq, struct virtq_chain *c, const char **why)
 		*why = "avail index ran ahead by more than the queue size";
 		return -1;
 	}
-	slot = ring_u16(vq->avail_gpa + 4 + 2ULL * (vq->last_avail % vq->num));
+	slot = virtq__ring_u16(vq->avail_gpa + 4 + 2ULL * (vq->last_avail % vq->num));
 	if (!slot) {
 		*why = "avail ring outside guest RAM";
 		return -1;
@@ -117,8 +117,8 @@ int virtq__pop(struct virtq *vq, struct virtq_chain *c, const char **why)
 int virtq__push(struct virtq *vq, uint16_t head, uint32_t len, const char **why)
 {
 	uint32_t elem[2] = { head, len };
-	void *slot = guest_mem_slice(vq->used_gpa + 4 + 8ULL * (vq->used_idx % vq->num), sizeof(elem));
-	uint16_t *used_idx = ring_u16(vq->used_gpa + 2);
+	void *slot = guest_mem__slice(vq->used_gpa + 4 + 8ULL * (vq->used_idx % vq->num), sizeof(elem));
+	uint16_t *used_idx = virtq__ring_u16(vq->used_gpa + 2);
 
 	if (!slot || !used_idx) {
 		*why = "used ring outside guest RAM";

@@ -1,5 +1,5 @@
 /* Split virtqueues (virtio 1.x, 2.7), as a device sees them.  Every ring
- * and buffer access goes through guest_mem_slice; chains are bounded by the
+ * and buffer access goes through guest_mem__slice; chains are bounded by the
  * queue size and VIRTQ_MAX_CHAIN_BYTES; indirect descriptors and event
  * indices are not offered, so their use is an error. */
 #ifndef VMM_VIRTQ_H

@@ -1,11 +1,9 @@
-/* The bundled KVM VMM: what every module shares — exit codes, the one
- * die/warn family, and the process-wide VM state. */
+/* The bundled KVM VMM: what every module shares — exit codes and the one
+ * die/warn family. */
 #ifndef VMM_H
 #define VMM_H
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* Exit codes (documented in vmm/README.md). */
@@ -24,30 +22,17 @@ __attribute__((format(printf, 1, 2))) void warn_errno(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) noreturn void diex(int code, const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) noreturn void die_errno(int code, const char *fmt, ...);
 
-/* Ask the main thread to end the VMM with CODE; the first request wins.
- * Safe from any thread; the caller simply stops afterwards. */
-void vm_request_exit(int code);
-/* True once an exit was requested: vCPUs stop instead of re-entering. */
-bool vm_exiting(void);
-
-/* A disk given with --disk. */
-struct disk_cfg {
-	const char *path;
-	bool ro;
-};
-
-#define VMM_MAX_DISKS 8
-
-struct vm_cfg {
-	const char *kernel;
-	const char *initrd;
-	const char *cmdline;
-	const char *console;
-	uint64_t mem_size;
-	int vcpus;
-	int ready_fd;
-	int ndisks;
-	struct disk_cfg disks[VMM_MAX_DISKS];
-};
+/* The error convention: functions below main return -errno and never end
+ * the process.  A set-up step that knows more than strerror would say
+ * records one line first (error__usage: the arguments, an image or KVM
+ * will not do, exit 100; error__syscall: a host syscall failed, exit 111);
+ * main alone decides to die, with error__die(ERR, WHAT), which prints the
+ * recorded line, or "WHAT: strerror(-ERR)" with 111 when none was made. */
+__attribute__((format(printf, 4, 5))) int error__record(int code, int err, bool with_errno,
+							 const char *fmt, ...);
+#define error__usage(err, ...) error__record(VMM_EXIT_USAGE, (err), false, __VA_ARGS__)
+#define error__usage_errno(err, ...) error__record(VMM_EXIT_USAGE, (err), true, __VA_ARGS__)
+#define error__syscall(err, ...) error__record(VMM_EXIT_SYSCALL, (err), true, __VA_ARGS__)
+noreturn void error__die(int err, const char *what);
 
 #endif

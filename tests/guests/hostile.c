@@ -104,6 +104,29 @@ static void c_ring_past_ram(void) { setup(8, ram_end - 64, (uint64_t)AVAIL, (uin
 static void c_ring_wrap(void) { setup(8, (uint64_t)DESC, 0xfffffffffffffff0ULL, (uint64_t)USED); }
 static void c_queue_size(void) { setup(1000, (uint64_t)DESC, (uint64_t)AVAIL, (uint64_t)USED); }
 
+/* Port accesses straddling the end of a device's range (the UART's
+ * 0x3f8-0x3ff, the i8042's 0x60-0x64, debug-exit's 0x501): the bus must
+ * not hand them to the device, whose handler would be given bytes past its
+ * range; nobody claims them, so reads are all ones and writes go nowhere.
+ * The UART's scratch register shows a write that got through, and the
+ * debug-exit port would end the VM reporting failure 7. */
+static void c_bus_straddle(void)
+{
+	uint8_t scr_last, scr_after;
+	uint32_t wide;
+	uint16_t kbd;
+
+	outb(COM1 + 7, 0x5a);		/* the UART's last port: in range */
+	scr_last = inb(COM1 + 7);
+	outw(COM1 + 7, 0xa5a5);		/* 0x3ff-0x400 */
+	scr_after = inb(COM1 + 7);
+	wide = inl(COM1 + 6);		/* 0x3fe-0x401 */
+	kbd = inw(0x64);		/* 0x64-0x65 */
+	outw(DEBUG_EXIT, 0x0707);	/* 0x501-0x502 */
+	gprintf("hostile: bus-straddle: scratch %x then %x, inl 0x3fe %x, inw 0x64 %x\n", scr_last,
+		scr_after, wide, kbd);
+}
+
 /* Registers of every size at every offset, config space writes, a bogus
  * queue selector and notify index: all must be harmless. */
 static void c_mmio_garbage(void)
@@ -132,7 +155,7 @@ static const struct {
 	{ "huge-chain", c_huge_chain }, { "indirect", c_indirect }, { "no-status", c_no_status },
 	{ "misaligned-ring", c_misaligned_ring }, { "ring-past-ram", c_ring_past_ram },
 	{ "ring-wrap", c_ring_wrap }, { "queue-size", c_queue_size },
-	{ "mmio-garbage", c_mmio_garbage },
+	{ "mmio-garbage", c_mmio_garbage }, { "bus-straddle", c_bus_straddle },
 };
 
 /* After a reset the device must serve a good read again. */

@@ -15,7 +15,8 @@
  *
  * PROBE: NAME or NUMBER, then optionally @x32 (number | 0x40000000) or
  * @i386 (AUDIT_ARCH_I386, NUMBER as i386 numbers it), then ,argN=VALUE
- * for each argument that is not 0. VALUE: a number or a name below.
+ * for each argument that is not 0. VALUE: a number or a name below, or
+ * several joined by | (PROT_READ|PROT_EXEC).
  * Exit: 0, 1 on any error (message on stderr). */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,6 +78,8 @@ static const struct { const char *name; long value; } names[] = {
 	{ "setns", SYS_setns }, { "pidfd_open", SYS_pidfd_open },
 	{ "process_vm_writev", SYS_process_vm_writev }, { "init_module", SYS_init_module },
 	{ "sigaltstack", SYS_sigaltstack }, { "getpid", SYS_getpid },
+	{ "pkey_mprotect", SYS_pkey_mprotect }, { "mremap", SYS_mremap },
+	{ "remap_file_pages", SYS_remap_file_pages }, { "personality", SYS_personality },
 	/* argument values */
 	{ "KVM_RUN", KVM_RUN }, { "KVM_IRQ_LINE", KVM_IRQ_LINE },
 	{ "KVM_GET_REGS", KVM_GET_REGS }, { "KVM_GET_SREGS", KVM_GET_SREGS },
@@ -88,7 +91,8 @@ static const struct { const char *name; long value; } names[] = {
 	{ "SIG_SETMASK", SIG_SETMASK }, { "SIGTERM", SIGTERM }, { "SIGKILL", SIGKILL },
 	{ "SIGINT", SIGINT }, { "SIGHUP", SIGHUP }, { "SIGSTOP", SIGSTOP },
 	{ "AT_REMOVEDIR", AT_REMOVEDIR }, { "AT_FDCWD", AT_FDCWD }, { "PROT_READ", PROT_READ },
-	{ "PROT_EXEC", PROT_EXEC },
+	{ "PROT_EXEC", PROT_EXEC }, { "PROT_WRITE", PROT_WRITE }, { "MAP_SHARED", MAP_SHARED },
+	{ "MAP_PRIVATE", MAP_PRIVATE }, { "MAP_ANONYMOUS", MAP_ANONYMOUS },
 };
 
 static void die(const char *what)
@@ -206,9 +210,19 @@ static uint32_t run(const struct filter *f, const struct seccomp_data *d)
 
 static long value_of(const char *s)
 {
+	const char *bar = strchr(s, '|');
 	char *end;
 	long v;
 
+	if (bar) {
+		char first[64];
+
+		if ((size_t)(bar - s) >= sizeof(first))
+			diex("value too long: ", s);
+		memcpy(first, s, (size_t)(bar - s));
+		first[bar - s] = '\0';
+		return value_of(first) | value_of(bar + 1);
+	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(names[i].name, s))
 			return names[i].value;
