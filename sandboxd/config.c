@@ -4,6 +4,7 @@
 #include "config.h"
 #include "landlock.h"
 #include "log.h"
+#include "paths.h"
 #include "textfile.h"
 
 #include <errno.h>
@@ -27,6 +28,7 @@ _Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "32-bit uid_t and gid_t
 #define MAX_LINE TEXTFILE_MAX_LINE	/* a value fits in a line */
 /* Sockets live in the runtime dir: their paths must fit in sun_path (108). */
 #define RUNTIME_DIR_MAX 64
+#define ALLOW_SYSTEM_PATH "allow_system_path=yes"
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -36,8 +38,6 @@ struct parser {
 	char *dir;		/* relative paths resolve against this */
 	unsigned line;
 	const char *key;	/* the key being parsed, for messages */
-	unsigned disk_line[CONFIG_MAX_DISKS];
-	unsigned share_line[CONFIG_MAX_SHARES];
 	unsigned *seen;		/* per key: the line it is first on; 0: not yet */
 };
 
@@ -157,14 +157,46 @@ static int resolve(const struct parser *p, const char *value, char **out)
 	return 0;
 }
 
+/* VALUE (relative to the config's directory) pinned: *OUT its absolute
+ * path, *FD its O_PATH fd, no symlink followed on the way. */
+static int pin(const struct parser *p, const char *value, char **out, int *fd)
+{
+	char path[PATH_MAX];
+
+	if (!*value)
+		return expected(p, "a path", value);
+	if (paths_absolute(p->dir, value, path, sizeof path) < 0)
+		return fail(p, "%s: '%s': path too long", p->key, value);
+	if ((*fd = paths_pin(path)) < 0)
+		return errno == ELOOP
+			       ? fail(p, "%s: '%s': a symlink is in its path (sandboxd follows none)",
+				      p->key, value)
+			       : fail(p, "%s: cannot access '%s': %s", p->key, value, strerror(errno));
+	return store(p, out, path);
+}
+
+/* A share or writable disk that is, holds or lies in a host system
+ * directory, unless its line says allow_system_path=yes. */
+static int check_system_path(const struct parser *p, const char *path, const char *value,
+			     bool allowed)
+{
+	const char *why = paths_system(path);
+
+	if (why && !allowed)
+		return fail(p, "%s: '%s' %s: refused (allow_system_path=yes on this line to "
+			    "allow it)", p->key, value, why);
+	return 0;
+}
+
 /* kernel and initrd: opened (not only stat'ed) to prove they are readable. */
 static int parse_boot_file(struct parser *p, const struct key *k, const char *value)
 {
 	char **path = field(p, k);
+	int *pinned = path == &p->cfg->kernel ? &p->cfg->kernel_fd : &p->cfg->initrd_fd;
 	struct stat st;
 	int fd;
 
-	if (resolve(p, value, path) < 0)
+	if (pin(p, value, path, pinned) < 0)
 		return -1;
 	fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
@@ -229,6 +261,7 @@ static int parse_runtime_dir(struct parser *p, const struct key *k, const char *
 		if (!n || (c[n] == '/' && !c[n + 1]) || !strncmp(c, ".", n) || !strncmp(c, "..", n))
 			goto bad;
 	}
+	p->cfg->runtime_dir_line = p->line;
 	return store(p, field(p, k), v);
 bad:
 	return expected(p, "an absolute path other than / of at most " STR(RUNTIME_DIR_MAX)
@@ -247,28 +280,31 @@ static int parse_profile_dir(struct parser *p, const struct key *k, const char *
 	return 0;
 }
 
-/* PATH[:ro|:rw]; PATH itself may contain ':'. */
+/* PATH[:ro|:rw][:allow_system_path=yes]; PATH itself may contain ':'. */
 static int parse_disk(struct parser *p, const struct key *k, const char *value)
 {
 	struct config *cfg = p->cfg;
 	struct disk *d = &cfg->disks[cfg->ndisks];
 	char path[MAX_LINE];
+	bool allow_system;
 	struct stat st;
 
 	(void)k;
 	if (cfg->ndisks == CONFIG_MAX_DISKS)
 		return fail(p, "disk: too many disks (at most %d)", CONFIG_MAX_DISKS);
 	snprintf(path, sizeof path, "%s", value);
+	allow_system = textfile_strip_suffix(path, ":" ALLOW_SYSTEM_PATH);
 	d->readonly = textfile_strip_suffix(path, ":ro");
 	if (!d->readonly)
 		textfile_strip_suffix(path, ":rw");
-	if (resolve(p, path, &d->path) < 0)
+	if (pin(p, path, &d->path, &d->fd) < 0)
 		return -1;
-	p->disk_line[cfg->ndisks++] = p->line;
+	d->line = p->line;
+	cfg->ndisks++;
 	for (size_t i = 0; i + 1 < cfg->ndisks; i++)
 		if (!strcmp(cfg->disks[i].path, d->path))
 			return fail(p, "disk: '%s' is already a disk (line %u)", path,
-				    p->disk_line[i]);
+				    cfg->disks[i].line);
 	if (stat(d->path, &st) < 0)
 		return fail(p, "disk: cannot access '%s': %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
@@ -277,13 +313,16 @@ static int parse_disk(struct parser *p, const struct key *k, const char *value)
 		return fail(p, "disk: '%s' is not %s: %s", path,
 			    d->readonly ? "readable" : "writable (append :ro for a read-only disk)",
 			    strerror(errno));
-	return 0;
+	return d->readonly ? 0 : check_system_path(p, d->path, path, allow_system);
 }
 
 static int parse_share_options(struct parser *p, struct share *s, char *rest, const char *value)
 {
 	static const char *const caches[] = { "auto", "always", "none" };
-	char *opt = strrchr(rest, ':');
+	char *opt;
+
+	s->allow_system_path = textfile_strip_suffix(rest, ":" ALLOW_SYSTEM_PATH);
+	opt = strrchr(rest, ':');
 
 	if (opt && !strncmp(opt + 1, "cache=", 6)) {
 		for (size_t i = 0; i < sizeof caches / sizeof *caches; i++)
@@ -317,14 +356,16 @@ static int parse_share(struct parser *p, const struct key *k, const char *value)
 	*path++ = '\0';
 	if (!textfile_is_word(buf, ALNUM "_-", 36))
 		return expected(p, "a tag of 1..36 characters of [A-Za-z0-9_-]", buf);
-	p->share_line[cfg->nshares++] = p->line;
+	s->line = p->line;
+	cfg->nshares++;
 	if (store(p, &s->tag, buf) < 0 || parse_share_options(p, s, path, value) < 0)
 		return -1;
 	for (size_t i = 0; i + 1 < cfg->nshares; i++)
 		if (!strcmp(cfg->shares[i].tag, s->tag))
 			return fail(p, "share: duplicate tag '%s' (first on line %u)", s->tag,
-				    p->share_line[i]);
-	if (resolve(p, path, &s->path) < 0)
+				    cfg->shares[i].line);
+	if (pin(p, path, &s->path, &s->fd) < 0 ||
+	    check_system_path(p, s->path, path, s->allow_system_path) < 0)
 		return -1;
 	if (stat(s->path, &st) < 0)
 		return fail(p, "share: '%s': %s", path, strerror(errno));
@@ -416,6 +457,7 @@ static int set_defaults(struct parser *p, const char *file)
 	struct config *cfg = p->cfg;
 
 	cfg->file = file;
+	cfg->kernel_fd = cfg->initrd_fd = -1;
 	cfg->vmm = VMM_AUTO;
 	cfg->accel = ACCEL_AUTO;
 	cfg->memory_mib = 256;
@@ -477,13 +519,20 @@ void config_free(struct config *cfg)
 	free(cfg->kernel);
 	free(cfg->initrd);
 	free(cfg->cmdline);
-	for (size_t i = 0; i < cfg->ndisks; i++)
+	for (size_t i = 0; i < cfg->ndisks; i++) {
 		free(cfg->disks[i].path);
+		close(cfg->disks[i].fd);
+	}
 	for (size_t i = 0; i < cfg->nshares; i++) {
 		free(cfg->shares[i].tag);
 		free(cfg->shares[i].path);
 		free(cfg->shares[i].cache);
+		close(cfg->shares[i].fd);
 	}
+	if (cfg->kernel_fd >= 0)
+		close(cfg->kernel_fd);
+	if (cfg->initrd_fd >= 0)
+		close(cfg->initrd_fd);
 	free(cfg->runtime_dir);
 	free(cfg->profile_dir);
 	memset(cfg, 0, sizeof *cfg);

@@ -17,9 +17,14 @@
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
+/* Kernel, initrd, disk and share paths are pinned at parse time (paths.c):
+ * opened O_PATH without following a symlink, the fd kept for the VM's
+ * life; what is mounted or passed is checked to be that file. */
 struct disk {
 	char *path;
 	bool readonly;
+	int fd;			/* pinned */
+	unsigned line;
 };
 
 struct share {
@@ -27,6 +32,9 @@ struct share {
 	char *path;
 	bool readonly;
 	char *cache;		/* virtiofsd cache mode; NULL: its default */
+	bool allow_system_path;	/* may be a system directory (paths.c) */
+	int fd;			/* pinned */
+	unsigned line;
 };
 
 struct config {
@@ -36,6 +44,7 @@ struct config {
 	enum accel_kind accel;
 	char *kernel;		/* absolute paths, checked readable at parse time */
 	char *initrd;		/* NULL: none */
+	int kernel_fd, initrd_fd;	/* pinned; -1: none */
 	char *cmdline;		/* NULL: empty */
 	uint64_t memory_mib;	/* 16 .. 65536 */
 	unsigned vcpus;		/* 1 .. 64 */
@@ -47,6 +56,7 @@ struct config {
 	gid_t gid_base;		/* range from the registry (ids.c); 0: uid_base */
 	unsigned shutdown_timeout_ms;
 	char *runtime_dir;	/* default /run/sandboxd/NAME */
+	unsigned runtime_dir_line;	/* 0: the default */
 	char *profile_dir;	/* default: the installed profiles */
 	int landlock_min_abi;	/* 0: best effort */
 	int landlock_max_abi;	/* the highest ABI used; 0: Landlock off (tests) */

@@ -55,12 +55,12 @@ static int builtin_prepare(struct vmm_run *run)
 	b->ready_fd = -1;
 	run->priv = b;
 	argv_add(a, "%s", run->binary);
-	if ((n = vmm_pass_file(run, cfg->kernel, O_RDONLY)) < 0)
+	if ((n = vmm_pass_file(run, cfg->kernel, cfg->kernel_fd, O_RDONLY)) < 0)
 		return -1;
 	argv_add(a, "--kernel");
 	argv_add(a, "/proc/self/fd/%d", n);
 	if (cfg->initrd) {
-		if ((n = vmm_pass_file(run, cfg->initrd, O_RDONLY)) < 0)
+		if ((n = vmm_pass_file(run, cfg->initrd, cfg->initrd_fd, O_RDONLY)) < 0)
 			return -1;
 		argv_add(a, "--initrd");
 		argv_add(a, "/proc/self/fd/%d", n);
@@ -75,7 +75,7 @@ static int builtin_prepare(struct vmm_run *run)
 	argv_add(a, "%u", cfg->vcpus);
 	for (size_t i = 0; i < cfg->ndisks; i++) {
 		const struct disk *d = &cfg->disks[i];
-		if ((n = vmm_pass_file(run, d->path, d->readonly ? O_RDONLY : O_RDWR)) < 0)
+		if ((n = vmm_pass_file(run, d->path, d->fd, d->readonly ? O_RDONLY : O_RDWR)) < 0)
 			return -1;
 		argv_add(a, "--disk");
 		argv_add(a, "fd:%d%s", n, d->readonly ? ",ro" : "");

@@ -47,9 +47,9 @@ static const struct machine *machine(const struct vmm_run *run)
 
 /* Kernel and initrd go by fd too: the service's own /tmp hides host paths
  * under it, and its uid need not reach the file's directory. */
-static int pass_file(struct vmm_run *run, const char *option, const char *path)
+static int pass_file(struct vmm_run *run, const char *option, const char *path, int pinned)
 {
-	int n = vmm_pass_file(run, path, O_RDONLY);
+	int n = vmm_pass_file(run, path, pinned, O_RDONLY);
 
 	if (n < 0)
 		return -1;
@@ -67,7 +67,7 @@ static int add_disks(struct vmm_run *run)
 		/* QEMU opens a writable image read-only first, then reopens it
 		 * read-write: its fdset needs an fd of each access mode. */
 		for (int rw = 0; rw <= !d->readonly; rw++) {
-			int n = vmm_pass_file(run, d->path, rw ? O_RDWR : O_RDONLY);
+			int n = vmm_pass_file(run, d->path, d->fd, rw ? O_RDWR : O_RDONLY);
 			if (n < 0)
 				return -1;
 			argv_add(&run->argv, "-add-fd");
@@ -163,8 +163,8 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", vmm_pass_fd(run, qmp_fd));
 	argv_add(a, "-mon");
 	argv_add(a, "chardev=qmp,mode=control");
-	if (pass_file(run, "-kernel", cfg->kernel) < 0 ||
-	    (cfg->initrd && pass_file(run, "-initrd", cfg->initrd) < 0))
+	if (pass_file(run, "-kernel", cfg->kernel, cfg->kernel_fd) < 0 ||
+	    (cfg->initrd && pass_file(run, "-initrd", cfg->initrd, cfg->initrd_fd) < 0))
 		return -1;
 	argv_add(a, "-append");
 	argv_add(a, "%s", cfg->cmdline ? cfg->cmdline : "");

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "pid1.h"
 #include "plan.h"
+#include "rundir.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
 
@@ -144,31 +145,6 @@ static int block_signals(void)
 	return fd;
 }
 
-/* Creates PATH and what is missing above it; returns its parent, O_PATH,
- * through which the confined outer process removes it at the end. */
-static int make_runtime_dir(const char *path)
-{
-	char buf[4096];
-	int parent;
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			die_errno(EXIT_TEMPORARY, NULL, "create runtime dir %s", buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-		die_errno(EXIT_TEMPORARY, NULL, "create runtime dir %s", buf);
-	*strrchr(buf, '/') = '\0';
-	parent = open(buf[0] ? buf : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (parent < 0)
-		die_errno(EXIT_TEMPORARY, NULL, "open runtime dir's parent %s", buf[0] ? buf : "/");
-	return parent;
-}
-
 /* Relays stop signals to PID 1 and returns the VM's status once it exits. */
 static int relay_until_exit(int sigfd, pid_t child)
 {
@@ -204,7 +180,8 @@ int main(int argc, char **argv)
 		.exec_argv = o.exec_argv, .profile = o.profile,
 	};
 	static struct plan plan;
-	int sigfd, runtime_parent, lifeline[2], code;
+	struct rundir rundir;
+	int sigfd, lifeline[2], code;
 	pid_t child;
 
 	/* 1. The plan: everything checked before anything is created on the
@@ -218,7 +195,7 @@ int main(int argc, char **argv)
 	/* 2. Tied to the supervisor, signals to the signalfd, the runtime dir. */
 	tie_to_parent(parent);
 	sigfd = block_signals();
-	runtime_parent = make_runtime_dir(plan.cfg.runtime_dir);
+	rundir_make(&plan.cfg, &rundir);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
 	/* 3. PID 1 in a new PID namespace, which carries out the plan (pid1.c).
@@ -231,7 +208,7 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		close(lifeline[1]);
 		close(sigfd);
-		close(runtime_parent);
+		close(rundir.top);
 		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0]);
 	}
 	close(lifeline[0]);
@@ -240,11 +217,11 @@ int main(int argc, char **argv)
 	/* 4. The outer only relays signals and waits from here: it confines
 	 * itself first. PID 1 starts once we are confined: our log line comes
 	 * first. */
-	self_confine_outer(plan.landlock_abi, child, sigfd, runtime_parent, lifeline[1]);
+	self_confine_outer(plan.landlock_abi, child, sigfd, rundir.top, lifeline[1]);
 	if (write(lifeline[1], "", 1) != 1)
 		die_errno(EXIT_TEMPORARY, NULL, "start PID 1");
 	code = relay_until_exit(sigfd, child);
-	unlinkat(runtime_parent, strrchr(plan.cfg.runtime_dir, '/') + 1, AT_REMOVEDIR);
+	rundir_remove(&rundir);
 	/* Confined: no free() that could give memory back, no atexit work. */
 	_exit(code);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 
 #define STEP "mount namespace"
 
@@ -41,14 +42,21 @@ static void make_readonly_tree(void)
 		die_errno(EXIT_TEMPORARY, NULL, STEP ": make host rootfs read-only");
 }
 
-/* A bind mount of PATH onto itself, writable again (still nosuid, nodev). */
-static void make_writable(const char *path)
+/* A bind mount of the pinned P onto itself, writable again (still nosuid,
+ * nodev): of the file that was checked, or none. */
+static void make_writable(const struct pinned *p)
 {
 	struct mount_attr attr = { .attr_clr = MOUNT_ATTR_RDONLY };
+	int here = paths_reopen(p->path, p->fd), tree;
 
-	must_mount(path, path, NULL, MS_BIND, NULL);
-	if (mount_setattr(AT_FDCWD, path, 0, &attr, sizeof attr) < 0)
-		die_errno(EXIT_TEMPORARY, NULL, STEP ": make %s writable", path);
+	if (here < 0)
+		die_errno(EXIT_TEMPORARY, NULL, STEP ": %s", p->path);
+	tree = open_tree(here, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0 ||
+	    move_mount(tree, "", here, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, STEP ": make %s writable", p->path);
+	close(tree);
+	close(here);
 }
 
 struct dev_node {
@@ -112,7 +120,7 @@ static void build_dev(const struct dev_grant *grants, size_t ngrants)
 }
 
 void mounts_build_sandbox(const struct config *cfg,
-			  const char *const *writable, size_t nwritable,
+			  const struct pinned *writable, size_t nwritable,
 			  const struct dev_grant *grants, size_t ngrants)
 {
 	char opts[64];
@@ -121,7 +129,7 @@ void mounts_build_sandbox(const struct config *cfg,
 	must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	make_readonly_tree();
 	for (size_t i = 0; i < nwritable; i++)
-		make_writable(writable[i]);
+		make_writable(&writable[i]);
 
 	remount_fresh("/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	remount_fresh("/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "paths.h"
 
 /* Devices a VM's services may get in the fresh /dev, beyond the basic
  * null/zero/full/random/urandom/tty. */
@@ -16,11 +17,12 @@ struct dev_grant {
 };
 
 /* In PID 1's new mount namespace: everything private, the host rootfs
- * read-only, nosuid and nodev except WRITABLE paths, fresh /proc, /sys
+ * read-only, nosuid and nodev except WRITABLE paths (each the file it was
+ * pinned to, or the VM does not start), fresh /proc, /sys
  * and /dev (with GRANTS), and a tmpfs on the VM's runtime dir.
  * Dies on failure (a syscall failed: exit 111). */
 void mounts_build_sandbox(const struct config *cfg,
-			  const char *const *writable, size_t nwritable,
+			  const struct pinned *writable, size_t nwritable,
 			  const struct dev_grant *grants, size_t ngrants);
 
 /* The nodes every /dev holds, PID 1's and each service's (view.c). */

@@ -91,25 +91,13 @@ static bool outer_confined(int lifeline)
 	return n == 1;
 }
 
-/* The paths the VM's services may write on the host; all else is read-only. */
-static size_t writable_paths(const struct config *cfg, const char **out)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < cfg->ndisks; i++)
-		if (!cfg->disks[i].readonly)
-			out[n++] = cfg->disks[i].path;
-	for (size_t i = 0; i < cfg->nshares; i++)
-		if (!cfg->shares[i].readonly)
-			out[n++] = cfg->shares[i].path;
-	return n;
-}
-
 static void build_namespace(const struct vmm_driver *drv, const struct vmm_run *run)
 {
-	const char *writable[CONFIG_MAX_DISKS + CONFIG_MAX_SHARES];
+	/* The paths the VM's services may write on the host; all else is
+	 * read-only. */
+	struct pinned writable[PLAN_MAX_PINNED];
 	const struct dev_grant kvm = { "/dev/kvm", service_uid(run->cfg, ROLE_VMM) };
-	size_t nwritable = writable_paths(run->cfg, writable);
+	size_t nwritable = plan_pinned(run->cfg, true, writable);
 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");

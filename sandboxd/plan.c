@@ -12,6 +12,7 @@
 #include "ids.h"
 #include "landlock.h"
 #include "log.h"
+#include "rundir.h"
 #include "seccomp_build.h"
 #include "service.h"
 #include "vmm_driver.h"
@@ -19,6 +20,24 @@
 #ifndef SANDBOXD_PROFILE_DIR
 #define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
 #endif
+
+size_t plan_pinned(const struct config *cfg, bool writable_only, struct pinned *out)
+{
+	size_t n = 0;
+
+	if (!writable_only) {
+		out[n++] = (struct pinned){ cfg->kernel, cfg->kernel_fd };
+		if (cfg->initrd)
+			out[n++] = (struct pinned){ cfg->initrd, cfg->initrd_fd };
+	}
+	for (size_t i = 0; i < cfg->ndisks; i++)
+		if (!writable_only || !cfg->disks[i].readonly)
+			out[n++] = (struct pinned){ cfg->disks[i].path, cfg->disks[i].fd };
+	for (size_t i = 0; i < cfg->nshares; i++)
+		if (!writable_only || !cfg->shares[i].readonly)
+			out[n++] = (struct pinned){ cfg->shares[i].path, cfg->shares[i].fd };
+	return n;
+}
 
 const struct sock_fprog *plan_filter(const struct service_plan *s)
 {
@@ -148,14 +167,16 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	if (config_load(a->config, &p->cfg) < 0)
 		exit(EXIT_PERMANENT);	/* config_load said FILE:LINE: why */
 	log_set_vm(p->cfg.name);
-	/* 2. The driver and the accelerator, and whether this host has them. */
+	/* 2. The runtime dir: one sandboxd may make and remove. */
+	rundir_check(&p->cfg);
+	/* 3. The driver and the accelerator, and whether this host has them. */
 	p->drv = vmm_driver_select(&p->cfg, a->exec_argv != NULL, &p->kvm);
-	/* 3. What Landlock the kernel enforces. */
+	/* 4. What Landlock the kernel enforces. */
 	p->landlock_abi = landlock_probe(&p->cfg);
-	/* 4. Each service: its program, its profile compiled for this VM. */
+	/* 5. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
-	/* 5. The VM's uid range, last: a start reserves it (the registry's
+	/* 6. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
 	ids_take(&p->cfg, !a->check_only);
 }

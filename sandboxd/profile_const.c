@@ -3,6 +3,7 @@
  * profile says KVM_RUN and never a magic number. Architecture-specific
  * requests are guarded, so that the table builds on every arch. */
 #include "profile_const.h"
+
 #include "profile.h"
 
 #include <fcntl.h>
@@ -31,6 +32,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+
 
 struct constant {
 	const char *name;

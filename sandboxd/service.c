@@ -95,6 +95,8 @@ static _Noreturn void service_enter(const struct service *s, const struct plan *
 	const uid_t uid = service_uid(cfg, s->role);
 	const gid_t gid = service_gid(cfg, s->role);
 	char *env[PROFILE_MAX_ENV + 2];
+	struct pinned pins[PLAN_MAX_PINNED];
+	const size_t npins = plan_pinned(cfg, false, pins);
 	sigset_t none;
 
 	/* 1. Signals as a fresh process has them, and its own session:
@@ -106,21 +108,23 @@ static _Noreturn void service_enter(const struct service *s, const struct plan *
 	if (setsid() < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "setsid");
 
-	/* 2. Its fds at 3, 4, ..., the program at SERVICE_EXEC_FD, nothing
-	 * else past the exec. */
-	if (install_fds(s, exec_fd) < 0)
-		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
-
-	/* 3. Its own mount namespace and view: a fresh root with only what
-	 * the profile and the config give it (view.c). */
+	/* 2. Its own mount namespace and view: a fresh root with only what
+	 * the profile and the config give it (view.c), the config's paths
+	 * taken through their pinned fds, which step 3 may cover. */
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
 	view_enter(&(struct view){ .profile = p, .stage = cfg->runtime_dir, .uid = uid, .gid = gid,
 				   .tmp_mib = tmpfs_size(p, false, cfg),
-				   .shm_mib = tmpfs_size(p, true, cfg) }, s->name);
+				   .shm_mib = tmpfs_size(p, true, cfg), .pins = pins,
+				   .npins = npins }, s->name);
 	/* Files it creates are its own only (after the view, whose mount
 	 * points the service must pass through). */
 	umask(077);
+
+	/* 3. Its fds at 3, 4, ..., the program at SERVICE_EXEC_FD, nothing
+	 * else past the exec. */
+	if (install_fds(s, exec_fd) < 0)
+		die_errno(EXIT_TEMPORARY, s->name, "pass file descriptors");
 
 	/* 4. rlimits while still root: a hard limit above the one inherited
 	 * (s6 passes on the kernel's default NOFILE hard limit, 4096) takes

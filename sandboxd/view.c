@@ -37,6 +37,7 @@ struct piece {
 };
 
 struct builder {
+	const struct view *v;
 	const char *service;
 	char root[4096];	/* the stage */
 	struct piece *pieces;
@@ -88,6 +89,22 @@ static uint64_t class_attr(enum ll_class c)
 	return MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 }
 
+/* A path of the config: opened here, and the file it was pinned to
+ * (paths.c), or the service does not start. AT_FDCWD for any other path. */
+static int pinned_here(const struct builder *b, const char *path)
+{
+	for (size_t i = 0; i < b->v->npins; i++) {
+		const struct pinned *p = &b->v->pins[i];
+		if (strcmp(p->path, path))
+			continue;
+		int fd = paths_reopen(path, p->fd);
+		if (fd < 0)
+			die_errno(EXIT_TEMPORARY, b->service, STEP ": %s", path);
+		return fd;
+	}
+	return AT_FDCWD;
+}
+
 /* Takes PATH from PID 1's view now, before the stage covers anything: a
  * link is kept as a link, anything else as a detached mount tree. */
 static void take(struct builder *b, const char *path, uint64_t attr, bool optional)
@@ -108,11 +125,14 @@ static void take(struct builder *b, const char *path, uint64_t attr, bool option
 		if (len < 0 || !(p->link = strndup(buf, (size_t)len)))
 			die_errno(EXIT_TEMPORARY, b->service, STEP ": read link %s", path);
 	} else {
-		p->tree = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+		int at = pinned_here(b, path);
+		p->tree = (int)syscall(SYS_open_tree, at, at == AT_FDCWD ? path : "",
 				       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					       AT_SYMLINK_NOFOLLOW);
+					       AT_SYMLINK_NOFOLLOW | (at == AT_FDCWD ? 0 : AT_EMPTY_PATH));
 		if (p->tree < 0)
 			die_errno(EXIT_TEMPORARY, b->service, STEP ": copy %s", path);
+		if (at != AT_FDCWD)
+			close(at);
 	}
 	b->n++;
 }
@@ -236,7 +256,7 @@ void view_enter(const struct view *v, const char *service)
 {
 	const size_t max = 1 + NELEM(top_level) + 1 + MOUNTS_NBASIC_DEVS +
 			   (v->profile ? v->profile->npaths : 0);
-	struct builder b = { .service = service, .pieces = calloc(max, sizeof *b.pieces) };
+	struct builder b = { .v = v, .service = service, .pieces = calloc(max, sizeof *b.pieces) };
 
 	if (!b.pieces)
 		die_errno(EXIT_TEMPORARY, service, STEP ": allocate");

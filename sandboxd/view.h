@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "paths.h"
 #include "profile.h"
 
 struct view {
@@ -15,6 +16,8 @@ struct view {
 	uid_t uid;			/* owner of the private /tmp and /dev/shm */
 	gid_t gid;
 	uint64_t tmp_mib, shm_mib;	/* their sizes */
+	const struct pinned *pins;	/* the config's paths: a rule naming one */
+	size_t npins;			/* takes the file it was pinned to */
 };
 
 /* In the service's child, as root, in a mount namespace of its own: builds

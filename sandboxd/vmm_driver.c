@@ -1,6 +1,7 @@
 #include "vmm_driver.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,10 +24,14 @@ int vmm_pass_fd(struct vmm_run *run, int fd)
 	return 3 + (int)s->nfds++;
 }
 
-int vmm_pass_file(struct vmm_run *run, const char *path, int flags)
+int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags)
 {
-	int fd = open(path, flags | O_CLOEXEC);
+	char self[32];
+	int fd;
 
+	/* The pinned file itself, whatever its path names now. */
+	snprintf(self, sizeof self, "/proc/self/fd/%d", pinned);
+	fd = open(self, flags | O_CLOEXEC);
 	if (fd < 0) {
 		log_warn_errno(run->svc.name, "open %s", path);
 		return -1;

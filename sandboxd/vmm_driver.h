@@ -64,10 +64,11 @@ const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, 
  * the number the service will see it as. */
 int vmm_pass_fd(struct vmm_run *run, int fd);
 
-/* Opens PATH with FLAGS as root, before the uid switch, and hands it over:
- * the service needs no access of its own to the file or its directory.
- * Returns the service's fd number, or -1 (logged). */
-int vmm_pass_file(struct vmm_run *run, const char *path, int flags);
+/* Opens the file PATH was pinned to (its O_PATH fd PINNED, config.h) with
+ * FLAGS as root, before the uid switch, and hands it over: the service
+ * needs no access of its own to the file or its directory. Returns the
+ * service's fd number, or -1 (logged). */
+int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags);
 
 /* The conventional status for a service's wait status: its exit code, or
  * 128 + N when killed by signal N. */

@@ -87,3 +87,23 @@ assert_caps() {
 	assert_success
 	assert_output "pdeathsig: 9"
 }
+
+@test "W^X: a file the service can reach but not as read-exec is on a noexec mount of its view" {
+	# Outside: it maps executable.
+	echo x > "$V/code"
+	chmod 644 "$V/code"
+	run "$PROBE" map-exec:"$V/code"
+	assert_success
+	assert_output "map-exec:$V/code: ok"
+	# Inside, readable by a Landlock rule (Landlock does not govern mmap):
+	# its mount in the view is noexec, so the mapping fails; a read-exec
+	# path of the profile (the probe itself) still maps.
+	profile_plus "landlock read $V/code"
+	probe --profile "$T/profile" -- map-exec:"$V/code" map-exec:"$PROBE" write:/tmp/own \
+		map-exec:/tmp/own
+	assert_success
+	assert_line "map-exec:$V/code: EPERM"
+	assert_line "map-exec:$PROBE: ok"
+	assert_line "write:/tmp/own: ok"
+	assert_line "map-exec:/tmp/own: EPERM"
+}

@@ -14,7 +14,7 @@ builtin_conf() {
 	local guest=$1
 	shift
 	{
-		echo "name = b$BATS_TEST_NUMBER"
+		echo "name = b$BATS_TEST_NUMBER-$CHECKOUT_TAG"
 		echo "vmm = builtin"
 		echo "kernel = $ROOT/build/guests/$guest.elf"
 		echo "memory = 32M"

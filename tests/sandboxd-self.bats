@@ -68,8 +68,8 @@ vm_poweroff() {
 		assert_equal "$(ls "/proc/$p/task" | wc -l)" 1
 	done
 	run cat "$T/log"
-	assert_line --regexp "^sandboxd: vm t1: confined: outer: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the runtime dir, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls \([0-9]+ rules, [0-9]+ BPF instructions\), anything else kills$"
-	assert_line --regexp "^sandboxd: vm t1: confined: PID 1: no_new_privs, Landlock ABI [0-9]+ \(no file access, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls"
+	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: outer: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the runtime dir, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls \([0-9]+ rules, [0-9]+ BPF instructions\), anything else kills$"
+	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: PID 1: no_new_privs, Landlock ABI [0-9]+ \(no file access, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls"
 	# PID 1 confines itself after readiness, so after "guest running".
 	[[ $(grep -n "confined: PID 1" "$T/log" | cut -d: -f1) -gt \
 	   $(grep -n "vmm: guest running" "$T/log" | cut -d: -f1) ]]

@@ -136,7 +136,7 @@ XATTR_SYSCALLS=(setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxa
 	share_conf 'true' a "share = a:$T/a:rw"
 	run --separate-stderr env SANDBOXD_VIRTIOFSD=/nonexistent "$SANDBOXD" "$T/vm.conf"
 	assert_equal "$status" 100
-	assert_equal "${stderr##*$'\n'}" "sandboxd: vm t$BATS_TEST_NUMBER: shares need virtiofsd, which is not installed (Debian: qemu-system-common's /usr/lib/qemu/virtiofsd, or the virtiofsd package)"
+	assert_equal "${stderr##*$'\n'}" "sandboxd: vm $VM_NAME: shares need virtiofsd, which is not installed (Debian: qemu-system-common's /usr/lib/qemu/virtiofsd, or the virtiofsd package)"
 	# A "virtiofsd" that exits at once: its connection is reset.
 	run --separate-stderr env SANDBOXD_VIRTIOFSD="$PROBE" PROBE_ACTIONS=ids "$SANDBOXD" "$T/vm.conf"
 	assert_equal "$status" 111
@@ -149,7 +149,7 @@ XATTR_SYSCALLS=(setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxa
 	sed -i 's/^vmm = qemu$/vmm = builtin/' "$T/vm.conf"
 	run --separate-stderr "$SANDBOXD" "$T/vm.conf"
 	assert_equal "$status" 100
-	assert_equal "$stderr" "sandboxd: vm t$BATS_TEST_NUMBER: vmm = builtin has no virtio-fs yet: shares need vmm = qemu"
+	assert_equal "$stderr" "sandboxd: vm $VM_NAME: vmm = builtin has no virtio-fs yet: shares need vmm = qemu"
 	[[ ! -e $T/run ]]
 }
 

@@ -14,6 +14,7 @@
  *   utimes:PATH     times to the epoch         setxattr:PATH  user.probe
  *   mknod:PATH:c|b  a character (1:3) or block (7:0) device node, 0600
  *                   (metadata: what Landlock has no right for)
+ *   map-exec:PATH   PATH mapped PROT_READ|PROT_EXEC (MAP_PRIVATE)
  *   syscall:NR      syscall NR with zero arguments; syscall:x32:NR adds
  *                   the x32 bit (0x40000000); syscall:i386:NR is i386's
  *                   syscall NR by int 0x80 (x86_64 only)
@@ -48,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -225,6 +227,22 @@ static int do_meta(const char *what, const char *arg)
 		     *rest == 'b' ? makedev(7, 0) : makedev(1, 3));
 }
 
+/* FD (consumed) mapped executable. */
+static int map_exec(int fd)
+{
+	void *p = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	int saved = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	if (p == MAP_FAILED)
+		return -1;
+	munmap(p, 4096);
+	return 0;
+}
+
+
 /* i386's syscall NR (its own table), zero arguments: -errno or the result. */
 static long int80(long nr)
 {
@@ -399,7 +417,9 @@ static void run(const char *action)
 		char what[16];
 		snprintf(what, sizeof what, "%.*s", (int)n, action);
 		rc = do_meta(what, arg);
-	} else if (IS("setuid"))
+	} else if (IS("map-exec"))
+		rc = map_exec(open(arg, O_RDONLY | O_CLOEXEC));
+	else if (IS("setuid"))
 		rc = setresgid((gid_t)atol(arg), (gid_t)atol(arg), (gid_t)atol(arg)) < 0 ? -1
 		     : setresuid((uid_t)atol(arg), (uid_t)atol(arg), (uid_t)atol(arg));
 	else if (IS("ids"))

@@ -2,6 +2,10 @@
 
 GUEST_KERNEL=$ROOT/build/guest/vmlinuz
 GUEST_INITRD=$ROOT/build/guest/initramfs.cpio.gz
+# A VM's name is its uid range's key and runs once at a time on the host
+# (ids.c): the checkout's tag keeps two checkouts' suites apart.
+CHECKOUT_TAG=$(cksum <<< "$ROOT" | cut -c1-6)
+VM_NAME=t$BATS_TEST_NUMBER-$CHECKOUT_TAG
 
 # Percent-encodes a shell command for the guest's sbx.run= (see
 # vmm/guest-image/init).
@@ -23,7 +27,7 @@ vm_conf() {
 	local extra=$1
 	shift
 	{
-		echo "name = t$BATS_TEST_NUMBER"
+		echo "name = $VM_NAME"
 		echo "vmm = qemu"
 		echo "kernel = $GUEST_KERNEL"
 		echo "initrd = $GUEST_INITRD"
