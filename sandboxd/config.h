@@ -27,6 +27,7 @@ struct share {
 	char *path;
 	bool readonly;
 	char *cache;		/* virtiofsd cache mode; NULL: its default */
+	bool devices;		/* rw only: ${share_devices}, the guest may mknod devices */
 };
 
 struct config {
