@@ -258,6 +258,30 @@ check() {
 	[[ $(grep -c '^  read /' <<<"$output") == 1 ]]
 }
 
+@test "profile: \${share_devices} is virtiofsd's share when it has the devices option" {
+	local v
+	for v in rw:devices rw:cache=none:devices rw:devices:cache=always; do
+		vmconf "share = docs:share:$v" "share = notes:share:rw"
+		check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+		assert_line "  \${share_devices} = $TR/share"
+		assert_line "  read-write $TR/share"
+		assert_line "  make-device $TR/share"
+	done
+	# Without the option (here on the first share, the one shown): no word.
+	vmconf "share = docs:share:rw" "share = notes:share:rw:devices"
+	check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+	assert_line "  \${share_devices} = (none: the word is dropped)"
+	assert_line "  read-write $TR/share"
+	refute_line --partial "make-device"
+	vmconf "share = docs:share:ro"
+	check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+	assert_line "  \${share_devices} = (none: the word is dropped)"
+	refute_line --partial "make-device"
+	# Placeholders, no CONFIG: the writable share has the option.
+	check --tcg "$ROOT/profiles/virtiofsd"
+	assert_line "  make-device /placeholder/share-rw"
+}
+
 @test "profile: --diff: read-write does not cover make-device, nor make-device read" {
 	printf '%s\n' "landlock read-write /srv/data" >"$T/rw"
 	printf '%s\n' "landlock read-write /srv/data" "landlock make-device /srv/data" >"$T/dev"
