@@ -61,7 +61,8 @@ static struct options parse_args(int argc, char **argv)
 }
 
 /* Without a CONFIG, parameters take these values; disks and shares come
- * one read-only and one writable each, or none. */
+ * one read-only and one writable each, or none; the writable share has
+ * the `devices` option, so that ${share_devices} has a value too. */
 static void placeholder_config(struct config *cfg, bool disks, bool shares)
 {
 	*cfg = (struct config){
@@ -70,8 +71,8 @@ static void placeholder_config(struct config *cfg, bool disks, bool shares)
 		.memory_mib = 256, .vcpus = 1, .tmpfs_mib = 64,
 		.runtime_dir = "/run/sandboxd/placeholder",
 		.disks = { { "/placeholder/disk-ro", true }, { "/placeholder/disk-rw", false } },
-		.shares = { { "ro", "/placeholder/share-ro", true, NULL },
-			    { "rw", "/placeholder/share-rw", false, NULL } },
+		.shares = { { .tag = "ro", .path = "/placeholder/share-ro", .readonly = true },
+			    { .tag = "rw", .path = "/placeholder/share-rw", .devices = true } },
 		.ndisks = disks ? 2 : 0, .nshares = shares ? 2 : 0,
 	};
 }

@@ -24,7 +24,9 @@ static bool rule_covered(const struct profile *o, const struct sc_rule *r)
 }
 
 /* Class o grants at least what class c does: read-write and read-exec
- * hold read; device (file read, write, ioctl) holds no directory right. */
+ * hold read; device (file read, write, ioctl) holds no directory right;
+ * make-device (make char and block devices) is neither held by read-write
+ * nor holds anything else. */
 static bool class_covers(enum ll_class o, enum ll_class c)
 {
 	return o == c || (c == LL_READ && (o == LL_READ_EXEC || o == LL_READ_WRITE));

@@ -94,15 +94,6 @@ static int parse_u32(struct parser *p, const struct key *k, const char *value)
 	return 0;
 }
 
-static const char *mib_text(char buf[24], uint64_t mib)
-{
-	if (mib % 1024 == 0)
-		snprintf(buf, 24, "%lluG", (unsigned long long)(mib / 1024));
-	else
-		snprintf(buf, 24, "%lluM", (unsigned long long)mib);
-	return buf;
-}
-
 /* A uint64_t count of MiB: "256M", "1G" or a bare number of MiB. */
 static int parse_size(struct parser *p, const struct key *k, const char *value)
 {
@@ -121,7 +112,7 @@ static int parse_size(struct parser *p, const struct key *k, const char *value)
 		}
 	}
 	snprintf(what, sizeof what, "a size %s..%s (256M, 1G; a bare number is MiB)",
-		 mib_text(lo, k->min), mib_text(hi, k->max));
+		 textfile_mib_text(lo, k->min), textfile_mib_text(hi, k->max));
 	return expected(p, what, value);
 }
 
@@ -316,29 +307,39 @@ static int parse_disk(struct parser *p, const struct key *k, const char *value)
 	return d->readonly ? 0 : check_system_path(p, d->path, path, allow_system);
 }
 
+#define SHARE_FORMAT "TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
+
+/* REST is PATH:MODE[:OPTION]...: the options, in any order and each once,
+ * are cut off its end while the last field is one (PATH may hold ':'). */
 static int parse_share_options(struct parser *p, struct share *s, char *rest, const char *value)
 {
 	static const char *const caches[] = { "auto", "always", "none" };
 	char *opt;
 
-	s->allow_system_path = textfile_strip_suffix(rest, ":" ALLOW_SYSTEM_PATH);
-	opt = strrchr(rest, ':');
-
-	if (opt && !strncmp(opt + 1, "cache=", 6)) {
-		for (size_t i = 0; i < sizeof caches / sizeof *caches; i++)
-			if (!strcmp(opt + 7, caches[i]) && store(p, &s->cache, caches[i]) < 0)
-				return -1;
-		if (!s->cache)
-			return expected(p, "cache=auto, cache=always or cache=none", opt + 1);
+	while ((opt = strrchr(rest, ':'))) {
+		if (!strcmp(opt + 1, "devices") && !s->devices)
+			s->devices = true;
+		else if (!strcmp(opt + 1, ALLOW_SYSTEM_PATH) && !s->allow_system_path)
+			s->allow_system_path = true;
+		else if (!strncmp(opt + 1, "cache=", 6) && !s->cache) {
+			for (size_t i = 0; i < sizeof caches / sizeof *caches; i++)
+				if (!strcmp(opt + 7, caches[i]) && store(p, &s->cache, caches[i]) < 0)
+					return -1;
+			if (!s->cache)
+				return expected(p, "cache=auto, cache=always or cache=none", opt + 1);
+		} else
+			break;
 		*opt = '\0';
 	}
 	s->readonly = textfile_strip_suffix(rest, ":ro");
 	if (!s->readonly && !textfile_strip_suffix(rest, ":rw"))
-		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
+		return expected(p, SHARE_FORMAT, value);
+	if (s->devices && s->readonly)
+		return fail(p, "share: devices needs a read-write share (:rw), not :ro");
 	return 0;
 }
 
-/* TAG:PATH:rw|ro[:cache=auto|always|none]; PATH itself may contain ':'. */
+/* share = SHARE_FORMAT (sandboxd.conf(5)). */
 static int parse_share(struct parser *p, const struct key *k, const char *value)
 {
 	struct config *cfg = p->cfg;
@@ -352,7 +353,7 @@ static int parse_share(struct parser *p, const struct key *k, const char *value)
 	if (cfg->nshares == CONFIG_MAX_SHARES)
 		return fail(p, "share: too many shares (at most %d)", CONFIG_MAX_SHARES);
 	if (!path)
-		return expected(p, "TAG:PATH:rw|ro[:cache=auto|always|none]", value);
+		return expected(p, SHARE_FORMAT, value);
 	*path++ = '\0';
 	if (!textfile_is_word(buf, ALNUM "_-", 36))
 		return expected(p, "a tag of 1..36 characters of [A-Za-z0-9_-]", buf);

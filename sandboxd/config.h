@@ -32,6 +32,7 @@ struct share {
 	char *path;
 	bool readonly;
 	char *cache;		/* virtiofsd cache mode; NULL: its default */
+	bool devices;		/* rw only: ${share_devices}, the guest may mknod devices */
 	bool allow_system_path;	/* may be a system directory (paths.c) */
 	int fd;			/* pinned */
 	unsigned line;

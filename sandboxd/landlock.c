@@ -82,6 +82,9 @@ static const __u64 class_rights[] = {
 			  FS(REMOVE_FILE) | FS(MAKE_DIR) | FS(MAKE_REG) | FS(MAKE_SOCK) |
 			  FS(MAKE_FIFO) | FS(MAKE_SYM) | FS(REFER) | FS(TRUNCATE),
 	[LL_DEVICE] = FS(READ_FILE) | FS(WRITE_FILE) | FS(IOCTL_DEV),
+	/* Directory rights only: making nodes, not opening them (the view
+	 * mounts every writable path nodev). */
+	[LL_MAKE_DEVICE] = FS(MAKE_CHAR) | FS(MAKE_BLOCK),
 	[LL_VIEW] = 0,
 };
 
@@ -143,7 +146,9 @@ int landlock_probe(const struct config *cfg)
 }
 
 /* One rule on the open file FD (consumed): the class's rights, file-only
- * ones on a non-directory. */
+ * ones on a non-directory. A class with none there (make-device on a
+ * file) adds no rule: Landlock refuses an empty one, and it would grant
+ * nothing. */
 static int add_fd_rule(int ruleset, int fd, enum ll_class class, __u64 handled_fs)
 {
 	struct landlock_path_beneath_attr attr = {
@@ -156,7 +161,9 @@ static int add_fd_rule(int ruleset, int fd, enum ll_class class, __u64 handled_f
 		if (!S_ISDIR(st.st_mode))
 			attr.allowed_access &= FS_FILE;
 		attr.allowed_access &= handled_fs;
-		rc = (int)syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+		rc = attr.allowed_access ? (int)syscall(SYS_landlock_add_rule, ruleset,
+							LANDLOCK_RULE_PATH_BENEATH, &attr, 0)
+					 : 0;
 	}
 	close(fd);
 	return rc;

@@ -4,6 +4,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,44 @@ static void plan_vmm(const struct plan_args *a, struct plan *p)
 	compile_profile(s, &params, a->filter_mode);
 }
 
+/* Whether the guest may make device nodes on a writable share, said once
+ * here: virtiofsd answers a refused mknod to the guest alone (EACCES from
+ * Landlock, EPERM without CAP_MKNOD) and logs nothing, so sandboxd never
+ * sees the denial itself. A make-device rule on the share or above it
+ * grants them, whatever put it in the profile. */
+static void log_device_nodes(const struct plan *p, const struct service_plan *s,
+			     const struct share *share)
+{
+	const struct profile *prof = &s->profile;
+	const struct ll_path *rule = NULL;
+
+	if (share->readonly)
+		return;
+	for (size_t i = 0; i < prof->npaths; i++) {
+		size_t n = strlen(prof->paths[i].path);
+
+		if (prof->paths[i].class == LL_MAKE_DEVICE && !strncmp(share->path, prof->paths[i].path, n)
+		    && (share->path[n] == '\0' || share->path[n] == '/' || n == 1))
+			rule = &prof->paths[i];
+	}
+	if (!(prof->caps >> CAP_MKNOD & 1))
+		log_info(s->name, "device nodes: a guest's mknod of a device on %s fails with EPERM "
+			 "(profile %s keeps no capability mknod)", share->path, s->profile_file);
+	else if (!p->landlock_abi)
+		log_warn(s->name, "device nodes: Landlock is off: the guest may make character and "
+			 "block devices on %s, with or without the devices option", share->path);
+	else if (rule)
+		log_info(s->name, "device nodes: the guest may make character and block devices on "
+			 "%s (%s:%u: landlock make-device)", share->path, s->profile_file, rule->line);
+	else if (share->devices)
+		log_warn(s->name, "device nodes: the share has the devices option, but profile %s "
+			 "grants no landlock make-device on %s: a guest's mknod of a device fails "
+			 "with EACCES", s->profile_file, share->path);
+	else
+		log_info(s->name, "device nodes: a guest's mknod of a character or block device on %s "
+			 "fails with EACCES (Landlock: the share has no devices option)", share->path);
+}
+
 /* One virtiofsd per share, each with its own role and so its own uid. */
 static void plan_shares(const struct plan_args *a, struct plan *p)
 {
@@ -156,6 +195,7 @@ static void plan_shares(const struct plan_args *a, struct plan *p)
 		locate(s, p->virtiofsd.path);
 		snprintf(s->profile_file, sizeof s->profile_file, "%s", profile);
 		compile_profile(s, &params, a->filter_mode);
+		log_device_nodes(p, s, &cfg->shares[i]);
 	}
 }
 

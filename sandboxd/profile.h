@@ -46,9 +46,11 @@ struct sc_rule {
 };
 
 /* Landlock access classes; landlock.c maps them to the ABI's rights and
- * view.c to mount flags. LL_VIEW (`view PATH`) puts a path in the
- * service's view and grants no Landlock right. */
-enum ll_class { LL_READ, LL_READ_EXEC, LL_READ_WRITE, LL_DEVICE, LL_VIEW };
+ * view.c to mount flags. LL_MAKE_DEVICE adds making character and block
+ * devices beneath a directory (a share with the `devices` option). LL_VIEW
+ * (`view PATH`) puts a path in the service's view and grants no Landlock
+ * right. */
+enum ll_class { LL_READ, LL_READ_EXEC, LL_READ_WRITE, LL_DEVICE, LL_MAKE_DEVICE, LL_VIEW };
 
 struct ll_path {
 	enum ll_class class;

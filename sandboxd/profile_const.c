@@ -302,6 +302,7 @@ const struct name_value securebit_names[] = {
 const struct name_value ll_class_names[] = {
 	{ "read", LL_READ }, { "read-exec", LL_READ_EXEC },
 	{ "read-write", LL_READ_WRITE }, { "device", LL_DEVICE },
+	{ "make-device", LL_MAKE_DEVICE },
 	{ NULL, 0 },	/* LL_VIEW is the `view` directive's, not a landlock word */
 };
 

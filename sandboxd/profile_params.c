@@ -59,6 +59,16 @@ static size_t param_share(const struct loader *l, const struct param *pm, const 
 	return one(out, sh && sh->readonly == pm->ro ? sh->path : NULL);
 }
 
+/* The share's path when it has the `devices` option (which config_load
+ * allows on a read-write share only). */
+static size_t param_share_devices(const struct loader *l, const struct param *pm, const char **out)
+{
+	const struct share *sh = l->params->share;
+
+	(void)pm;
+	return one(out, sh && sh->devices ? sh->path : NULL);
+}
+
 static size_t param_shares(const struct loader *l, const struct param *pm, const char **out)
 {
 	size_t n = 0;
@@ -74,17 +84,18 @@ static size_t param_shares(const struct loader *l, const struct param *pm, const
 #define PARAMS(f) param_params, offsetof(struct profile_params, f)
 
 static const struct param params[] = {
-	{ "kernel",      CFG(kernel),             false, false },
-	{ "initrd",      CFG(initrd),             false, false },
-	{ "runtime_dir", CFG(runtime_dir),        false, false },
-	{ "binary",      PARAMS(binary),          false, false },
-	{ "memory",      param_memory,  0,        false, false },
-	{ "disks_ro",    param_disks,   0,        true,  true },
-	{ "disks_rw",    param_disks,   0,        true,  false },
-	{ "shares_ro",   param_shares,  0,        true,  true },
-	{ "shares_rw",   param_shares,  0,        true,  false },
-	{ "share_ro",    param_share,   0,        true,  true },
-	{ "share_rw",    param_share,   0,        true,  false },
+	{ "kernel",        CFG(kernel),              false, false },
+	{ "initrd",        CFG(initrd),              false, false },
+	{ "runtime_dir",   CFG(runtime_dir),         false, false },
+	{ "binary",        PARAMS(binary),           false, false },
+	{ "memory",        param_memory,         0,  false, false },
+	{ "disks_ro",      param_disks,          0,  true,  true },
+	{ "disks_rw",      param_disks,          0,  true,  false },
+	{ "shares_ro",     param_shares,         0,  true,  true },
+	{ "shares_rw",     param_shares,         0,  true,  false },
+	{ "share_ro",      param_share,          0,  true,  true },
+	{ "share_rw",      param_share,          0,  true,  false },
+	{ "share_devices", param_share_devices,  0,  true,  false },
 };
 
 void loader_set_memory(struct loader *l)

@@ -122,6 +122,9 @@ static const struct directive directives[] = {
 };
 #define NDIRECTIVES (sizeof directives / sizeof *directives)
 
+/* The words after `landlock`: ll_class_names, then the two directives. */
+#define LANDLOCK_WORDS "read, read-exec, read-write, device, make-device, scope or net"
+
 /* The directive of the line W, and the word after its name (l->sub) where
  * it takes one. */
 static const struct directive *find_directive(struct loader *l, char **w, size_t n)
@@ -142,10 +145,9 @@ static const struct directive *find_directive(struct loader *l, char **w, size_t
 		name_known = true;
 	}
 	if (name_known && n == 1)
-		return fail(l, "%s: expected read, read-exec, read-write, device, scope or net", w[0]), NULL;
+		return fail(l, "%s: expected " LANDLOCK_WORDS, w[0]), NULL;
 	if (name_known)
-		return fail(l, "%s: expected read, read-exec, read-write, device, scope or net, got '%s'",
-			    w[0], w[1]), NULL;
+		return fail(l, "%s: expected " LANDLOCK_WORDS ", got '%s'", w[0], w[1]), NULL;
 	return fail(l, "unknown directive '%s'", w[0]), NULL;
 }
 

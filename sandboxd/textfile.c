@@ -128,3 +128,12 @@ bool textfile_scan_u64(const char *s, unsigned base, uint64_t *out, const char *
 	*end = c;
 	return c != s;
 }
+
+const char *textfile_mib_text(char buf[24], uint64_t mib)
+{
+	if (mib % 1024 == 0)
+		snprintf(buf, 24, "%lluG", (unsigned long long)(mib / 1024));
+	else
+		snprintf(buf, 24, "%lluM", (unsigned long long)mib);
+	return buf;
+}

@@ -40,5 +40,7 @@ bool textfile_strip_suffix(char *s, const char *suffix);
  * in *out and *end after the last digit; false if there is no digit or the
  * value does not fit in 64 bits. */
 bool textfile_scan_u64(const char *s, unsigned base, uint64_t *out, const char **end);
+/* A count of MiB as the parsers read it back: "1G" if whole GiB, else "256M". */
+const char *textfile_mib_text(char buf[24], uint64_t mib);
 
 #endif

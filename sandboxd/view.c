@@ -80,8 +80,11 @@ static uint64_t class_attr(enum ll_class c)
 	case LL_READ_EXEC:
 		return MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	case LL_READ_WRITE:
+	case LL_MAKE_DEVICE:
 	case LL_VIEW:
-		/* Writable only where PID 1's view is (the rw disks and shares). */
+		/* Writable only where PID 1's view is (the rw disks and shares).
+		 * nodev for make-device too: a node is made on a nodev mount,
+		 * only opening it fails, and virtiofsd only makes them. */
 		return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	case LL_DEVICE:
 		return MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
@@ -114,6 +117,11 @@ static void take(struct builder *b, const char *path, uint64_t attr, bool option
 	char buf[4096];
 	ssize_t len;
 
+	/* Named by two classes of the same attributes (a share's read-write
+	 * and make-device rules): one mount. */
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->pieces[i].path, path) && b->pieces[i].attr == attr)
+			return;
 	if (lstat(path, &st) < 0) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return;

@@ -275,7 +275,7 @@ bad_value() {
 
 # --- shares ---------------------------------------------------------------
 
-SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
+SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 
 @test "config: share without mode"       { bad_value share "data:share" "$SHARE_"; }
 @test "config: share without path"       { bad_value share "data" "$SHARE_"; }
@@ -284,6 +284,28 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 @test "config: share with bad cache" {
 	conf "share = data:share:rw:cache=never"
 	check_error 5 "share: expected cache=auto, cache=always or cache=none, got 'cache=never'"
+}
+
+@test "config: share with devices on a read-only share" {
+	conf "share = data:share:ro:devices"
+	check_error 5 "share: devices needs a read-write share (:rw), not :ro"
+	conf "share = data:share:ro:cache=none:devices"
+	check_error 5 "share: devices needs a read-write share (:rw), not :ro"
+}
+
+@test "config: share options once each, after the mode" {
+	bad_value share "data:share:rw:devices:devices" "$SHARE_"
+	bad_value share "data:share:rw:cache=none:cache=auto" "$SHARE_"
+	bad_value share "data:share:rw:device" "$SHARE_"
+	bad_value share "data:share:devices" "$SHARE_"
+}
+
+@test "config: share options in either order" {
+	local v
+	for v in rw:devices rw:devices:cache=none rw:cache=none:devices rw:cache=always; do
+		conf "share = data:share:$v"
+		check_ok
+	done
 }
 
 @test "config: share tag with a bad character" {
@@ -360,7 +382,7 @@ SHARE_="TAG:PATH:rw|ro[:cache=auto|always|none]"
 		disk = disk.img
 		disk = disk2.img:ro
 		disk = x:rw.img:rw
-		share = data:share:rw:cache=always
+		share = data:share:rw:devices:cache=always
 		share = notes:notes:ro
 		share = colon_path-1:a:b:ro:cache=none
 		uid_base = 4294967279

@@ -150,3 +150,30 @@ teardown() { confine_teardown; }
 	assert_equal "$output" ""
 	grep -q "vm.conf:0: landlock_min_abi = 4 is above landlock_max_abi = 3" <<< "$stderr"
 }
+
+@test "landlock: make-device lets a service with CAP_MKNOD make device nodes beneath a directory; read-write alone is EACCES" {
+	# A writable share of the VM, in the probe's view: the mount (nodev)
+	# lets a node be made, so Landlock alone decides. make-device on a
+	# file grants nothing and adds no rule (Landlock refuses an empty one).
+	mkdir "$V/share"
+	chmod 777 "$V/share"
+	: > "$V/file"
+	conf_add "share = s:$V/share:rw"
+	profile_plus "syscall mknodat" "capability mknod" "landlock read-write $V/share" \
+		"landlock make-device $V/share $V/file"
+	probe --profile "$T/profile" -- mknod:"$V/share/c":c mknod:"$V/share/b":b
+	assert_success
+	assert_line "mknod:$V/share/c:c: ok"
+	assert_line "mknod:$V/share/b:b: ok"
+	assert_equal "$(stat -c '%F %t %T' "$V/share/c")" "character special file 1 3"
+	assert_equal "$(stat -c '%F %t %T' "$V/share/b")" "block special file 7 0"
+
+	rm "$V/share/c" "$V/share/b"
+	profile_plus "syscall mknodat" "capability mknod" "landlock read-write $V/share"
+	probe --profile "$T/profile" -- mknod:"$V/share/c":c mknod:"$V/share/b":b write:"$V/share/f"
+	assert_success
+	assert_line "mknod:$V/share/c:c: EACCES"
+	assert_line "mknod:$V/share/b:b: EACCES"
+	assert_line "write:$V/share/f: ok"
+	[[ ! -e $V/share/c && ! -e $V/share/b ]]
+}

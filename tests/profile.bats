@@ -124,14 +124,17 @@ check() {
 }
 
 @test "profile: landlock rules" {
-	bad 1 "landlock: expected read, read-exec, read-write, device, scope or net" "landlock"
-	bad 1 "landlock: expected read, read-exec, read-write, device, scope or net, got 'write'" \
+	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope or net" "landlock"
+	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope or net, got 'write'" \
 		"landlock write /tmp"
 	bad 1 "landlock read: expected PATH..." "landlock read"
 	bad 1 "landlock read: 'etc' is not an absolute path" "landlock read etc"
 	bad 1 "landlock read-write: '~/x' is not an absolute path" "landlock read-write ~/x"
 	bad 2 "landlock device: '/dev/kvm' is already listed on line 1" \
 		"landlock device /dev/kvm" "landlock device /dev/null /dev/kvm"
+	bad 1 "landlock make-device: 'srv' is not an absolute path" "landlock make-device srv"
+	bad 3 "landlock make-device: '/srv' is already listed on line 1" \
+		"landlock make-device /srv /tmp" "landlock read-write /srv" "landlock make-device /srv"
 	bad 1 "landlock scope: expected signal or abstract-unix-socket, got 'ptrace'" \
 		"landlock scope signal ptrace"
 	bad 2 "landlock scope 'signal' is already on line 1" "landlock scope signal" "landlock scope signal"
@@ -253,6 +256,45 @@ check() {
 	assert_line "tmpfs: /tmp 16M, /dev/shm 1G"
 	# The share is writable, so nothing is read-only but the disk.
 	[[ $(grep -c '^  read /' <<<"$output") == 1 ]]
+}
+
+@test "profile: \${share_devices} is virtiofsd's share when it has the devices option" {
+	local v
+	for v in rw:devices rw:cache=none:devices rw:devices:cache=always; do
+		vmconf "share = docs:share:$v" "share = notes:share:rw"
+		check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+		assert_line "  \${share_devices} = $TR/share"
+		assert_line "  read-write $TR/share"
+		assert_line "  make-device $TR/share"
+	done
+	# Without the option (here on the first share, the one shown): no word.
+	vmconf "share = docs:share:rw" "share = notes:share:rw:devices"
+	check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+	assert_line "  \${share_devices} = (none: the word is dropped)"
+	assert_line "  read-write $TR/share"
+	refute_line --partial "make-device"
+	vmconf "share = docs:share:ro"
+	check --tcg "$ROOT/profiles/virtiofsd" "$T/vm.conf"
+	assert_line "  \${share_devices} = (none: the word is dropped)"
+	refute_line --partial "make-device"
+	# Placeholders, no CONFIG: the writable share has the option.
+	check --tcg "$ROOT/profiles/virtiofsd"
+	assert_line "  make-device /placeholder/share-rw"
+}
+
+@test "profile: --diff: read-write does not cover make-device, nor make-device read" {
+	printf '%s\n' "landlock read-write /srv/data" >"$T/rw"
+	printf '%s\n' "landlock read-write /srv/data" "landlock make-device /srv/data" >"$T/dev"
+	check --kvm --diff "$T/dev" "$T/rw"
+	assert_output "mode: kvm (--kvm); parameters: placeholders, no CONFIG given
++ landlock make-device /srv/data
+1 thing allowed by $T/dev and not by $T/rw"
+	printf '%s\n' "landlock make-device /srv" >"$T/dev"
+	printf '%s\n' "landlock read /srv/data" >"$T/r"
+	check --kvm --diff "$T/r" "$T/dev"
+	assert_line "+ landlock read /srv/data"
+	check --kvm --diff "$T/dev" "$T/dev"
+	assert_line "0 things allowed by $T/dev and not by $T/dev"
 }
 
 @test "profile: unset parameters drop their word" {

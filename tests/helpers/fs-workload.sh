@@ -11,7 +11,8 @@
 #     verify` checks on the host (contents, modes, owners, xattrs). Last,
 #     it tries to make a character device (1,3, /dev/null's numbers) and
 #     reports the outcome as FS-INFO, which passes either way: virtiofsd
-#     can (CAP_MKNOD), sandboxd's Landlock rules for a share cannot.
+#     can (CAP_MKNOD), sandboxd's Landlock rules for a share cannot unless
+#     the share has the `devices` option (tests/share-devices.bats).
 # ro: the share is read-only on the host: reads work, and every write
 #     fails with EROFS ("Read-only file system").
 # many N: creates N empty files in DIR/many, stats them all, removes them:
@@ -189,7 +190,8 @@ ok_or() {
 }
 
 # A character device: CAP_MKNOD allows it, Landlock's read-write right
-# (which has no make-char) does not. Removed again: not part of the state.
+# (which has no make-char) does not; make-device, for a share with the
+# `devices` option, would. Removed again: not part of the state.
 device_node() {
 	if err=$(mknod "$W/null" c 1 3 2>&1); then
 		echo "FS-INFO mknod-chr ok"
