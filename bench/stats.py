@@ -13,7 +13,7 @@ of n, median, p10, p90, min, max, spread (p90 - p10).
 FMT is a printf format (%.2f, %+.0f, ...), "auto" (%.0f from 100 up,
 %.1f from 10, else %.2f) or "raw" (Python's shortest exact repr).
 
-    stats.py get FILE SPEC... [--fmt FMT] [--sep SEP] [--div D | --per A]
+    stats.py get FILE SPEC... [--fmt FMT] [--sep SEP] [--div D] [--per A]
         the statistics, SEP-separated; --div D prints each divided by D,
         --per A prints A divided by each (a rate from a time).
     stats.py runs FILE SERIES [--fmt FMT] [--div D] [--sep SEP]
