@@ -34,7 +34,8 @@ PKGS_BUILD := gcc make pkg-config libseccomp-dev libcap-ng-dev libmnl-dev libjso
 PKGS_GUEST := busybox-static cpio kmod apt
 PKGS_RUN   := qemu-system-x86 qemu-system-common
 PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang
-ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST)
+PKGS_BENCH := python3
+ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST) $(PKGS_BENCH)
 
 .PHONY: all deps check demo bench guest install clean test-binaries
 all: $(B)/sandboxd

@@ -35,13 +35,11 @@
  *       each run go to LOGDIR. Any run that is killed or writes nothing
  *       aborts; exit statuses are reported, not judged.
  *
- * Output, one line per command and metric, tab-separated:
- *   K METRIC N MEDIAN P10 P90 MIN MAX
- * plus, in launch mode, "K ms_runs MS..." and "K cpu_runs MS..." with each
- * run's figures in run order (round r of every command is the r-th value);
- * in boot mode, "K comm dN NAME" lines naming the descendants and
- * "K ready_runs MS..." with each run's time to the marker, in run order;
- * in firstbyte mode "K first_runs MS..." and "K exit_runs MS..." likewise.
+ * Output, one line per command and metric, tab-separated: K METRIC V...,
+ * each run's figure in run order (round r of every command is the r-th
+ * value); in boot mode also "K comm dN NAME" lines naming the descendants,
+ * in firstbyte mode "timer self_hwm_kb KB". The statistics over the runs
+ * are bench/stats.py's.
  * Commands are given with absolute paths (no PATH search inside the timing),
  * optionally after words N<PATH: PATH is opened read-only on fd N of every
  * run's child (a fresh open each time: bwrap --seccomp N reads its fd to
@@ -93,41 +91,12 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-/* Nearest-rank percentile of a sorted array; the median averages the two
- * middle values when n is even. */
-static double rank(const double *v, size_t n, double p)
-{
-	size_t k = (size_t)(p * n + 0.999999);
-
-	if (k < 1)
-		k = 1;
-	return v[k - 1];
-}
-
-static void report(int cmd, const char *metric, double *v, size_t n)
-{
-	double med;
-
-	if (n == 0)
-		return;
-	qsort(v, n, sizeof *v, cmp_double);
-	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	printf("%d\t%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", cmd, metric, n, med,
-	       rank(v, n, 0.10), rank(v, n, 0.90), v[0], v[n - 1]);
-}
-
-/* "K METRIC V..." in run order (before report() sorts them). */
+/* "K METRIC V..." in run order. */
 static void print_runs(int cmd, const char *metric, const double *v, size_t n)
 {
 	printf("%d\t%s", cmd, metric);
 	for (size_t i = 0; i < n; i++)
-		printf("\t%.3f", v[i]);
+		printf("\t%.6f", v[i]);
 	putchar('\n');
 }
 
@@ -304,10 +273,8 @@ static int mode_launch(int argc, char **argv)
 		}
 	}
 	for (int k = 0; k < n; k++) {
-		print_runs(k, "ms_runs", t[k], (size_t)runs);
-		print_runs(k, "cpu_runs", cpu[k], (size_t)runs);
-		report(k, "ms", t[k], (size_t)runs);
-		report(k, "cpu_ms", cpu[k], (size_t)runs);
+		print_runs(k, "ms", t[k], (size_t)runs);
+		print_runs(k, "cpu_ms", cpu[k], (size_t)runs);
 	}
 	return 0;
 }
@@ -583,23 +550,19 @@ static int mode_boot(int argc, char **argv)
 		}
 	}
 	for (int k = 0; k < n; k++) {
-		printf("%d\tready_runs", k);
-		for (long r = 0; r < runs; r++)
-			printf("\t%.0f", ready[k][r]);
-		putchar('\n');
-		report(k, "ready_ms", ready[k], (size_t)runs);
-		report(k, "stop_ms", stop[k], (size_t)runs);
-		report(k, "exit_status", status[k], (size_t)runs);
+		print_runs(k, "ready_ms", ready[k], (size_t)runs);
+		print_runs(k, "stop_ms", stop[k], (size_t)runs);
+		print_runs(k, "exit_status", status[k], (size_t)runs);
 		for (int d = 0; d < depth[k]; d++) {
 			char metric[32];
 
 			printf("%d\tcomm\td%d\t%s\n", k, d, comm[k][d]);
 			snprintf(metric, sizeof metric, "d%d.hwm_kb", d);
-			report(k, metric, hwm[k][d], (size_t)runs);
+			print_runs(k, metric, hwm[k][d], (size_t)runs);
 			snprintf(metric, sizeof metric, "d%d.rss_kb", d);
-			report(k, metric, rss[k][d], (size_t)runs);
+			print_runs(k, metric, rss[k][d], (size_t)runs);
 			snprintf(metric, sizeof metric, "d%d.shmem_kb", d);
-			report(k, metric, shm[k][d], (size_t)runs);
+			print_runs(k, metric, shm[k][d], (size_t)runs);
 		}
 	}
 	return 0;
@@ -724,18 +687,11 @@ static int mode_firstbyte(int argc, char **argv)
 		}
 	}
 	for (int k = 0; k < n; k++) {
-		printf("%d\tfirst_runs", k);
-		for (long r = 0; r < runs; r++)
-			printf("\t%.2f", first[k][r]);
-		printf("\n%d\texit_runs", k);
-		for (long r = 0; r < runs; r++)
-			printf("\t%.2f", done[k][r]);
-		putchar('\n');
-		report(k, "first_ms", first[k], (size_t)runs);
-		report(k, "exit_ms", done[k], (size_t)runs);
-		report(k, "cpu_ms", cpu[k], (size_t)runs);
-		report(k, "maxrss_kb", maxrss[k], (size_t)runs);
-		report(k, "exit_status", status[k], (size_t)runs);
+		print_runs(k, "first_ms", first[k], (size_t)runs);
+		print_runs(k, "exit_ms", done[k], (size_t)runs);
+		print_runs(k, "cpu_ms", cpu[k], (size_t)runs);
+		print_runs(k, "maxrss_kb", maxrss[k], (size_t)runs);
+		print_runs(k, "exit_status", status[k], (size_t)runs);
 	}
 	printf("timer\tself_hwm_kb\t%.0f\n", self_hwm_kb());
 	return 0;

@@ -26,7 +26,6 @@ LAUNCH_WARMUP=${LAUNCH_WARMUP:-20}
 BOOT_RUNS=${BOOT_RUNS:-10}
 BOOT_WARMUP=${BOOT_WARMUP:-1}
 MARKER=SBX-GUEST-READY
-SERVICE_ID=2000000001	# uid/gid of the VMM service: default uid_base + role 1
 
 die() { echo "bench: $*" >&2; exit 111; }
 
@@ -70,6 +69,11 @@ kernel = $KERNEL
 runtime_dir = $T/run-exec
 $PROFILE_LINE
 EOF
+# The uid/gid of the VMM service: role 1 of the range sandboxd gives the
+# VM (by its name, so the same for both configs of this script).
+id_base=$("$SANDBOXD" --check "$T/exec.conf" 2> /dev/null | sed -n 's/^ids: uid \([0-9]*\)\.\..*/\1/p')
+[[ -n $id_base ]] || die "sandboxd --check $T/exec.conf printed no uid range"
+SERVICE_ID=$((id_base + 1))
 # One run for its log: what the setup consisted of.
 "$SANDBOXD" --exec "$T/exec.conf" -- "$TRUE" 2> "$T/exec.log" ||
 	{ cat "$T/exec.log" >&2; die "sandboxd --exec failed"; }
@@ -214,31 +218,31 @@ else
 fi
 
 # ---------------------------------------------------------------- results
-# get FILE K METRIC COLUMN: COLUMN 4 median, 5 p10, 6 p90, 7 min, 8 max.
-get() { awk -F'\t' -v k="$2" -v m="$3" -v c="$4" '$1 == k && $2 == m { print $c; exit }' "$1"; }
-comm_of() { awk -F'\t' -v k="$1" -v d="$2" '$1 == k && $2 == "comm" && $3 == d { print $4; exit }' "$T/boot.tsv"; }
-f2() { printf '%.2f' "$1"; }
-f0() { printf '%.0f' "$1"; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# Every figure is bench/stats.py's. get FILE FMT SPEC...: the statistics
+# SPEC = K:METRIC:STAT (STAT median, p10, p90, min, max, spread) of the
+# runs in FILE, formatted with FMT, separated by " | " (table cells).
+S() { python3 "$ROOT/bench/stats.py" "$@"; }
+get() { S get "$1" --fmt "$2" --sep ' | ' "${@:3}"; }
+comm_of() { sed -n "s/^$1\tcomm\t$2\t//p" "$T/boot.tsv" | head -1; }
+sub() { S calc %+.2f "$1" - "$2"; }
+mib() { S calc %.1f "$1" / 1024; }
+ratio() { S calc %.1f "$1" / "$2"; }
 
 [[ $(comm_of 0 d0) == sandboxd && $(comm_of 0 d1) == sandboxd && $(comm_of 0 d2) == qemu-system-x86 &&
    $(comm_of 1 d0) == qemu-system-x86 ]] || die "unexpected process tree: $(grep comm "$T/boot.tsv" | tr '\n\t' '; ')"
 for k in 0 1; do
-	[[ $(get "$T/boot.tsv" $k exit_status 8) == 0.000 ]] || die "boot command $k exited non-zero (see $T/logs)"
+	[[ $(get "$T/boot.tsv" %.0f $k:exit_status:max) == 0 ]] || die "boot command $k exited non-zero (see $T/logs)"
 done
 
 launch_table() {
-	local bare k
-	bare=$(get "$T/launch.tsv" 0 ms 4)
+	local k bare
+	bare=$(get "$T/launch.tsv" raw 0:ms:median)
 	echo "| Launcher | median ms | p10 | p90 | min | max | median − bare | median CPU ms |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	for k in 0 1 2 3 4; do
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${launch_names[k]}" \
-			"$(f2 "$(get "$T/launch.tsv" "$k" ms 4)")" "$(f2 "$(get "$T/launch.tsv" "$k" ms 5)")" \
-			"$(f2 "$(get "$T/launch.tsv" "$k" ms 6)")" "$(f2 "$(get "$T/launch.tsv" "$k" ms 7)")" \
-			"$(f2 "$(get "$T/launch.tsv" "$k" ms 8)")" "$(sub "$(get "$T/launch.tsv" "$k" ms 4)" "$bare")" \
-			"$(f2 "$(get "$T/launch.tsv" "$k" cpu_ms 4)")"
+		printf '| %s | %s | %s | %s |\n' "${launch_names[k]}" \
+			"$(get "$T/launch.tsv" %.2f $k:ms:{median,p10,p90,min,max})" \
+			"$(sub "$(get "$T/launch.tsv" raw $k:ms:median)" "$bare")" "$(get "$T/launch.tsv" %.2f $k:cpu_ms:median)"
 	done
 }
 
@@ -247,23 +251,16 @@ boot_table() {
 	echo "| Command | median ms | p10 | p90 | min | max | median stop ms |"
 	echo "|---|---:|---:|---:|---:|---:|---:|"
 	for k in 0 1; do
-		printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${names[k]}" \
-			"$(f0 "$(get "$T/boot.tsv" $k ready_ms 4)")" "$(f0 "$(get "$T/boot.tsv" $k ready_ms 5)")" \
-			"$(f0 "$(get "$T/boot.tsv" $k ready_ms 6)")" "$(f0 "$(get "$T/boot.tsv" $k ready_ms 7)")" \
-			"$(f0 "$(get "$T/boot.tsv" $k ready_ms 8)")" "$(f0 "$(get "$T/boot.tsv" $k stop_ms 4)")"
+		printf '| %s | %s |\n' "${names[k]}" "$(get "$T/boot.tsv" %.0f $k:ready_ms:{median,p10,p90,min,max} $k:stop_ms:median)"
 	done
 }
 
 # The runs in order, and how many took over 1.2x the fastest of either command.
-runs_of() { awk -F'\t' -v k="$1" '$1 == k && $2 == "ready_runs" { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$T/boot.tsv"; }
-fastest=$(awk -F'\t' '$2 == "ready_runs" { for (i = 3; i <= NF; i++) if (m == "" || $i < m) m = $i } END { print m }' "$T/boot.tsv")
-slow_of() { awk -F'\t' -v k="$1" -v f="$fastest" '$1 == k && $2 == "ready_runs" { for (i = 3; i <= NF; i++) n += ($i > 1.2 * f) } END { print n + 0 }' "$T/boot.tsv"; }
+runs_of() { S runs "$T/boot.tsv" "$1:ready_ms" --fmt %.0f; }
+read -r fastest slow_sbx slow_bare < <(S slow "$T/boot.tsv" ready_ms 1.2 0 1 --fmt %.0f)
 
 mem_row() {	# NAME K DEPTH
-	printf '| %s | %s | %s | %s | %s | %s |\n' "$1" \
-		"$(f0 "$(get "$T/boot.tsv" "$2" "d$3.hwm_kb" 4)")" "$(f0 "$(get "$T/boot.tsv" "$2" "d$3.hwm_kb" 7)")" \
-		"$(f0 "$(get "$T/boot.tsv" "$2" "d$3.hwm_kb" 8)")" "$(f0 "$(get "$T/boot.tsv" "$2" "d$3.rss_kb" 4)")" \
-		"$(f0 "$(get "$T/boot.tsv" "$2" "d$3.shmem_kb" 4)")"
+	printf '| %s | %s |\n' "$1" "$(get "$T/boot.tsv" %.0f "$2:d$3.hwm_kb:"{median,min,max} "$2:d$3.rss_kb:median" "$2:d$3.shmem_kb:median")"
 }
 
 mem_table() {
@@ -275,39 +272,28 @@ mem_table() {
 	mem_row "QEMU bare (root)" 1 0
 }
 
-# paired K J METRIC-RUNS: "MEDIAN LO HI" of the round-by-round differences
-# K − J (run r of K against run r of J, both in round r), LO..HI the
-# distribution-free 95% interval of that median: the order statistics
-# n/2 − 0.98·√n and n/2 + 1 + 0.98·√n of the sorted differences.
-paired() {
-	awk -F'\t' -v k="$1" -v j="$2" -v m="$3" '
-		$1 == k && $2 == m { n = NF; for (i = 3; i <= NF; i++) a[i] = $i }
-		$1 == j && $2 == m { for (i = 3; i <= NF; i++) b[i] = $i }
-		END { for (i = 3; i <= n; i++) print a[i] - b[i] }' "$T/launch.tsv" | sort -g |
-	awk '{ v[NR] = $1 }
-		END {
-			h = 0.98 * sqrt(NR); lo = int(NR / 2 - h); hi = int(NR / 2 + 1 + h + 0.999999)
-			if (lo < 1) lo = 1
-			if (hi > NR) hi = NR
-			med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "%.3f %.3f %.3f\n", med, v[lo], v[hi]
-		}'
-}
-marginal() {	# K J METRIC-RUNS: "+0.12 (+0.08 … +0.15)"
+# paired K J METRIC: "MEDIAN LO HI" of the round-by-round differences K − J
+# (run r of K against run r of J, both in round r), LO..HI the
+# distribution-free 95% interval of that median (bench/stats.py).
+paired() { S paired "$T/launch.tsv" "$1:$3" "$2:$3" --fmt "${4:-%.3f}"; }
+marginal() {	# K J METRIC: "+0.12 (+0.08 … +0.15)"
 	local m lo hi
-	read -r m lo hi <<< "$(paired "$@")"
-	printf '%+.2f (%+.2f … %+.2f)' "$m" "$lo" "$hi"
+	read -r m lo hi _ <<< "$(paired "$@" %+.2f)"
+	printf '%s (%s … %s)' "$m" "$lo" "$hi"
 }
-# Whether the interval of K − J (METRIC-RUNS) leaves out zero: a cost
-# (or a saving) that this host resolves.
-resolved() { read -r _ lo hi <<< "$(paired "$@")"; awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(a > 0 || b < 0) }'; }
+# Whether the interval of K − J (METRIC) leaves out zero: a cost (or a
+# saving) that this host resolves.
+resolved() {
+	local lo hi
+	read -r _ lo hi _ <<< "$(paired "$@" raw)"
+	S test "$lo" '>' 0 || S test "$hi" '<' 0
+}
 
 layer_row() {	# K J NAME ADDS
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$3" "$4" \
-		"$(f2 "$(get "$T/launch.tsv" "$1" ms 4)")" "$(f2 "$(get "$T/launch.tsv" "$1" ms 5)")" \
-		"$(f2 "$(get "$T/launch.tsv" "$1" ms 6)")" "$(f2 "$(get "$T/launch.tsv" "$1" cpu_ms 4)")" \
-		"$(if [[ -n $2 ]]; then marginal "$1" "$2" ms_runs; else echo –; fi)" \
-		"$(if [[ -n $2 ]]; then marginal "$1" "$2" cpu_runs; else echo –; fi)"
+	printf '| %s | %s | %s | %s | %s |\n' "$3" "$4" \
+		"$(get "$T/launch.tsv" %.2f "$1":ms:{median,p10,p90} "$1":cpu_ms:median)" \
+		"$(if [[ -n $2 ]]; then marginal "$1" "$2" ms; else echo –; fi)" \
+		"$(if [[ -n $2 ]]; then marginal "$1" "$2" cpu_ms; else echo –; fi)"
 }
 
 # What test-probe holds, as check-profile and sandboxd count it.
@@ -328,71 +314,66 @@ layer_table() {
 	layer_row "$K_BWRAP_SC" "$K_BWRAP" "bwrap + seccomp" "the same $bpf_insns BPF instructions"
 }
 
-# "+0.12 ms (95% interval +0.08 to +0.15)" for K − J in METRIC-RUNS.
-cost_of() {	# K J METRIC-RUNS
+# "+0.12 ms (95% interval +0.08 to +0.15)" for K − J in METRIC.
+cost_of() {	# K J METRIC
 	local m lo hi
-	read -r m lo hi <<< "$(paired "$@")"
-	printf '%+.2f ms (95%% interval %+.2f to %+.2f)' "$m" "$lo" "$hi"
+	read -r m lo hi _ <<< "$(paired "$@" %+.2f)"
+	printf '%s ms (95%% interval %s to %s)' "$m" "$lo" "$hi"
 }
 # What K adds to J, and whether wall and CPU time resolve it: the wall time
 # carries the host's other load, the CPU time much less of it.
 layer_cost() {	# K J
 	local wall cpu
-	wall=$(cost_of "$1" "$2" ms_runs) cpu=$(cost_of "$1" "$2" cpu_runs)
-	if resolved "$1" "$2" ms_runs && resolved "$1" "$2" cpu_runs; then
+	wall=$(cost_of "$1" "$2" ms) cpu=$(cost_of "$1" "$2" cpu_ms)
+	if resolved "$1" "$2" ms && resolved "$1" "$2" cpu_ms; then
 		printf 'costs %s of wall time and %s of CPU' "$wall" "$cpu"
-	elif resolved "$1" "$2" cpu_runs; then
+	elif resolved "$1" "$2" cpu_ms; then
 		printf 'costs %s of CPU, which the wall time, %s, does not resolve against the host'"'"'s other load' "$cpu" "$wall"
-	elif resolved "$1" "$2" ms_runs; then
+	elif resolved "$1" "$2" ms; then
 		printf 'costs %s of wall time but no CPU time that this host resolves (%s)' "$wall" "$cpu"
 	else
 		printf 'costs nothing this host resolves: %s of wall time, %s of CPU' "$wall" "$cpu"
 	fi
 }
-pm() {	# K J [METRIC-RUNS]: the median difference, ms
+pm() {	# K J [METRIC] [FMT]: the median difference, ms
 	local m
-	read -r m _ <<< "$(paired "$1" "$2" "${3:-ms_runs}")"
-	printf '%.2f' "$m"
+	read -r m _ <<< "$(paired "$1" "$2" "${3:-ms}" "${4:-%.2f}")"
+	printf '%s' "$m"
 }
 # Both seccomp rows install the same program and run /bin/true under it;
 # sandboxd builds it too, on every launch.
 compile_note=
-if resolved "$K_SBX" "$K_L3" cpu_runs; then
-	compile_note=" Both install the same program and run /bin/true under it; what sandboxd does besides is build the program, in PID 1 on every launch (libseccomp, which also probes the kernel's seccomp API on its first use in a process, and an export through a memfd), so the difference of the two CPU marginals, $(awk -v a="$(pm "$K_SBX" "$K_L3" cpu_runs)" -v b="$(pm "$K_BWRAP_SC" "$K_BWRAP" cpu_runs)" 'BEGIN { printf "%.2f", a - b }') ms, is roughly what building it costs."
+if resolved "$K_SBX" "$K_L3" cpu_ms; then
+	compile_note=" Both install the same program and run /bin/true under it; what sandboxd does besides is build the program, in PID 1 on every launch (libseccomp, which also probes the kernel's seccomp API on its first use in a process, and an export through a memfd), so the difference of the two CPU marginals, $(S calc %.2f "$(pm "$K_SBX" "$K_L3" cpu_ms raw)" - "$(pm "$K_BWRAP_SC" "$K_BWRAP" cpu_ms raw)") ms, is roughly what building it costs."
 fi
 
 # Figures for the reading; its wording follows the figures.
-L() { get "$T/launch.tsv" "$1" ms 4; }
-bare_ms=$(L 0) unshare_ms=$(L 1) bwrap_ms=$(L 2) bwrapu_ms=$(L 3) sbx_ms=$(L 4)
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-C() { f2 "$(get "$T/launch.tsv" "$1" cpu_ms 4)"; }
+L() { get "$T/launch.tsv" "${2:-raw}" "$1:ms:median"; }
+bare_ms=$(L 0) unshare_ms=$(L 1) bwrap_ms=$(L 2) sbx_ms=$(L 4)
+C() { get "$T/launch.tsv" %.2f "$1:cpu_ms:median"; }
 cpu_note="In CPU time (user + system) the order is: bare $(C 0) ms, unshare $(C 1) ms, bwrap $(C 2) ms ($(C 3) ms with a user namespace), sandboxd $(C 4) ms."
-bare_p10=$(get "$T/launch.tsv" 0 ms 5) bare_p90=$(get "$T/launch.tsv" 0 ms 6)
-if awk -v a="$bare_p90" -v b="$bare_p10" 'BEGIN { exit !(a > 2 * b) }'; then
+read -r bare_p10 bare_p90 < <(S get "$T/launch.tsv" 0:ms:p10 0:ms:p90)
+if S test "$bare_p90" '>' "$bare_p10" 2; then
 	cpu_note+=" The host was busy during (a): even bare exec's p90 is $(ratio "$bare_p90" "$bare_p10")× its p10, so the wall-time medians carry other work's noise; the min and CPU columns are steadier."
 fi
-if lt "$sbx_ms" "$bwrap_ms"; then
-	vs_bwrap="faster than bwrap ($(f2 "$bwrap_ms") ms, $(f2 "$bwrapu_ms") ms with a user namespace), which sets up a comparable sandbox as root"
+if S test "$sbx_ms" '<' "$bwrap_ms"; then
+	vs_bwrap="faster than bwrap ($(L 2 %.2f) ms, $(L 3 %.2f) ms with a user namespace), which sets up a comparable sandbox as root"
 else
-	vs_bwrap="$(ratio "$sbx_ms" "$bwrap_ms")× bwrap ($(f2 "$bwrap_ms") ms, $(f2 "$bwrapu_ms") ms with a user namespace)"
+	vs_bwrap="$(ratio "$sbx_ms" "$bwrap_ms")× bwrap ($(L 2 %.2f) ms, $(L 3 %.2f) ms with a user namespace)"
 fi
-sbx_boot=$(get "$T/boot.tsv" 0 ready_ms 4) bare_boot=$(get "$T/boot.tsv" 1 ready_ms 4)
-boot_diff=$(awk -v a="$sbx_boot" -v b="$bare_boot" 'BEGIN { printf "%+.0f", a - b }')
-spread=$(awk -v a="$(get "$T/boot.tsv" 0 ready_ms 6)" -v b="$(get "$T/boot.tsv" 0 ready_ms 5)" \
-	-v c="$(get "$T/boot.tsv" 1 ready_ms 6)" -v d="$(get "$T/boot.tsv" 1 ready_ms 5)" \
-	'BEGIN { x = a - b; y = c - d; printf "%.0f", (x > y ? x : y) }')
-if awk -v d="$boot_diff" -v s="$spread" 'BEGIN { exit !((d < 0 ? -d : d) <= s) }'; then
+read -r sbx_boot bare_boot < <(S get "$T/boot.tsv" 0:ready_ms:median 1:ready_ms:median)
+boot_diff=$(S calc %+.0f "$sbx_boot" - "$bare_boot")
+spread=$(S calc %.0f "$(S get "$T/boot.tsv" 0:ready_ms:spread)" max "$(S get "$T/boot.tsv" 1:ready_ms:spread)")
+if S test "${boot_diff#[+-]}" '<=' "$spread"; then
 	boot_verdict="no larger than the p10–p90 spread of the runs (up to ${spread} ms): with $BOOT_RUNS runs each, sandboxd adds no boot time that this host can measure"
-	if (( $(slow_of 0) + $(slow_of 1) > 0 )); then
-		boot_verdict+=" (the spread comes from outliers: $(slow_of 0) runs under sandboxd and $(slow_of 1) bare took more than 1.2× the fastest boot, $(f0 "$fastest") ms)"
+	if ((slow_sbx + slow_bare > 0)); then
+		boot_verdict+=" (the spread comes from outliers: $slow_sbx runs under sandboxd and $slow_bare bare took more than 1.2× the fastest boot, $fastest ms)"
 	fi
 else
 	boot_verdict="larger than the p10–p90 spread of the runs (up to ${spread} ms), so a real difference on this host"
 fi
-sbx_pair_kb=$(awk -v a="$(get "$T/boot.tsv" 0 d0.hwm_kb 4)" -v b="$(get "$T/boot.tsv" 0 d1.hwm_kb 4)" 'BEGIN { print a + b }')
-qemu_kb=$(get "$T/boot.tsv" 1 d0.hwm_kb 4)
-qemu_shm_kb=$(get "$T/boot.tsv" 1 d0.shmem_kb 4)
+sbx_pair_kb=$(S calc raw "$(S get "$T/boot.tsv" 0:d0.hwm_kb:median)" + "$(S get "$T/boot.tsv" 0:d1.hwm_kb:median)")
+read -r qemu_kb qemu_shm_kb < <(S get "$T/boot.tsv" 1:d0.hwm_kb:median 1:d0.shmem_kb:median)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # What kind of host this is.
@@ -457,7 +438,7 @@ sandboxd's log of one run of steps 1 to 3 (step 4's is above):
 $(for i in 1 2 3; do sed "s|$T|\$T|g; s|$LAYERS|build/bench/profiles|g" "$T/layer-$i.log"; done)
 \`\`\`
 
-Reading: of the $(pm "$K_SBX" "$K_BARE") ms ($(pm "$K_SBX" "$K_BARE" cpu_runs) ms of CPU) that sandboxd with its full profile adds to a bare exec, step 1 (namespaces, mounts, the privilege drop, two processes of its own) takes $(pm "$K_L1" "$K_BARE") ms ($(pm "$K_L1" "$K_BARE" cpu_runs) ms of CPU). Step 2, rlimits, $(layer_cost "$K_L2" "$K_L1"): $n_rlimits setrlimit calls. Step 3, Landlock, $(layer_cost "$K_L3" "$K_L2"): a ruleset, $n_paths rule paths opened and added, and landlock_restrict_self in the service. Step 4, seccomp, $(layer_cost "$K_SBX" "$K_L3"): that is PID 1 compiling test-probe with libseccomp on every launch ($n_syscalls syscalls into $bpf_insns instructions, exported through a memfd), the TSYNC install, and every syscall of /bin/true's start-up running through the filter. bwrap's \`--seccomp\` with the same program, over plain bwrap, $(layer_cost "$K_BWRAP_SC" "$K_BWRAP"); it installs a program compiled beforehand.${compile_note} With every layer on, sandboxd takes $(f2 "$(get "$T/launch.tsv" "$K_SBX" ms 4)") ms against $(f2 "$(get "$T/launch.tsv" "$K_BWRAP_SC" ms 4)") ms for bwrap with the same seccomp filter and no Landlock, rlimits or uid switch.
+Reading: of the $(pm "$K_SBX" "$K_BARE") ms ($(pm "$K_SBX" "$K_BARE" cpu_ms) ms of CPU) that sandboxd with its full profile adds to a bare exec, step 1 (namespaces, mounts, the privilege drop, two processes of its own) takes $(pm "$K_L1" "$K_BARE") ms ($(pm "$K_L1" "$K_BARE" cpu_ms) ms of CPU). Step 2, rlimits, $(layer_cost "$K_L2" "$K_L1"): $n_rlimits setrlimit calls. Step 3, Landlock, $(layer_cost "$K_L3" "$K_L2"): a ruleset, $n_paths rule paths opened and added, and landlock_restrict_self in the service. Step 4, seccomp, $(layer_cost "$K_SBX" "$K_L3"): that is PID 1 compiling test-probe with libseccomp on every launch ($n_syscalls syscalls into $bpf_insns instructions, exported through a memfd), the TSYNC install, and every syscall of /bin/true's start-up running through the filter. bwrap's \`--seccomp\` with the same program, over plain bwrap, $(layer_cost "$K_BWRAP_SC" "$K_BWRAP"); it installs a program compiled beforehand.${compile_note} With every layer on, sandboxd takes $(L "$K_SBX" %.2f) ms against $(L "$K_BWRAP_SC" %.2f) ms for bwrap with the same seccomp filter and no Landlock, rlimits or uid switch.
 
 ## (b) Boot to \`$MARKER\`
 
@@ -485,7 +466,7 @@ $(mem_table)
 
 ## Reading
 
-Running /bin/true through sandboxd's full service setup takes $(f2 "$sbx_ms") ms median, $(sub "$sbx_ms" "$bare_ms") ms over a bare exec ($(f2 "$bare_ms") ms) and $(ratio "$sbx_ms" "$unshare_ms")× \`unshare --pid --mount --fork --mount-proc\` ($(f2 "$unshare_ms") ms), which does a fraction of the work (one namespace pair, one mount, no uid switch, no second mount namespace, no tmpfs, no config, no seccomp or Landlock); it is ${vs_bwrap}, run here without seccomp or Landlock. ${cpu_note} These are milliseconds paid once per VM start, small next to a boot. The boot itself: under TCG on this host the guest reached \`$MARKER\` in $(f0 "$sbx_boot") ms median under sandboxd and $(f0 "$bare_boot") ms with the same QEMU run bare, a difference of ${boot_diff} ms, ${boot_verdict}; this includes sandboxd's start-paused-then-QMP-\`cont\` handshake. sandboxd's two processes peak at $(mib "$sbx_pair_kb") MiB together (outer + PID 1; RSS counts shared pages such as libc's), against $(mib "$qemu_kb") MiB for QEMU, of which $(mib "$qemu_shm_kb") MiB is shared memory, i.e. the part of the 256 MiB memfd guest RAM that the guest has touched, and the rest QEMU's private memory. Caveats: this host is a 2-vCPU VM, so the boot figures measure TCG more than anything else; with hardware KVM (and microvm) boots are far shorter and sandboxd's fixed few milliseconds weigh more, though still small; other sessions may have used the host's 2 cores meanwhile (see the load averages), which interleaving spreads evenly but does not remove.
+Running /bin/true through sandboxd's full service setup takes $(L 4 %.2f) ms median, $(sub "$sbx_ms" "$bare_ms") ms over a bare exec ($(L 0 %.2f) ms) and $(ratio "$sbx_ms" "$unshare_ms")× \`unshare --pid --mount --fork --mount-proc\` ($(L 1 %.2f) ms), which does a fraction of the work (one namespace pair, one mount, no uid switch, no second mount namespace, no tmpfs, no config, no seccomp or Landlock); it is ${vs_bwrap}, run here without seccomp or Landlock. ${cpu_note} These are milliseconds paid once per VM start, small next to a boot. The boot itself: under TCG on this host the guest reached \`$MARKER\` in $(get "$T/boot.tsv" %.0f 0:ready_ms:median) ms median under sandboxd and $(get "$T/boot.tsv" %.0f 1:ready_ms:median) ms with the same QEMU run bare, a difference of ${boot_diff} ms, ${boot_verdict}; this includes sandboxd's start-paused-then-QMP-\`cont\` handshake. sandboxd's two processes peak at $(mib "$sbx_pair_kb") MiB together (outer + PID 1; RSS counts shared pages such as libc's), against $(mib "$qemu_kb") MiB for QEMU, of which $(mib "$qemu_shm_kb") MiB is shared memory, i.e. the part of the 256 MiB memfd guest RAM that the guest has touched, and the rest QEMU's private memory. Caveats: this host is a 2-vCPU VM, so the boot figures measure TCG more than anything else; with hardware KVM (and microvm) boots are far shorter and sandboxd's fixed few milliseconds weigh more, though still small; other sessions may have used the host's 2 cores meanwhile (see the load averages), which interleaving spreads evenly but does not remove.
 EOF
 } > "$OUT"
 cat "$OUT"

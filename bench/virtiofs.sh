@@ -126,7 +126,7 @@ guest_run() {
 	local kind=$1 run=$2 line con pid t0 status='' ok='' q0='' v0 q1=0 v1=0
 	shift 2
 	local log=$T/logs/$kind-$run
-	t0=$EPOCHREALTIME
+	t0=${EPOCHREALTIME//[!0-9]/}
 	exec {con}< <("$@" 2> "$log.stderr" < /dev/null)
 	pid=$!
 	while IFS= read -r -t "$VM_TIMEOUT" line <&"$con"; do
@@ -147,7 +147,8 @@ guest_run() {
 		esac
 	done
 	exec {con}<&-
-	record "$kind" "$run" wall "$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1e9 }')"
+	# EPOCHREALTIME in µs, without its decimal point.
+	record "$kind" "$run" wall $(((${EPOCHREALTIME//[!0-9]/} - t0) * 1000))
 	[[ $status == 0 && -n $ok ]] || die "$kind run $run: status '${status:-none}', workload ${ok:+done}${ok:-not done} (see $log.*)"
 	[[ $kind == host ]] || ((q1 > 0 && v1 > 0)) || die "$kind run $run: QEMU or virtiofsd not found among the run's processes"
 	rm -rf "$T/share/work" "$T/host/work"
@@ -240,82 +241,41 @@ done
 
 
 # ---------------------------------------------------------------- results
-# Each interval with the cost of one clock reading (that run's) taken off,
-# as KIND RUN METRIC NS in $T/net.tsv; "fs" is files less loop: the part of
-# the files time that is not the shell's own loop. CPU and wall times as
-# they are.
-awk -F'\t' '{ v[$1 FS $2 FS $3] = $4; k[$1 FS $2] = 1 }
-	END {
-		n = split("write read files loop", names, " ")
-		for (kr in k) {
-			c = v[kr FS "clock"]
-			work = 0
-			for (i = 1; i <= n; i++) {
-				net[names[i]] = v[kr FS names[i]] - c
-				work += v[kr FS names[i]]
-				printf "%s\t%s\t%.0f\n", kr, names[i], net[names[i]]
-			}
-			printf "%s\t%s\t%.0f\n", kr, "fs", net["files"] - net["loop"]
-			printf "%s\t%s\t%.0f\n", kr, "work", net["write"] + net["read"] + net["files"] + net["loop"]
-			n2 = split("clock wall vfsd_cpu qemu_cpu", other, " ")
-			for (i = 1; i <= n2; i++)
-				if ((kr FS other[i]) in v)
-					printf "%s\t%s\t%.0f\n", kr, other[i], v[kr FS other[i]]
-			# The guest clock against the host clock: the timed work
-			# fits in the run.
-			if (work > v[kr FS "wall"])
-				print kr > "/dev/stderr"
-		}
-	}' "$T/results.tsv" > "$T/net.tsv" 2> "$T/bad"
-[[ ! -s $T/bad ]] || die "the guest's timed work exceeds the run's wall time in: $(tr '\n\t' '; ' < "$T/bad")"
+# Every figure is bench/stats.py's, from $T/net.tsv: the net time of each
+# interval (the run's cost of one clock reading taken off), "fs" (files
+# less loop), "work" (the timed intervals together), and the clock, wall
+# and CPU times as they are; a line KIND METRIC NS... per series, the runs
+# in round order.
+S() { python3 "$ROOT/bench/stats.py" "$@"; }
+S vfs-net "$T/results.tsv" > "$T/net.tsv"
 
-# med_min_max: "median min max" of the numbers on stdin.
-med_min_max() {
-	sort -g | awk '{ d[NR] = $1 } END { if (!NR) exit 1
-		printf "%s %s %s\n", NR % 2 ? d[(NR + 1) / 2] : (d[NR / 2] + d[NR / 2 + 1]) / 2, d[1], d[NR] }'
-}
-# net_times KIND METRIC: the net times of the runs, ns, one a line.
-net_times() { awk -F'\t' -v k="$1" -v m="$2" '$1 == k && $3 == m { print $4 }' "$T/net.tsv"; }
-# quotients A B METRIC: B's time over A's, round by round.
-quotients() {
-	awk -F'\t' -v a="$1" -v b="$2" -v m="$3" '$3 == m && ($1 == a || $1 == b) { t[$1, $2] = $4; r[$2] = 1 }
-		END { for (i in r) if ((a, i) in t && (b, i) in t) print t[b, i] / t[a, i] }' "$T/net.tsv"
-}
 # runs_of KIND METRIC: the runs in order, s.
-runs_of() {
-	awk -F'\t' -v k="$1" -v m="$2" '$1 == k && $3 == m { printf "%s %.3f\n", $2, $4 / 1e9 }' "$T/net.tsv" |
-		sort -n | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), $2 }'
-}
+runs_of() { S runs "$T/net.tsv" "$1:$2" --div 1e9 --fmt %.3f --sep ', '; }
 MIB=64 FILES=2000
-fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f"), v }'; }
 # rates AMOUNT KIND METRIC: "median (min–max)" per second; the fastest run
 # (the least time) gives the highest rate.
 rates() {
-	local med min max
-	read -r med min max < <(net_times "$2" "$3" | med_min_max)
-	printf '%s (%s–%s)' "$(fmt "$(awk -v a="$1" -v t="$med" 'BEGIN { print a * 1e9 / t }')")" \
-		"$(fmt "$(awk -v a="$1" -v t="$max" 'BEGIN { print a * 1e9 / t }')")" \
-		"$(fmt "$(awk -v a="$1" -v t="$min" 'BEGIN { print a * 1e9 / t }')")"
+	local med fast slow
+	read -r med fast slow < <(S get "$T/net.tsv" "$2:$3":{median,min,max} --per "$1e9" --fmt auto)
+	printf '%s (%s–%s)' "$med" "$slow" "$fast"
 }
 # seconds KIND METRIC DIVISOR: "median (min–max)" of the times / DIVISOR.
 seconds() {
 	local med min max
-	read -r med min max < <(net_times "$1" "$2" | med_min_max)
-	awk -v a="$med" -v b="$min" -v c="$max" -v d="$3" 'BEGIN { printf "%.1f (%.1f–%.1f)", a / d, b / d, c / d }'
+	read -r med min max < <(S get "$T/net.tsv" "$1:$2":{median,min,max} --div "$3" --fmt %.1f)
+	printf '%s (%s–%s)' "$med" "$min" "$max"
 }
+# quotients A B METRIC [FMT]: "MEDIAN LO HI MIN MAX" of B's time over A's,
+# round by round.
+quotients() { S paired "$T/net.tsv" "$2:$3" "$1:$3" --quotient --fmt "${4:-auto}"; }
 # paired A B METRIC: "median (min–max)" of quotients A B METRIC.
 paired() {
 	local med min max
-	read -r med min max < <(quotients "$@" | med_min_max)
-	printf '%s (%s–%s)' "$(fmt "$med")" "$(fmt "$min")" "$(fmt "$max")"
+	read -r med _ _ min max < <(quotients "$@")
+	printf '%s (%s–%s)' "$med" "$min" "$max"
 }
 # over A B METRIC: B's median time over A's (A's median rate over B's).
-over() {
-	local a b
-	read -r a _ < <(net_times "$1" "$3" | med_min_max)
-	read -r b _ < <(net_times "$2" "$3" | med_min_max)
-	fmt "$(awk -v a="$a" -v b="$b" 'BEGIN { print b / a }')"
-}
+over() { S calc auto "$(S get "$T/net.tsv" "$2:$3:median")" / "$(S get "$T/net.tsv" "$1:$3:median")"; }
 row() {		# LABEL UNIT AMOUNT METRIC
 	printf '| %s | %s | %s | %s | **%s** | %s |\n' "$1" "$2" "$(rates "$3" sandboxed "$4")" \
 		"$(rates "$3" bare "$4")" "$(paired sandboxed bare "$4")" "$(rates "$3" host "$4")"
@@ -359,14 +319,16 @@ runs_list=$(
 # by round quotients (B's time over A's) say; WORD names the direction
 # above 1.
 verdict() {
-	local med min max
-	read -r med min max < <(quotients "$1" "$2" "$3" | med_min_max)
-	if awk -v a="$min" -v b="$max" 'BEGIN { exit !(a <= 1 && 1 <= b) }'; then
-		echo "$(fmt "$med"), with rounds on both sides of 1 ($(fmt "$min") to $(fmt "$max"))"
-	elif awk -v b="$max" 'BEGIN { exit !(b < 1) }'; then
-		echo "$(fmt "$med"), below 1 in every round ($(fmt "$min") to $(fmt "$max"))"
+	local med min max range
+	read -r _ _ _ min max < <(quotients "$1" "$2" "$3" raw)
+	read -r med _ _ range < <(quotients "$1" "$2" "$3")
+	range=${range/ / to }
+	if S test "$min" '<=' 1 && S test 1 '<=' "$max"; then
+		echo "$med, with rounds on both sides of 1 ($range)"
+	elif S test "$max" '<' 1; then
+		echo "$med, below 1 in every round ($range)"
 	else
-		echo "$(fmt "$med"), $4 in every round ($(fmt "$min") to $(fmt "$max"))"
+		echo "$med, $4 in every round ($range)"
 	fi
 }
 rate_verdict() { verdict sandboxed bare "$1" "above 1"; }

@@ -119,43 +119,39 @@ echo "bench: vmm: hello guest to first byte and exit, ${#names[@]} commands inte
 "$TIMER" firstbyte "$RUNS" "$WARMUP" "$T/logs" "${argv[@]}" > "$T/fb.tsv" 2> "$T/timer.log" ||
 	{ tail -5 "$T/timer.log" >&2; die "launch-timer failed"; }
 
-# get K METRIC COLUMN: COLUMN 4 median, 5 p10, 6 p90, 7 min, 8 max.
-get() { awk -F'\t' -v k="$1" -v m="$2" -v c="$3" '$1 == k && $2 == m { print $c; exit }' "$T/fb.tsv"; }
-runs_of() { awk -F'\t' -v k="$1" -v m="$2" '$1 == k && $2 == m { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$T/fb.tsv"; }
-f1() { printf '%.1f' "$1"; }
-f0() { printf '%.0f' "$1"; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+# Every figure is bench/stats.py's. get FMT SPEC...: the statistics
+# SPEC = K:METRIC:STAT (STAT median, min, max, ...) of the runs in fb.tsv,
+# formatted with FMT, separated by " | " (table cells).
+S() { python3 "$ROOT/bench/stats.py" "$@"; }
+get() { S get "$T/fb.tsv" --fmt "$1" --sep ' | ' "${@:2}"; }
+runs_of() { S runs "$T/fb.tsv" "$1:$2" --fmt %.2f; }
+mib() { S calc %.1f "$1" / 1024; }
+ratio() { S calc %.1f "$1" / "$2"; }
 # The median over runs of exit_ms - first_ms of command K.
 tail_ms() {
-	awk -F'\t' -v k="$1" '$1 == k && $2 == "first_runs" { for (i = 3; i <= NF; i++) f[i] = $i }
-		$1 == k && $2 == "exit_runs" { for (i = 3; i <= NF; i++) print $i - f[i] }' "$T/fb.tsv" |
-		sort -g | awk '{ d[++n] = $1 } END { print n % 2 ? d[(n + 1) / 2] : (d[n / 2] + d[n / 2 + 1]) / 2 }'
+	local m
+	read -r m _ < <(S paired "$T/fb.tsv" "$1:exit_ms" "$1:first_ms" --fmt %.1f)
+	echo "$m"
 }
 
 # Every run did the same work: exit status and console byte for byte.
 expect_status=(0 1 1)
 for k in "${!names[@]}"; do
-	for m in 7 8; do
-		[[ $(get "$k" exit_status $m) == "${expect_status[k]}.000" ]] ||
-			die "${names[k]}: exit status $(get "$k" exit_status 7)..$(get "$k" exit_status 8), expected ${expect_status[k]} (see $T/logs)"
-	done
+	[[ $(get %.0f "$k":exit_status:{min,max}) == "${expect_status[k]} | ${expect_status[k]}" ]] ||
+		die "${names[k]}: exit status $(get %.0f "$k":exit_status:min)..$(get %.0f "$k":exit_status:max), expected ${expect_status[k]} (see $T/logs)"
 	for f in "$T/logs/run-$k-"*.console; do
 		cmp -s "$f" "$T/probe/vmm.out" || die "${names[k]}: console of $f differs from build/vmm's"
 	done
 done
-self_hwm=$(awk -F'\t' '$1 == "timer" && $2 == "self_hwm_kb" { print $3 }' "$T/fb.tsv")
+self_hwm=$(get %.0f timer:self_hwm_kb:max)
 
 time_table() {
 	local k
 	echo "| VMM | first byte median ms | min | max | exit median ms | min | max | first byte → exit, median ms | CPU median ms |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for k in "${!names[@]}"; do
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${names[k]}" \
-			"$(f1 "$(get "$k" first_ms 4)")" "$(f1 "$(get "$k" first_ms 7)")" "$(f1 "$(get "$k" first_ms 8)")" \
-			"$(f1 "$(get "$k" exit_ms 4)")" "$(f1 "$(get "$k" exit_ms 7)")" "$(f1 "$(get "$k" exit_ms 8)")" \
-			"$(f1 "$(tail_ms "$k")")" "$(f1 "$(get "$k" cpu_ms 4)")"
+		printf '| %s | %s | %s | %s |\n' "${names[k]}" "$(get %.1f "$k":{first_ms,exit_ms}:{median,min,max})" \
+			"$(tail_ms "$k")" "$(get %.1f "$k":cpu_ms:median)"
 	done
 }
 
@@ -164,11 +160,10 @@ hwm_table() {
 	echo "| VMM | VmHWM median kB | min | max |"
 	echo "|---|---:|---:|---:|"
 	for k in "${!names[@]}"; do
-		min=$(get "$k" maxrss_kb 7)
+		min=$(get %.0f "$k":maxrss_kb:min)
 		# ru_maxrss is max(timer's VmHWM at spawn, the child's at exit).
-		lt "$self_hwm" "$min" || die "${names[k]}: ru_maxrss $(f0 "$min") kB not above the timer's own $self_hwm kB: not the VMM's peak"
-		printf '| %s | %s | %s | %s |\n' "${names[k]}" \
-			"$(f0 "$(get "$k" maxrss_kb 4)")" "$(f0 "$min")" "$(f0 "$(get "$k" maxrss_kb 8)")"
+		S test "$self_hwm" '<' "$min" || die "${names[k]}: ru_maxrss $min kB not above the timer's own $self_hwm kB: not the VMM's peak"
+		printf '| %s | %s |\n' "${names[k]}" "$(get %.0f "$k":maxrss_kb:{median,min,max})"
 	done
 }
 
@@ -242,8 +237,8 @@ vmm_dirty=$(git -C "$ROOT" status --porcelain -- vmm 2>/dev/null | awk '$2 ~ /^v
 	printf "%s%s (%s)", sep, $2, st; sep = ", " }')
 
 # ---------------------------------------------------------------- results
-V() { get 0 "$1" 4; }
-Q() { get 1 "$1" 4; }
+V() { get "${2:-raw}" "0:$1:median"; }
+Q() { get "${2:-raw}" "1:$1:median"; }
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 host_kind=$(host_kind)
 kvm_mods=$(cd /sys/module && printf '%s ' kvm* 2>/dev/null | sed 's/ $//')
@@ -276,22 +271,22 @@ qemu_libs=$(ldd "$QEMU" 2> /dev/null | grep -c '=>' || true)
 # Figures for the reading; its wording follows the figures.
 first_x=$(ratio "$(Q first_ms)" "$(V first_ms)") exit_x=$(ratio "$(Q exit_ms)" "$(V exit_ms)")
 cpu_x=$(ratio "$(Q cpu_ms)" "$(V cpu_ms)") hwm_x=$(ratio "$(Q maxrss_kb)" "$(V maxrss_kb)")
-if lt "$(V first_ms)" "$(Q first_ms)"; then
+if S test "$(V first_ms)" '<' "$(Q first_ms)"; then
 	first_verdict="build/vmm shows the first byte ${first_x}× sooner"
 else
 	first_verdict="QEMU shows the first byte sooner (build/vmm takes $(ratio "$(V first_ms)" "$(Q first_ms)")× as long)"
 fi
 spread_note=
-vmin=$(get 0 first_ms 7) vmed=$(V first_ms)
-if awk -v a="$vmed" -v b="$vmin" 'BEGIN { exit !(a > 1.5 * b) }'; then
-	spread_note=" build/vmm's median is $(ratio "$vmed" "$vmin")× its minimum while its CPU time varies little ($(f1 "$(get 0 cpu_ms 7)")–$(f1 "$(get 0 cpu_ms 8)") ms): much of the wall-time spread is waiting for a CPU or for the kernel on this shared $(nproc)-CPU host (load averages above), so the minima and the CPU column are the steadier comparison."
+vmin=$(get raw 0:first_ms:min) vmed=$(V first_ms)
+if S test "$vmed" '>' "$vmin" 1.5; then
+	spread_note=" build/vmm's median is $(ratio "$vmed" "$vmin")× its minimum while its CPU time varies little ($(get %.1f 0:cpu_ms:min)–$(get %.1f 0:cpu_ms:max) ms): much of the wall-time spread is waiting for a CPU or for the kernel on this shared $(nproc)-CPU host (load averages above), so the minima and the CPU column are the steadier comparison."
 fi
 tcg_note=
 if [[ $QACCEL == kvm ]]; then
-	if [[ -z $HWVIRT ]] && lt "$(get 2 exit_ms 4)" "$(Q exit_ms)"; then
-		tcg_note=" QEMU is faster here under TCG ($(f1 "$(get 2 exit_ms 4)") ms to exit, $(f1 "$(get 2 cpu_ms 4)") ms CPU) than under KVM. This script does not break QEMU's time down; what is known is that on this KVM every exit and every CPL0 guest instruction (qboot and the hello guest run at CPL0) costs far more than with VT-x/SVM, so the QEMU-KVM row is no guide to a host with hardware virtualization, and neither is build/vmm's."
+	if [[ -z $HWVIRT ]] && S test "$(get raw 2:exit_ms:median)" '<' "$(Q exit_ms)"; then
+		tcg_note=" QEMU is faster here under TCG ($(get %.1f 2:exit_ms:median) ms to exit, $(get %.1f 2:cpu_ms:median) ms CPU) than under KVM. This script does not break QEMU's time down; what is known is that on this KVM every exit and every CPL0 guest instruction (qboot and the hello guest run at CPL0) costs far more than with VT-x/SVM, so the QEMU-KVM row is no guide to a host with hardware virtualization, and neither is build/vmm's."
 	else
-		tcg_note=" The TCG row ($(f1 "$(get 2 exit_ms 4)") ms to exit, $(f1 "$(get 2 cpu_ms 4)") ms CPU) is for context."
+		tcg_note=" The TCG row ($(get %.1f 2:exit_ms:median) ms to exit, $(get %.1f 2:cpu_ms:median) ms CPU) is for context."
 	fi
 fi
 rss_note="Peak RSS with a 128 MiB guest: build/vmm $(mib "$(V maxrss_kb)") MiB, QEMU $(mib "$(Q maxrss_kb)") MiB (${hwm_x}×). Neither touches the 128 MiB: the hello guest writes a few pages, so RSS is the VMM's own code, libraries and heap; the composition table shows that most of QEMU's is file-backed (its binary and shared libraries, shareable with other QEMU processes, not guest memory), and that build/vmm's guest RAM shows up as RssShmem (a memfd mapped shared: the pages the guest touched), QEMU's inside RssAnon together with QEMU's own heap."
@@ -326,7 +321,7 @@ $time_tbl
 
 Each run in order, first byte ms:
 
-$(for k in "${!names[@]}"; do echo "- ${names[k]}: $(runs_of "$k" first_runs)"; done)
+$(for k in "${!names[@]}"; do echo "- ${names[k]}: $(runs_of "$k" first_ms)"; done)
 
 ## (b) Peak RSS with a $MEM guest
 
@@ -348,7 +343,7 @@ $loc
 
 ## Reading
 
-On this host, to the hello guest's first UART byte build/vmm takes $(f1 "$(V first_ms)") ms median (min $(f1 "$(get 0 first_ms 7)")) and QEMU microvm with \`-accel $QACCEL\` $(f1 "$(Q first_ms)") ms (min $(f1 "$(get 1 first_ms 7)")): ${first_verdict}; to exit, $(f1 "$(V exit_ms)") ms against $(f1 "$(Q exit_ms)") ms (${exit_x}×), and in CPU time $(f1 "$(V cpu_ms)") ms against $(f1 "$(Q cpu_ms)") ms (${cpu_x}×).${spread_note} The two do not do the same work before the guest's first instruction: QEMU starts a general-purpose emulator (loading $qemu_libs shared libraries, then its device model and machine set-up) and runs its firmware (qboot, microvm's default) in the guest before the PVH entry point, build/vmm maps the ELF, writes the start-info and tables and enters the PVH entry point directly. Nor the same interrupt controllers: QEMU microvm defaults to \`kernel-irqchip=split\` (PIC, IOAPIC and PIT emulated in QEMU, only the LAPIC in KVM), build/vmm creates KVM's in-kernel PIC, IOAPIC and PIT, whose set-up and teardown are part of its figures.${tcg_note} After the first byte both spend the guest's remaining $((console_bytes - 1)) UART writes as port-I/O exits and then tear down the process and the VM: $(f1 "$(tail_ms 0)") ms median for build/vmm, $(f1 "$(tail_ms 1)") ms for QEMU. ${rss_note} build/vmm is $wc_total lines of C$(if [[ -n $code_total ]]; then echo " ($code_total without comments and blank lines)"; fi). Caveats: $(if [[ -z $HWVIRT ]]; then echo "this KVM has no VT-x/SVM, so every exit and every CPL0 guest instruction is far slower than on a host with hardware virtualization and the absolute figures are this host's only; "; fi)the hello guest measures start-up and teardown, not a Linux boot; $RUNS runs each on a shared $(nproc)-CPU host.
+On this host, to the hello guest's first UART byte build/vmm takes $(V first_ms %.1f) ms median (min $(get %.1f 0:first_ms:min)) and QEMU microvm with \`-accel $QACCEL\` $(Q first_ms %.1f) ms (min $(get %.1f 1:first_ms:min)): ${first_verdict}; to exit, $(V exit_ms %.1f) ms against $(Q exit_ms %.1f) ms (${exit_x}×), and in CPU time $(V cpu_ms %.1f) ms against $(Q cpu_ms %.1f) ms (${cpu_x}×).${spread_note} The two do not do the same work before the guest's first instruction: QEMU starts a general-purpose emulator (loading $qemu_libs shared libraries, then its device model and machine set-up) and runs its firmware (qboot, microvm's default) in the guest before the PVH entry point, build/vmm maps the ELF, writes the start-info and tables and enters the PVH entry point directly. Nor the same interrupt controllers: QEMU microvm defaults to \`kernel-irqchip=split\` (PIC, IOAPIC and PIT emulated in QEMU, only the LAPIC in KVM), build/vmm creates KVM's in-kernel PIC, IOAPIC and PIT, whose set-up and teardown are part of its figures.${tcg_note} After the first byte both spend the guest's remaining $((console_bytes - 1)) UART writes as port-I/O exits and then tear down the process and the VM: $(tail_ms 0) ms median for build/vmm, $(tail_ms 1) ms for QEMU. ${rss_note} build/vmm is $wc_total lines of C$(if [[ -n $code_total ]]; then echo " ($code_total without comments and blank lines)"; fi). Caveats: $(if [[ -z $HWVIRT ]]; then echo "this KVM has no VT-x/SVM, so every exit and every CPL0 guest instruction is far slower than on a host with hardware virtualization and the absolute figures are this host's only; "; fi)the hello guest measures start-up and teardown, not a Linux boot; $RUNS runs each on a shared $(nproc)-CPU host.
 EOF
 } > "$OUT"
 cat "$OUT"

@@ -13,7 +13,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-/var/tmp/virtiofsd-caps}
-UID_FS=2000000002
+UID_FS=$("$HERE/share-uid.sh") || exit
 FULL=(chown dac_override fowner fsetid setgid setuid mknod setfcap sys_chroot setpcap)
 # The ones virtiofsd's setup_capabilities() asks for (capng_updatev).
 ASKED=" chown dac_override fowner fsetid setgid setuid mknod setfcap "
@@ -26,7 +26,7 @@ run() {
 	shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	"$HERE/run-qemu.py" --workload rw --fs-uid $UID_FS --fs-caps "$caps" --keep "$dir" "$@" \
+	"$HERE/run-qemu.py" --workload rw --fs-uid "$UID_FS" --fs-caps "$caps" --keep "$dir" "$@" \
 		> "$dir/run.out" 2>&1
 	local lines fails n info
 	lines=$(tr -d '\r' < "$dir/console")
