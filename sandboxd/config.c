@@ -25,52 +25,25 @@
  * (uid_t)-1, which means "no change" to setresuid and chown. */
 #define MAX_ID_BASE ((uint64_t)UINT32_MAX - CONFIG_ID_SPAN)
 _Static_assert(sizeof(uid_t) == 4 && sizeof(gid_t) == 4, "32-bit uid_t and gid_t");
-#define MAX_LINE TEXTFILE_MAX_LINE	/* a value fits in a line */
 /* Sockets live in the runtime dir: their paths must fit in sun_path (108). */
 #define RUNTIME_DIR_MAX 64
-#define ALLOW_SYSTEM_PATH "allow_system_path=yes"
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-struct parser {
-	struct config *cfg;
-	const char *file;
-	char *dir;		/* relative paths resolve against this */
-	unsigned line;
-	const char *key;	/* the key being parsed, for messages */
-	unsigned *seen;		/* per key: the line it is first on; 0: not yet */
-};
+#include "config_parser.h"
 
-#define fail_at(p, line, ...) textfile_fail((p)->file, (line), __VA_ARGS__)
-#define fail(p, ...) fail_at((p), (p)->line, __VA_ARGS__)
-
-static int expected(const struct parser *p, const char *what, const char *value)
+int config_expected(const struct parser *p, const char *what, const char *value)
 {
 	return fail(p, "%s: expected %s, got '%s'", p->key, what, value);
 }
 
-static int store(const struct parser *p, char **field, const char *value)
+int config_store(const struct parser *p, char **field, const char *value)
 {
 	*field = strdup(value);
 	return *field ? 0 : fail(p, "out of memory");
 }
 
-struct key;
-typedef int parse_fn(struct parser *p, const struct key *k, const char *value);
-
-/* One row per key. Most parsers are generic: they store into the field at
- * `offset`, range-checked by min..max. */
-struct key {
-	const char *name;
-	parse_fn *parse;
-	size_t offset;
-	uint64_t min, max;
-	const char *const *choices;	/* parse_choice: NULL-terminated */
-	const char *what;		/* parse_choice: what is expected */
-	bool required, repeatable;
-};
-
-static void *field(const struct parser *p, const struct key *k)
+void *config_field(const struct parser *p, const struct key *k)
 {
 	return (char *)p->cfg + k->offset;
 }
@@ -87,10 +60,10 @@ static int parse_u32(struct parser *p, const struct key *k, const char *value)
 	if (!textfile_scan_u64(value, 10, &v, &end) || *end || v < k->min || v > k->max) {
 		snprintf(what, sizeof what, "an integer %llu..%llu",
 			 (unsigned long long)k->min, (unsigned long long)k->max);
-		return expected(p, what, value);
+		return config_expected(p, what, value);
 	}
 	v32 = (uint32_t)v;
-	memcpy(field(p, k), &v32, sizeof v32);
+	memcpy(config_field(p, k), &v32, sizeof v32);
 	return 0;
 }
 
@@ -107,13 +80,13 @@ static int parse_size(struct parser *p, const struct key *k, const char *value)
 		else if (*end == 'M' || *end == 'm')
 			end++;
 		if (!*end && v >= k->min && v <= k->max) {
-			memcpy(field(p, k), &v, sizeof v);
+			memcpy(config_field(p, k), &v, sizeof v);
 			return 0;
 		}
 	}
 	snprintf(what, sizeof what, "a size %s..%s (256M, 1G; a bare number is MiB)",
 		 textfile_mib_text(lo, k->min), textfile_mib_text(hi, k->max));
-	return expected(p, what, value);
+	return config_expected(p, what, value);
 }
 
 /* An enum whose values index k->choices. */
@@ -121,13 +94,12 @@ static int parse_choice(struct parser *p, const struct key *k, const char *value
 {
 	for (int i = 0; k->choices[i]; i++)
 		if (!strcmp(value, k->choices[i])) {
-			memcpy(field(p, k), &i, sizeof i);
+			memcpy(config_field(p, k), &i, sizeof i);
 			return 0;
 		}
-	return expected(p, k->what, value);
+	return config_expected(p, k->what, value);
 }
 
-#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 /* Relative paths are relative to the config file's directory; the result is
  * canonical (realpath), so later Landlock rules and mounts see one name. */
@@ -137,7 +109,7 @@ static int resolve(const struct parser *p, const char *value, char **out)
 	int saved;
 
 	if (!*value)
-		return expected(p, "a path", value);
+		return config_expected(p, "a path", value);
 	if (*value != '/' && asprintf(&joined, "%s/%s", p->dir, value) < 0)
 		return fail(p, "out of memory");
 	*out = realpath(joined ? joined : value, NULL);
@@ -148,69 +120,17 @@ static int resolve(const struct parser *p, const char *value, char **out)
 	return 0;
 }
 
-/* VALUE (relative to the config's directory) pinned: *OUT its absolute
- * path, *FD its O_PATH fd, no symlink followed on the way. */
-static int pin(const struct parser *p, const char *value, char **out, int *fd)
-{
-	char path[PATH_MAX];
-
-	if (!*value)
-		return expected(p, "a path", value);
-	if (paths_absolute(p->dir, value, path, sizeof path) < 0)
-		return fail(p, "%s: '%s': path too long", p->key, value);
-	if ((*fd = paths_pin(path)) < 0)
-		return errno == ELOOP
-			       ? fail(p, "%s: '%s': a symlink is in its path (sandboxd follows none)",
-				      p->key, value)
-			       : fail(p, "%s: cannot access '%s': %s", p->key, value, strerror(errno));
-	return store(p, out, path);
-}
-
-/* A share or writable disk that is, holds or lies in a host system
- * directory, unless its line says allow_system_path=yes. */
-static int check_system_path(const struct parser *p, const char *path, const char *value,
-			     bool allowed)
-{
-	const char *why = paths_system(path);
-
-	if (why && !allowed)
-		return fail(p, "%s: '%s' %s: refused (allow_system_path=yes on this line to "
-			    "allow it)", p->key, value, why);
-	return 0;
-}
-
-/* kernel and initrd: opened (not only stat'ed) to prove they are readable. */
-static int parse_boot_file(struct parser *p, const struct key *k, const char *value)
-{
-	char **path = field(p, k);
-	int *pinned = path == &p->cfg->kernel ? &p->cfg->kernel_fd : &p->cfg->initrd_fd;
-	struct stat st;
-	int fd;
-
-	if (pin(p, value, path, pinned) < 0)
-		return -1;
-	fd = open(*path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return fail(p, "%s: cannot read '%s': %s", k->name, value, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail(p, "%s: '%s' is not a regular file", k->name, value);
-	}
-	close(fd);
-	return 0;
-}
-
 static int parse_name(struct parser *p, const struct key *k, const char *v)
 {
 	/* "." and ".." would escape /run/sandboxd/ in the default runtime_dir. */
 	if (!textfile_is_word(v, ALNUM "_.-", 32) || !strcmp(v, ".") || !strcmp(v, ".."))
-		return expected(p, "1..32 characters of [A-Za-z0-9_.-], not '.' or '..'", v);
-	return store(p, field(p, k), v);
+		return config_expected(p, "1..32 characters of [A-Za-z0-9_.-], not '.' or '..'", v);
+	return config_store(p, config_field(p, k), v);
 }
 
 static int parse_cmdline(struct parser *p, const struct key *k, const char *v)
 {
-	return *v ? store(p, field(p, k), v) : 0;
+	return *v ? config_store(p, config_field(p, k), v) : 0;
 }
 
 /* Seconds with up to three decimals ("30", "2.5"): no strtod, whose
@@ -223,19 +143,19 @@ static int parse_seconds_ms(struct parser *p, const struct key *k, const char *v
 	int digits = 0;
 
 	if (!textfile_scan_u64(v, 10, &secs, &end) || secs > 3600)
-		return expected(p, what, v);
+		return config_expected(p, what, v);
 	if (*end == '.') {
 		for (end++; *end >= '0' && *end <= '9' && digits < 3; end++, digits++)
 			ms = ms * 10 + (uint64_t)(*end - '0');
 		if (!digits)
-			return expected(p, what, v);
+			return config_expected(p, what, v);
 		for (; digits < 3; digits++)
 			ms *= 10;
 	}
 	ms += secs * 1000;
 	if (*end || ms < k->min || ms > k->max)
-		return expected(p, what, v);
-	memcpy(field(p, k), &(uint32_t){ (uint32_t)ms }, sizeof(uint32_t));
+		return config_expected(p, what, v);
+	memcpy(config_field(p, k), &(uint32_t){ (uint32_t)ms }, sizeof(uint32_t));
 	return 0;
 }
 
@@ -253,130 +173,21 @@ static int parse_runtime_dir(struct parser *p, const struct key *k, const char *
 			goto bad;
 	}
 	p->cfg->runtime_dir_line = p->line;
-	return store(p, field(p, k), v);
+	return config_store(p, config_field(p, k), v);
 bad:
-	return expected(p, "an absolute path other than / of at most " STR(RUNTIME_DIR_MAX)
+	return config_expected(p, "an absolute path other than / of at most " STR(RUNTIME_DIR_MAX)
 			" bytes, without '.', '..', empty components or a trailing /", v);
 }
 
 static int parse_profile_dir(struct parser *p, const struct key *k, const char *v)
 {
-	char **path = field(p, k);
+	char **path = config_field(p, k);
 	struct stat st;
 
 	if (resolve(p, v, path) < 0)
 		return -1;
 	if (stat(*path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return fail(p, "%s: '%s' is not a directory", p->key, v);
-	return 0;
-}
-
-/* PATH[:ro|:rw][:allow_system_path=yes]; PATH itself may contain ':'. */
-static int parse_disk(struct parser *p, const struct key *k, const char *value)
-{
-	struct config *cfg = p->cfg;
-	struct disk *d = &cfg->disks[cfg->ndisks];
-	char path[MAX_LINE];
-	bool allow_system;
-	struct stat st;
-
-	(void)k;
-	if (cfg->ndisks == CONFIG_MAX_DISKS)
-		return fail(p, "disk: too many disks (at most %d)", CONFIG_MAX_DISKS);
-	snprintf(path, sizeof path, "%s", value);
-	allow_system = textfile_strip_suffix(path, ":" ALLOW_SYSTEM_PATH);
-	d->readonly = textfile_strip_suffix(path, ":ro");
-	if (!d->readonly)
-		textfile_strip_suffix(path, ":rw");
-	if (pin(p, path, &d->path, &d->fd) < 0)
-		return -1;
-	d->line = p->line;
-	cfg->ndisks++;
-	for (size_t i = 0; i + 1 < cfg->ndisks; i++)
-		if (!strcmp(cfg->disks[i].path, d->path))
-			return fail(p, "disk: '%s' is already a disk (line %u)", path,
-				    cfg->disks[i].line);
-	if (stat(d->path, &st) < 0)
-		return fail(p, "disk: cannot access '%s': %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return fail(p, "disk: '%s' is not a regular file or block device", path);
-	if (access(d->path, d->readonly ? R_OK : R_OK | W_OK) < 0)
-		return fail(p, "disk: '%s' is not %s: %s", path,
-			    d->readonly ? "readable" : "writable (append :ro for a read-only disk)",
-			    strerror(errno));
-	return d->readonly ? 0 : check_system_path(p, d->path, path, allow_system);
-}
-
-#define SHARE_FORMAT "TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
-
-/* REST is PATH:MODE[:OPTION]...: the options, in any order and each once,
- * are cut off its end while the last field is one (PATH may hold ':'). */
-static int parse_share_options(struct parser *p, struct share *s, char *rest, const char *value)
-{
-	static const char *const caches[] = { "auto", "always", "none" };
-	char *opt;
-
-	while ((opt = strrchr(rest, ':'))) {
-		if (!strcmp(opt + 1, "devices") && !s->devices)
-			s->devices = true;
-		else if (!strcmp(opt + 1, ALLOW_SYSTEM_PATH) && !s->allow_system_path)
-			s->allow_system_path = true;
-		else if (!strncmp(opt + 1, "cache=", 6) && !s->cache) {
-			for (size_t i = 0; i < sizeof caches / sizeof *caches; i++)
-				if (!strcmp(opt + 7, caches[i]) && store(p, &s->cache, caches[i]) < 0)
-					return -1;
-			if (!s->cache)
-				return expected(p, "cache=auto, cache=always or cache=none", opt + 1);
-		} else
-			break;
-		*opt = '\0';
-	}
-	s->readonly = textfile_strip_suffix(rest, ":ro");
-	if (!s->readonly && !textfile_strip_suffix(rest, ":rw"))
-		return expected(p, SHARE_FORMAT, value);
-	if (s->devices && s->readonly)
-		return fail(p, "share: devices needs a read-write share (:rw), not :ro");
-	return 0;
-}
-
-/* share = SHARE_FORMAT (sandboxd.conf(5)). */
-static int parse_share(struct parser *p, const struct key *k, const char *value)
-{
-	struct config *cfg = p->cfg;
-	struct share *s = &cfg->shares[cfg->nshares];
-	char buf[MAX_LINE], *path;
-	struct stat st;
-
-	(void)k;
-	snprintf(buf, sizeof buf, "%s", value);
-	path = strchr(buf, ':');
-	if (cfg->nshares == CONFIG_MAX_SHARES)
-		return fail(p, "share: too many shares (at most %d)", CONFIG_MAX_SHARES);
-	if (!path)
-		return expected(p, SHARE_FORMAT, value);
-	*path++ = '\0';
-	if (!textfile_is_word(buf, ALNUM "_-", 36))
-		return expected(p, "a tag of 1..36 characters of [A-Za-z0-9_-]", buf);
-	s->line = p->line;
-	cfg->nshares++;
-	if (store(p, &s->tag, buf) < 0 || parse_share_options(p, s, path, value) < 0)
-		return -1;
-	for (size_t i = 0; i + 1 < cfg->nshares; i++)
-		if (!strcmp(cfg->shares[i].tag, s->tag))
-			return fail(p, "share: duplicate tag '%s' (first on line %u)", s->tag,
-				    cfg->shares[i].line);
-	if (pin(p, path, &s->path, &s->fd) < 0 ||
-	    check_system_path(p, s->path, path, s->allow_system_path) < 0)
-		return -1;
-	if (stat(s->path, &st) < 0)
-		return fail(p, "share: '%s': %s", path, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return fail(p, "share: '%s' is not a directory", path);
-	/* As root only a read-only mount (EROFS) or an immutable directory
-	 * (EPERM) says no here; virtiofsd would fail the guest's writes. */
-	if (!s->readonly && access(s->path, W_OK) < 0)
-		return fail(p, "share: '%s' is not writable (:ro for a read-only share): %s", path,
-			    strerror(errno));
 	return 0;
 }
 
@@ -392,13 +203,13 @@ static const struct key keys[] = {
 	  .what = "qemu, builtin or auto" },
 	{ "accel",            parse_choice,      AT(accel), .choices = accel_names,
 	  .what = "kvm, tcg or auto" },
-	{ "kernel",           parse_boot_file,   AT(kernel), .required = true },
-	{ "initrd",           parse_boot_file,   AT(initrd) },
+	{ "kernel",           config_parse_boot_file,   AT(kernel), .required = true },
+	{ "initrd",           config_parse_boot_file,   AT(initrd) },
 	{ "cmdline",          parse_cmdline,     AT(cmdline) },
 	{ "memory",           parse_size,        AT(memory_mib), 16, 65536 },
 	{ "vcpus",            parse_u32,         AT(vcpus), 1, 64 },
-	{ "disk",             parse_disk,        .repeatable = true },
-	{ "share",            parse_share,       .repeatable = true },
+	{ "disk",             config_parse_disk,        .repeatable = true },
+	{ "share",            config_parse_share,       .repeatable = true },
 	{ "uid_base",         parse_u32,         AT(uid_base), 1, MAX_ID_BASE },
 	{ "gid_base",         parse_u32,         AT(gid_base), 1, MAX_ID_BASE },
 	{ "shutdown_timeout", parse_seconds_ms,  AT(shutdown_timeout_ms), 100, 3600000 },

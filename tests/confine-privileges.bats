@@ -107,3 +107,25 @@ assert_caps() {
 	assert_line "write:/tmp/own: ok"
 	assert_line "map-exec:/tmp/own: EPERM"
 }
+
+@test "a clean start: fixed environment (plus the profile's env names), cwd /, umask 077, only fds 0-2" {
+	# Outside, the probe sees what its caller gives it.
+	cd "$V"
+	run env -i PATH=/bin FOO=bar SECRET=x "$PROBE" start 7</dev/null
+	assert_line "env FOO=bar"
+	assert_line "cwd $V"
+	assert_line --regexp '^fds 0 1 2 .*7'
+	# Inside: PATH only, / , 077, 0 1 2 (fd 7 and sandboxd's own not passed).
+	FOO=bar SECRET=x probe -- start 7</dev/null
+	assert_success
+	assert_line "env PATH=/usr/sbin:/usr/bin:/sbin:/bin"
+	assert_equal "$(grep -c '^env ' <<< "$output")" 1
+	assert_line "cwd /"
+	assert_line "umask 0077"
+	assert_line "fds 0 1 2"
+	# A variable the profile names is passed on, and only that one.
+	profile_plus "env FOO"
+	FOO=bar SECRET=x probe --profile "$T/profile" -- start
+	assert_line "env FOO=bar"
+	refute_line --partial "SECRET"
+}

@@ -110,7 +110,10 @@ vm_poweroff() {
 		case $(readlink "$fd") in
 		"anon_inode:[signalfd]") sigfd=${fd##*/} ;;
 		"$T") dirfd=${fd##*/} ;;
-		pipe:*) lifeline=${fd##*/} ;;
+		# The lifeline: sandboxd's own pipe, close-on-exec and write-only
+		# (an inherited pipe of the caller's is neither).
+		pipe:*) grep -qE '^flags:[[:space:]]+0?2000001$' "/proc/$VM_PID/fdinfo/${fd##*/}" &&
+			lifeline=${fd##*/} ;;
 		esac
 	done
 	[[ -n $sigfd && -n $dirfd && -n $lifeline ]] || fail "outer's fds: $(ls -l /proc/"$VM_PID"/fd)"

@@ -25,6 +25,8 @@
  *   setuid:UID      setresgid and setresuid to UID (a service with
  *                   CAP_SETUID, e.g. virtiofsd, can become anyone)
  *   ids             uid, euid, gid, egid
+ *   start           how it was started: "env NAME=VALUE" per variable,
+ *                   "cwd DIR", "umask MODE", "fds N..." (its open fds)
  *   status          a second thread first, then for every thread the
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
  *   rlimits         soft and hard value of each rlimit
@@ -313,6 +315,33 @@ static void print_ids(void)
 	printf("ids: uid=%u euid=%u gid=%u egid=%u\n", r, e, gr, ge);
 }
 
+static void print_start(void)
+{
+	extern char **environ;
+	char cwd[4096], line[4096];
+	FILE *status = fopen("/proc/self/status", "r");
+	DIR *d;
+	struct dirent *e;
+
+	for (char **v = environ; *v; v++)
+		printf("env %s\n", *v);
+	printf("cwd %s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+	/* From status: umask() would be a syscall outside the profile. */
+	while (status && fgets(line, sizeof line, status))
+		if (!strncmp(line, "Umask:\t", 7))
+			printf("umask %s", line + 7);
+	if (status)
+		fclose(status);
+	d = opendir("/proc/self/fd");
+	snprintf(line, sizeof line, "fds");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			snprintf(line + strlen(line), sizeof line - strlen(line), " %s", e->d_name);
+	if (d)
+		closedir(d);
+	printf("%s\n", line);
+}
+
 static void *parked(void *fd)
 {
 	char c;
@@ -424,6 +453,8 @@ static void run(const char *action)
 		     : setresuid((uid_t)atol(arg), (uid_t)atol(arg), (uid_t)atol(arg));
 	else if (IS("ids"))
 		print_ids(), rc = 1;
+	else if (IS("start"))
+		print_start(), rc = 1;
 	else if (IS("status"))
 		print_status(), rc = 1;
 	else if (IS("rlimits"))
