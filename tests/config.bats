@@ -448,3 +448,52 @@ SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 	CONF=$ROOT/docs/examples/demo.conf
 	check_ok
 }
+
+# --- what a start refuses, --check refuses (the plan is the same) ---------
+
+# start_and_check_refuse REGEX: --check and a start both exit 100, the
+# message matching REGEX, and nothing is created.
+start_and_check_refuse() {
+	run --separate-stderr "$SANDBOXD" --check "$CONF"
+	assert_equal "$status" 100
+	grep -qE -- "$1" <<< "$stderr" || fail "--check said: $stderr"
+	run --separate-stderr timeout 60 "$SANDBOXD" "$CONF"
+	assert_equal "$status" 100
+	grep -qE -- "$1" <<< "$stderr" || fail "start said: $stderr"
+	[[ ! -e $RUNDIR ]]
+}
+
+@test "config: --check refuses what a start refuses: a missing profile" {
+	mkdir "$T/noprofiles"
+	conf "profile_dir = noprofiles"
+	start_and_check_refuse "vmm: profile $T/noprofiles/qemu is not valid"
+}
+
+@test "config: --check refuses what a start refuses: a profile that does not parse (FILE:LINE)" {
+	mkdir "$T/p"
+	cp "$ROOT/profiles/qemu" "$T/p/qemu"
+	echo "syscall no_such_call" >> "$T/p/qemu"
+	conf "profile_dir = p"
+	start_and_check_refuse "$T/p/qemu:[0-9]+: .*no_such_call"
+}
+
+@test "config: --check refuses what a start refuses: vmm = builtin with accel = tcg" {
+	conf "vmm = builtin" "accel = tcg"
+	start_and_check_refuse "vmm = builtin runs on KVM only: accel = tcg is QEMU's"
+}
+
+@test "config: --check refuses what a start refuses: shares without an installed virtiofsd" {
+	conf "share = data:share:rw"
+	export SANDBOXD_VIRTIOFSD=$T/no-such-virtiofsd
+	start_and_check_refuse "shares need virtiofsd, which is not installed"
+}
+
+@test "config: --check refuses what a start refuses: runtime_dir in /proc, or not made by sandboxd" {
+	conf
+	sed -i "s|^runtime_dir = .*|runtime_dir = /proc/sandboxd-x|" "$CONF"
+	start_and_check_refuse "$CONF:4: runtime_dir: '/proc/sandboxd-x' is in /proc"
+	mkdir "$T/rt"
+	sed -i "s|^runtime_dir = .*|runtime_dir = $T/rt|" "$CONF"
+	RUNDIR=$T/absent start_and_check_refuse "$CONF:4: runtime_dir: '$T/rt' exists and was not made by sandboxd"
+	[[ -d $T/rt ]]
+}
