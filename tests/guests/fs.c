@@ -4,7 +4,8 @@
  * FUSE_INIT and then a workload, one line per step.  Requests go on queue
  * 1, FORGET on the hiprio queue as the spec has it.  With "ro" on the
  * command line it runs the read-only workload instead: reads work, every
- * change gets EROFS.  The host then checks what the share holds. */
+ * change gets EROFS; with "hold" it stops after FUSE_INIT, for the host to
+ * kill the backend under it.  The host then checks what the share holds. */
 #include <linux/fuse.h>
 
 #include "lib/virtio.h"
@@ -484,6 +485,10 @@ void guest_main(struct hvm_start_info *si)
 
 	setup(cmdline);
 	fs_init();
+	if (has_word(cmdline, "hold")) {	/* for the host to kill the backend under it */
+		puts("fs: holding\n");
+		halt_forever();
+	}
 	if (has_word(cmdline, "ro"))
 		workload_ro();
 	else
