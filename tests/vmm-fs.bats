@@ -135,3 +135,36 @@ fs_vmm() {
 	assert_failure 100
 	assert_equal "$stderr" "vmm: --fs tag=myfs,fd=4: not a stream socket"
 }
+
+# share_state DIR: what the workload leaves, for comparing two runs.
+share_state() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %n %l\n' | sort &&
+		getfattr -R -d -m - . 2>/dev/null)
+}
+
+@test "the same fs guest on QEMU microvm's vhost-user-fs-device: the same lines, the same share" {
+	command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
+	virtiofsd_start "$T/share"
+	run --separate-stderr fs_vmm
+	assert_success
+	printf '%s\n' "${lines[@]}" >"$T/ours"
+	share_state "$T/share" >"$T/ours.share"
+
+	# QEMU's frontend against a fresh virtiofsd on a fresh share; microvm
+	# lists its virtio-mmio devices on the command line only without ACPI
+	# and speaks virtio 1.x there only unless force-legacy.
+	rm -rf "$T/share"
+	mkdir "$T/share"
+	echo "written by the host" >"$T/share/hostfile"
+	virtiofsd_start "$T/share"
+	run --separate-stderr timeout 120 qemu-system-x86_64 -M microvm,acpi=off,memory-backend=mem \
+		-m 256M -object memory-backend-memfd,id=mem,size=256M,share=on -nodefaults \
+		-no-user-config -display none -serial stdio \
+		-device isa-debug-exit,iobase=0x501,iosize=1 -global virtio-mmio.force-legacy=false \
+		-chardev socket,id=vfs,path="$T/vfs.sock" -device vhost-user-fs-device,chardev=vfs,tag=myfs \
+		-kernel "$G/fs.elf" -append "console=ttyS0"
+	assert_failure 1	# QEMU's isa-debug-exit: (0 << 1) | 1
+	assert_line "fs: done"
+	diff -u "$T/ours" <(printf '%s\n' "${lines[@]}")
+	diff -u "$T/ours.share" <(share_state "$T/share")
+}
