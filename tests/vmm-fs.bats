@@ -12,7 +12,7 @@ load helpers/common
 load helpers/vmm
 
 setup() {
-	vmm_setup kvm guests/fs.elf connect-exec listen-exec
+	vmm_setup kvm guests/fs.elf connect-exec listen-exec vhost-fake
 	VFSD_PID=
 	mkdir "$T/share"
 	echo "written by the host" >"$T/share/hostfile"
@@ -167,4 +167,30 @@ share_state() {
 	assert_line "fs: done"
 	diff -u "$T/ours" <(printf '%s\n' "${lines[@]}")
 	diff -u "$T/ours.share" <(share_state "$T/share")
+}
+
+@test "the frontend's vhost-user messages, in order; a backend talking out of turn ends the VMM" {
+	# build/vhost-fake logs each message (name, ring index and value,
+	# " fd" for SCM_RIGHTS) and, once ring 1 is enabled, sends an unasked
+	# message: the main loop sees it while the guest runs.
+	backend_start "$ROOT/build/vhost-fake" out-of-turn
+	run --separate-stderr fs_vmm
+	assert_failure 111
+	assert_equal "$stderr" "vmm: fs myfs: the backend sent a message out of turn"
+	local ring want=(GET_FEATURES GET_PROTOCOL_FEATURES "SET_PROTOCOL_FEATURES 0x8" SET_OWNER
+		"SET_FEATURES 0x140000000" "SET_MEM_TABLE fd")
+	for ring in 0 1; do
+		want+=("SET_VRING_NUM $ring 8" "SET_VRING_BASE $ring 0" "SET_VRING_ADDR $ring"
+			"SET_VRING_KICK $ring fd" "SET_VRING_CALL $ring fd" "SET_VRING_ERR $ring fd"
+			"SET_VRING_ENABLE $ring 1")
+	done
+	assert_equal "$(tail -n +2 "$T/vfsd.out")" "$(printf '%s\n' "${want[@]}")"
+}
+
+@test "a backend answering garbage when the guest starts the device: 111, the share named" {
+	backend_start "$ROOT/build/vhost-fake" garbage
+	run --separate-stderr fs_vmm
+	assert_failure 111
+	assert_equal "$stderr" \
+		"vmm: fs myfs: vhost-user SET_FEATURES: bad reply (request 1, flags 0x5, size 8)"
 }

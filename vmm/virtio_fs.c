@@ -47,9 +47,13 @@ static struct virtio_fs *shares[VMM_MAX_SHARES];
 static unsigned int nshares;
 
 /* The backend failed while the guest runs: one line naming the share, and
- * the VM ends (exit 111). */
+ * the VM ends (exit 111).  Callers hold the bus lock, so once the VM is
+ * ending, what a failed exchange left behind (a reply's unread payload)
+ * adds no second line. */
 static void virtio_fs__backend_failed(struct virtio_fs *fs, const char *what)
 {
+	if (vm__exiting())
+		return;
 	warnx("fs %s: %s", fs->tag, what);
 	vm__request_exit(VMM_EXIT_SYSCALL);
 }
