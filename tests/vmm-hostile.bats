@@ -158,3 +158,7 @@ hostile_fs() {
 @test "hostile fs: garbage in every register and the config space once the backend has the rings" {
 	hostile_fs fs-mmio-garbage 0 0 ""
 }
+
+@test "hostile fs: DRIVER_OK cleared and set again without a reset" {
+	hostile_fs fs-driver-ok-twice 0 1 ""
+}

@@ -39,6 +39,7 @@ struct virtio_fs {
 	struct vhost_user vu;
 	char tag[VIRTIO_FS_TAG_MAX + 1];
 	int kick_fd[FS_QUEUES], call_fd, err_fd;
+	bool running;		/* DRIVER_OK was handled: rings are the backend's */
 	bool started[FS_QUEUES];
 	uint8_t config[VIRTIO_FS_TAG_MAX + 4];	/* tag[36], le32 num_request_queues */
 };
@@ -64,6 +65,10 @@ static const char *virtio_fs__driver_ok(struct virtio_mmio *m)
 	struct vhost_user_ring rings[FS_QUEUES];
 	unsigned int q, n = 0;
 
+	/* A driver that clears DRIVER_OK and sets it again has not reset the
+	 * device: the backend keeps the rings it has. */
+	if (fs->running)
+		return NULL;
 	if (!(m->status & VIRTIO_STATUS_FEATURES_OK))
 		return "DRIVER_OK without FEATURES_OK";
 	for (q = 0; q < FS_QUEUES; q++) {
@@ -93,6 +98,7 @@ static const char *virtio_fs__driver_ok(struct virtio_mmio *m)
 	}
 	for (q = 0; q < n; q++)
 		fs->started[rings[q].index] = true;
+	fs->running = true;
 	return NULL;
 }
 
@@ -100,6 +106,7 @@ static void virtio_fs__reset(struct virtio_mmio *m)
 {
 	struct virtio_fs *fs = m->dev;
 
+	fs->running = false;
 	for (unsigned int q = 0; q < FS_QUEUES; q++) {
 		if (!fs->started[q])
 			continue;

@@ -186,10 +186,20 @@ static void c_fs_mmio_garbage(void)
 	c_mmio_garbage_regs();
 }
 
+/* DRIVER_OK cleared and set again without a reset: the rings stay the
+ * backend's, nothing is handed over twice. */
+static void c_fs_driver_ok_twice(void)
+{
+	good_queue(8);
+	virtio_write(&dev, VIRTIO_REG_STATUS, 1 | 2 | 8);
+	virtio_driver_ok(&dev);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } cases[] = {
+	{ "fs-driver-ok-twice", c_fs_driver_ok_twice },
 	{ "fs-ring-past-ram", c_fs_ring_past_ram }, { "fs-ring-wrap", c_fs_ring_wrap },
 	{ "fs-queue-size", c_fs_queue_size }, { "fs-mmio-garbage", c_fs_mmio_garbage },
 	{ "desc-past-ram", c_desc_past_ram }, { "desc-wrap", c_desc_wrap },
