@@ -194,3 +194,21 @@ share_state() {
 	assert_equal "$stderr" \
 		"vmm: fs myfs: vhost-user SET_FEATURES: bad reply (request 1, flags 0x5, size 8)"
 }
+
+@test "a backend reporting a ring error (SET_VRING_ERR's eventfd): the device needs reset, no exit 111" {
+	backend_start "$ROOT/build/vhost-fake" ring-error
+	"$ROOT/build/connect-exec" "$T/vfs.sock" 4 "$VMM" --kernel "$G/fs.elf" --fs tag=myfs,fd=4 \
+		--console "$T/console" </dev/null 2>"$T/stderr" &
+	VMM_PID=$!
+	wait_for_line "$T/stderr" "needs reset" 30 || fail "no line on stderr: $(cat "$T/stderr")"
+	run head -n 1 "$T/stderr"
+	assert_output "vmm: virtio-mmio@0xd0000000: the backend reported a virtqueue error: device needs reset"
+	# The guest may see DEVICE_NEEDS_RESET at once (and report failure 3)
+	# or wait for a FUSE_INIT reply the fake never sends; either way the
+	# VMM does not take it for a backend failure.
+	kill -KILL "$VMM_PID" 2>/dev/null || true
+	wait_for_exit "$VMM_PID" 10
+	[[ $WAIT_STATUS == 1 || $WAIT_STATUS == 137 ]] || fail "VMM exit $WAIT_STATUS"
+	run grep -c "fs myfs" "$T/stderr"
+	assert_output 0
+}

@@ -5,6 +5,7 @@
  * REPLY_ACK; acks 0) until MODE says otherwise:
  *   out-of-turn  after ring 1's SET_VRING_ENABLE, sends an unasked message
  *   garbage      answers SET_FEATURES with a reply to another request
+ *   ring-error   once ring 1 is enabled, signals its SET_VRING_ERR eventfd
  * It never serves a ring. */
 #include <stdint.h>
 #include <stdio.h>
@@ -37,7 +38,8 @@ static void reply(uint32_t request, const void *p, uint32_t size)
 		perror("vhost-fake: write");
 }
 
-/* One message: its header and payload into H and P, an fd (closed) noted. */
+/* One message: its header and payload into H and P, the fd it carried
+ * in *GOT_FD (-1 if none). */
 static int receive(struct hdr *h, uint8_t *p, int *got_fd)
 {
 	union {
@@ -51,14 +53,9 @@ static int receive(struct hdr *h, uint8_t *p, int *got_fd)
 
 	if (recvmsg(conn, &msg, MSG_WAITALL) != sizeof(*h) || h->size > 256)
 		return -1;
-	*got_fd = 0;
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		int fd;
-
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		close(fd);
-		*got_fd = 1;
-	}
+	*got_fd = -1;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		memcpy(got_fd, CMSG_DATA(c), sizeof(*got_fd));
 	return h->size && recv(conn, p, h->size, MSG_WAITALL) != (ssize_t)h->size ? -1 : 0;
 }
 
@@ -68,7 +65,7 @@ int main(int argc, char **argv)
 	uint64_t features = 1ULL << 32 | 1ULL << 30, protocol = 1ULL << 3, zero = 0, acks = 0;
 	uint8_t p[256];
 	struct hdr h;
-	int fd;
+	int fd, err_fd = -1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	conn = accept(3, NULL, NULL);
@@ -88,7 +85,11 @@ int main(int argc, char **argv)
 			printf(" %u %u", v32[0], v32[1]);
 		else if (h.request == 9 || h.request == 11 || (h.request >= 12 && h.request <= 14))
 			printf(" %u", v32[0] & 0xff);	/* ring index */
-		printf("%s\n", fd ? " fd" : "");
+		printf("%s\n", fd >= 0 ? " fd" : "");
+		if (h.request == 14 && v32[0] == 1)
+			err_fd = fd;
+		else if (fd >= 0)
+			close(fd);
 		if (h.request == 1)
 			reply(1, &features, 8);
 		else if (h.request == 15)
@@ -103,6 +104,12 @@ int main(int argc, char **argv)
 			reply(h.request, &zero, 8);
 		if (h.request == 18 && v32[0] == 1 && !strcmp(mode, "out-of-turn"))
 			reply(1, &features, 8);
+		if (h.request == 18 && v32[0] == 1 && !strcmp(mode, "ring-error")) {
+			uint64_t one = 1;
+
+			if (write(err_fd, &one, sizeof(one)) < 0)
+				perror("vhost-fake: signal the error eventfd");
+		}
 	}
 	return 0;
 }
