@@ -2,8 +2,10 @@
  * message is a 12-byte header (request, flags, size) and SIZE bytes of
  * payload, with at most one fd in SCM_RIGHTS.  Replies carry no fds: the
  * receive buffer has no room for any, so the kernel drops any sent and
- * sets MSG_CTRUNC, which is an error here.  Sends use MSG_NOSIGNAL: a
- * backend gone is an error to report, not a SIGPIPE. */
+ * sets MSG_CTRUNC, which is an error here.  Sends use MSG_NOSIGNAL (a
+ * backend gone is an error to report, not a SIGPIPE) and MSG_DONTWAIT.
+ * Each wait for reply bytes is a poll of at most VHOST_USER_REPLY_MS;
+ * replies are at most 20 bytes, and a backend writes each in one go. */
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -98,8 +100,9 @@ static int vu__send(struct vhost_user *vu, uint32_t req, uint32_t flags, const v
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
+	/* never blocks: a backend that stopped reading is an error, not a hang */
 	do
-		n = sendmsg(vu->fd, &msg, MSG_NOSIGNAL);
+		n = sendmsg(vu->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return vu__fail(vu, req, errno, "send: %s", strerror(errno));
