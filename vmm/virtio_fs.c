@@ -184,13 +184,16 @@ int virtio_fs__init(const struct fs_cfg *cfg, char *cmdline, size_t cmdline_size
 	if (!fs)
 		return error__syscall(ENOMEM, "fs %s", cfg->tag);
 	memcpy(fs->tag, cfg->tag, strnlen(cfg->tag, VIRTIO_FS_TAG_MAX));
-	/* the backend stays connected until the VMM exits: nothing here is freed */
 	err = vhost_user__connect(&fs->vu, cfg->fd);
-	if (err < 0)
-		return error__record(VMM_EXIT_SYSCALL, -err, false, "fs %s: %s", fs->tag, fs->vu.err);
-	if (!(fs->vu.features & VIRTIO_F_VERSION_1))
-		return error__syscall(EPROTO, "fs %s: the backend does not offer VIRTIO_F_VERSION_1",
-				      fs->tag);
+	if (err < 0) {
+		error__record(VMM_EXIT_SYSCALL, -err, false, "fs %s: %s", fs->tag, fs->vu.err);
+		goto fail_free;
+	}
+	if (!(fs->vu.features & VIRTIO_F_VERSION_1)) {
+		err = error__syscall(EPROTO, "fs %s: the backend does not offer VIRTIO_F_VERSION_1",
+				     fs->tag);
+		goto fail_free;
+	}
 	memcpy(fs->config, fs->tag, strlen(fs->tag));
 	memcpy(fs->config + VIRTIO_FS_TAG_MAX, &nreq, sizeof(nreq));	/* LE */
 	fs->mmio = (struct virtio_mmio){
@@ -199,13 +202,17 @@ int virtio_fs__init(const struct fs_cfg *cfg, char *cmdline, size_t cmdline_size
 		.config = fs->config, .config_len = sizeof(fs->config),
 	};
 	err = virtio_mmio__init(&fs->mmio, cmdline, cmdline_size);
-	if (err < 0)
-		return error__syscall(-err, "fs %s: virtio-mmio", fs->tag);
-	err = virtio_fs__wire(fs);
-	if (err < 0)
-		return err;
+	if (err < 0) {
+		error__syscall(-err, "fs %s: virtio-mmio", fs->tag);
+		goto fail_free;
+	}
+	/* on the bus now, and the backend stays connected until the VMM
+	 * exits: nothing from here on is freed */
 	shares[nshares++] = fs;
-	return 0;
+	return virtio_fs__wire(fs);
+fail_free:
+	free(fs);
+	return err;
 }
 
 /* Two watches per share: its socket (even), its rings' error eventfd (odd). */
