@@ -10,19 +10,14 @@
 
 #include "lib/virtio.h"
 
-#define QSIZE 8
+#define QSIZE VQ8
 #define VIRTIO_ID_FS 26
 #define ENOENT 2
 #define EEXIST 17
 #define EROFS 30
 #define ENODATA 61
 
-static struct {
-	struct vq_desc desc[QSIZE] __attribute__((aligned(16)));
-	struct { uint16_t flags, idx, ring[QSIZE], event; } avail __attribute__((aligned(2)));
-	struct { uint16_t flags, idx; struct vq_used_elem ring[QSIZE]; uint16_t event; } used
-		__attribute__((aligned(4)));
-} queues[2] __attribute__((aligned(4096)));
+static struct vq8 queues[2];
 
 static uint8_t req[8192] __attribute__((aligned(8)));
 static uint8_t rep[8192] __attribute__((aligned(8)));
@@ -51,7 +46,7 @@ static void put_name(uint32_t *off, const char *s)
  * is 0, a reply buffer of REPLY bytes.  Returns the used length. */
 static uint32_t submit(uint32_t q, uint32_t len, uint32_t reply)
 {
-	typeof(&queues[0]) vq = &queues[q];
+	struct vq8 *vq = &queues[q];
 	uint16_t seen = vq->used.idx;
 	uint32_t spins;
 
