@@ -10,7 +10,8 @@ load helpers/common
 load helpers/vmm
 
 setup() {
-	vmm_setup kvm guests/hostile.elf vmm-asan
+	vmm_setup kvm guests/hostile.elf vmm-asan connect-exec listen-exec
+	VFSD_PID=
 	local s i
 	for ((s = 0; s < 8; s++)); do
 		for ((i = 0; i < 32; i++)); do
@@ -19,7 +20,10 @@ setup() {
 	done >"$T/disk.img"
 }
 
-teardown() { vmm_teardown; }
+teardown() {
+	backend_stop
+	vmm_teardown
+}
 
 # hostile CASE NEEDS_RESET QUEUE_READY REASON [LINE...]: run CASE on both
 # VMMs; each LINE must be in the console output too.
@@ -40,6 +44,29 @@ hostile() {
 		else
 			assert_equal "$stderr" ""
 		fi
+	done
+}
+
+# hostile_fs CASE NEEDS_RESET QUEUE_READY REASON: the same for the virtio-fs
+# device, its backend a real virtiofsd (a fresh one for each VMM: it ends
+# with its connection).  Recovery is a FUSE_INIT the backend answers.
+hostile_fs() {
+	local case=$1 reset=$2 ready=$3 reason=$4 vmm
+	mkdir -p "$T/share"
+	for vmm in vmm vmm-asan; do
+		virtiofsd_start "$T/share"
+		run --separate-stderr timeout 120 "$ROOT/build/connect-exec" "$T/vfs.sock" 4 \
+			"$ROOT/build/$vmm" --kernel "$G/hostile.elf" --memory 64M --cmdline "case=$case" \
+			--fs tag=hostile,fd=4
+		assert_success
+		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
+		assert_line "hostile: $case: device works after reset"
+		if [[ -n $reason ]]; then
+			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
+		else
+			assert_equal "$stderr" ""
+		fi
+		wait_for_exit "$VFSD_PID" 10 || fail "virtiofsd still runs"
 	done
 }
 
@@ -114,4 +141,24 @@ hostile() {
 @test "hostile: port accesses straddling the end of a device's range do not reach it" {
 	hostile bus-straddle 0 0 "" \
 		"hostile: bus-straddle: scratch 5a then 5a, inl 0x3fe ffffffff, inw 0x64 ffff"
+}
+
+@test "hostile fs: request queue past the end of RAM" {
+	hostile_fs fs-ring-past-ram 1 0 "ring outside guest RAM"
+}
+
+@test "hostile fs: used ring address wrapping around 2^64" {
+	hostile_fs fs-ring-wrap 1 0 "ring outside guest RAM"
+}
+
+@test "hostile fs: queue size not a power of two" {
+	hostile_fs fs-queue-size 1 0 "queue size not a power of two in 1..256"
+}
+
+@test "hostile fs: garbage in every register and the config space once the backend has the rings" {
+	hostile_fs fs-mmio-garbage 0 0 ""
+}
+
+@test "hostile fs: DRIVER_OK cleared and set again without a reset" {
+	hostile_fs fs-driver-ok-twice 0 1 ""
 }

@@ -14,9 +14,13 @@ load helpers/vmm
 setup() {
 	vmm_setup kvm vmm-asan seccomp-dump guests/cad.elf
 	SANITIZED_BINARY=$VMM
+	VFSD_PID=
 }
 
-teardown() { vmm_teardown; }
+teardown() {
+	backend_stop
+	vmm_teardown
+}
 
 # start_cad VMM VCPUS: the cad guest in the background (it waits for
 # Ctrl-Alt-Del, i.e. SIGTERM); returns once it runs, VMM_PID set.
@@ -50,18 +54,21 @@ user_threads() {
 # new or executable memory, files, signals, io_uring, more filters, KVM
 # set-up ioctls).
 DENIED_EVERYWHERE=(execve execveat execve@x32 read@x32 write@x32 ioctl@x32,arg1=KVM_RUN
-	11@i386 3@i386 4@i386 fsetxattr setxattr ptrace socket connect clone clone3 fork vfork
+	11@i386 3@i386 4@i386 fsetxattr setxattr getxattr lgetxattr listxattr removexattr ptrace
+	socket socketpair connect bind listen accept accept4 sendto recvfrom sendmmsg recvmmsg
+	ioctl,arg1=KVM_IOEVENTFD ioctl,arg1=KVM_IRQFD eventfd2 clone clone3 fork vfork
 	kill tgkill mmap mprotect open openat memfd_create io_uring_setup prctl seccomp
 	seccomp,arg1=1 futex ioctl,arg1=KVM_CREATE_VM ioctl,arg1=KVM_CREATE_VCPU
 	ioctl,arg1=KVM_SET_USER_MEMORY_REGION ioctl,arg1=KVM_SET_REGS ioctl,arg1=TCGETS)
 MAIN_ALLOWS=(poll read write close restart_syscall ioctl,arg1=KVM_IRQ_LINE
 	futex,arg1=FUTEX_WAIT_PRIVATE futex,arg1=FUTEX_WAKE_PRIVATE exit_group)
 MAIN_DENIES=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_GET_REGS preadv pwritev fdatasync exit
-	madvise,arg2=4 rt_sigprocmask)
+	madvise,arg2=4 rt_sigprocmask sendmsg recvmsg)
 VCPU_ALLOWS=(ioctl,arg1=KVM_RUN ioctl,arg1=KVM_IRQ_LINE ioctl,arg1=KVM_GET_REGS
 	ioctl,arg1=KVM_GET_SREGS write preadv pwritev fdatasync futex,arg1=FUTEX_WAIT_PRIVATE
-	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group)
-VCPU_DENIES=(poll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
+	futex,arg1=FUTEX_WAKE_PRIVATE rt_sigprocmask,arg0=SIG_BLOCK madvise,arg2=4 exit exit_group
+	sendmsg recvmsg poll)
+VCPU_DENIES=(ppoll read close restart_syscall rt_sigprocmask,arg0=SIG_SETMASK madvise)
 
 # W^X (vmm/seccomp.c): making memory executable, by mapping a file (fd 3),
 # anonymous memory or a shared mapping as of a memfd with PROT_EXEC, or by
@@ -209,15 +216,24 @@ export -f all_stopped user_threads
 
 # traced EXPECTED_STATUS VMM_ARGS...: run the VMM under strace -f; the log
 # goes to $T/strace.N, the status must be EXPECTED_STATUS (a SIGSYS would
-# be 159: strace dies of its tracee's signal).
+# be 159: strace dies of its tracee's signal).  With TRACED_FS set, the
+# VMM runs under connect-exec with a connected socket to a virtiofsd on
+# fd 4 (connect-exec execs the VMM: the log's first pid is still main).
 traced() {
 	local want=$1
+	local -a wrap=()
 	shift
 	TRACES=$((${TRACES:-0} + 1))
+	if [[ -n ${TRACED_FS:-} ]]; then
+		mkdir -p "$T/share"
+		echo "written by the host" >"$T/share/hostfile"
+		virtiofsd_start "$T/share"
+		wrap=("$ROOT/build/connect-exec" "$T/vfs.sock" 4)
+	fi
 	# LeakSanitizer cannot run under ptrace; the ASan build checks leaks
 	# before lock-down, which strace would make a fatal error.
 	ASAN_OPTIONS=detect_leaks=0 run --separate-stderr timeout 120 \
-		strace -f -qq -o "$T/strace.$TRACES" "$VMM" "$@"
+		strace -f -qq -o "$T/strace.$TRACES" "${wrap[@]}" "$VMM" "$@"
 	[[ $status == "$want" ]] || fail "vmm $* exited $status, not $want: $stderr"
 }
 
@@ -267,6 +283,14 @@ locked_syscalls() {
 	[[ $stderr == *"vmm: vcpu 0: rip="* ]] || fail "stderr: $stderr"
 	# the bzImage path
 	traced 0 --kernel "$G/bzinfo.bzImage" --initrd "$T/ro.img"
+	# virtio-fs: DRIVER_OK hands the rings to virtiofsd (sendmsg, recvmsg
+	# and poll on a vCPU), the FUSE workload never reaches the VMM; a
+	# reset takes the rings back (GET_VRING_BASE)
+	TRACED_FS=1 traced 0 --kernel "$G/fs.elf" --fs tag=myfs,fd=4
+	assert_line "fs: done"
+	TRACED_FS=1 traced 0 --kernel "$G/hostile.elf" --memory 64M --cmdline case=fs-mmio-garbage \
+		--fs tag=myfs,fd=4
+	assert_line "hostile: fs-mmio-garbage: device works after reset"
 	# SIGSTOP/SIGCONT, then SIGTERM: the signalfd, Ctrl-Alt-Del on the i8042
 	TRACES=$((TRACES + 1))
 	ASAN_OPTIONS=detect_leaks=0 vmm_start strace -f -qq -o "$T/strace.$TRACES" "$VMM" --kernel "$G/cad.elf"
@@ -289,7 +313,8 @@ locked_syscalls() {
 	for want in "main poll" "main read" "main write" "main close" "main restart_syscall" \
 		"main ioctl KVM_IRQ_LINE" "main exit_group" "vcpu ioctl KVM_RUN" \
 		"vcpu ioctl KVM_IRQ_LINE" "vcpu ioctl KVM_GET_REGS" "vcpu ioctl KVM_GET_SREGS" \
-		"vcpu write" "vcpu preadv" "vcpu pwritev" "vcpu fdatasync"; do
+		"vcpu write" "vcpu preadv" "vcpu pwritev" "vcpu fdatasync" "vcpu sendmsg" \
+		"vcpu recvmsg" "vcpu poll"; do
 		assert_line "$want"
 	done
 }

@@ -28,7 +28,8 @@
 
 static const char usage[] =
 	"usage: vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory SIZE]\n"
-	"           [--vcpus N] [--disk PATH[,ro]]... [--console FILE] [--ready-fd N]\n"
+	"           [--vcpus N] [--disk PATH[,ro]]... [--fs tag=TAG,fd=N]...\n"
+	"           [--console FILE] [--ready-fd N]\n"
 	"\n"
 	"Boot FILE (a PVH ELF such as an extracted vmlinux, or a bzImage) on KVM.\n"
 	"  --kernel FILE    kernel image\n"
@@ -38,6 +39,8 @@ static const char usage[] =
 	"  --vcpus N        virtual CPUs, 1..64 and at most KVM's limit (default 1)\n"
 	"  --disk PATH[,ro] a virtio-blk disk on virtio-mmio; ,ro makes it read-only;\n"
 	"                   PATH fd:N is the inherited fd N\n"
+	"  --fs tag=TAG,fd=N  a virtio-fs share named TAG (1..36 bytes) on virtio-mmio,\n"
+	"                   served by the vhost-user backend connected on fd N\n"
 	"  --console FILE   write the serial console to FILE instead of stdout\n"
 	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
 	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
@@ -100,12 +103,35 @@ static void parse_disk(struct vm_cfg *cfg, char *arg)
 	cfg->disks[cfg->ndisks++].path = arg;
 }
 
+/* --fs tag=TAG,fd=N: both keys, in this order. */
+static void parse_fs(struct vm_cfg *cfg, char *arg)
+{
+	char *fd = strstr(arg, ",fd="), *end;
+	size_t taglen;
+	long n;
+
+	if (cfg->nshares == VMM_MAX_SHARES)
+		bad_usage("--fs %s: too many shares (at most 4)", arg);
+	if (strncmp(arg, "tag=", 4) || !fd)
+		bad_usage("--fs %s: expected tag=TAG,fd=N", arg);
+	taglen = (size_t)(fd - arg - 4);
+	errno = 0;
+	n = strtol(fd + 4, &end, 10);
+	if (errno || end == fd + 4 || *end || n < 0 || n > 1 << 20)
+		bad_usage("--fs %s: expected tag=TAG,fd=N", arg);
+	if (taglen == 0 || taglen > VIRTIO_FS_TAG_MAX)
+		bad_usage("--fs %s: the tag must be 1..36 bytes", arg);
+	*fd = '\0';
+	cfg->shares[cfg->nshares++] = (struct fs_cfg){ .tag = arg + 4, .fd = (int)n };
+}
+
 static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' }, { "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' }, { "memory", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'n' }, { "disk", required_argument, NULL, 'd' },
+		{ "fs", required_argument, NULL, 'f' },
 		{ "console", required_argument, NULL, 'o' }, { "ready-fd", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
@@ -122,6 +148,7 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		case 'm': cfg->mem_size = parse_size(optarg); break;
 		case 'n': cfg->vcpus = parse_int(optarg, "--vcpus", 1, VCPUS_MAX); break;
 		case 'd': parse_disk(cfg, optarg); break;
+		case 'f': parse_fs(cfg, optarg); break;
 		case 'o': cfg->console = optarg; break;
 		case 'r': cfg->ready_fd = parse_int(optarg, "--ready-fd", 0, 1 << 20); break;
 		case 'h': fputs(usage, stdout); exit(0);
@@ -153,27 +180,34 @@ static int open_console(const struct vm_cfg *cfg)
 	return fd;
 }
 
-/* The main thread's loop: returns the VM's exit code. */
+/* The main thread's loop: returns the VM's exit code.  Besides its own
+ * four fds it watches each virtio-fs backend (virtio_fs__watch_fd). */
 static int run_loop(int sig_fd, int wake_fd)
 {
 	int stdin_open = 1, stdin_waits = 0;
+	unsigned int i, nfs = virtio_fs__count();
 	uint8_t buf[256];
 
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[4 + 2 * VMM_MAX_SHARES] = {
 			{ .fd = vm__exit_fd(), .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
 			{ .fd = wake_fd, .events = POLLIN },
 			{ .fd = stdin_open && !stdin_waits ? STDIN_FILENO : -1, .events = POLLIN },
 		};
 		uint64_t v;
 
-		if (poll(p, ARRAY_SIZE(p), -1) < 0) {
+		for (i = 0; i < nfs; i++)
+			p[4 + i] = (struct pollfd){ .fd = virtio_fs__watch_fd(i), .events = VIRTIO_FS_POLL_EVENTS };
+		if (poll(p, 4 + nfs, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(VMM_EXIT_SYSCALL, "poll");
 		}
 		if (p[0].revents)
 			return vm__exit_code();
+		for (i = 0; i < nfs; i++)
+			if (p[4 + i].revents)
+				virtio_fs__watch_event(i);
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 
@@ -250,6 +284,9 @@ int main(int argc, char **argv)
 					  VMM_EXIT_USAGE : VMM_EXIT_SYSCALL, "disk %s", cfg.disks[i].path);
 		}
 	}
+
+	for (i = 0; i < cfg.nshares; i++)
+		check(virtio_fs__init(&cfg.shares[i], cmdline, sizeof(cmdline)), "virtio-fs");
 
 	check(boot__load(&cfg, cmdline, &entry), "load the kernel");
 	check(mptable__write(cfg.vcpus), "MP table");

@@ -74,6 +74,12 @@ static const struct sc_rule vcpu_rules[] = {
 	ALLOW(preadv),
 	ALLOW(pwritev),
 	ALLOW(fdatasync),
+	/* virtio-fs: DRIVER_OK and reset talk vhost-user to the backend on
+	 * the inherited, connected socket (the guest RAM memfd and the
+	 * eventfds go as SCM_RIGHTS), each reply waited for with a deadline */
+	ALLOW(sendmsg),
+	ALLOW(recvmsg),
+	ALLOW(poll),
 	/* the device lock and the start barrier, when contended */
 	ALLOW_IF(futex, 1, FUTEX_WAIT_PRIVATE),
 	ALLOW_IF(futex, 1, FUTEX_WAKE_PRIVATE),
@@ -87,7 +93,8 @@ static const struct sc_rule vcpu_rules[] = {
 };
 
 /* The main thread: its poll loop over the exit eventfd, the SIGTERM
- * signalfd, the console wake-up eventfd and stdin, and exit(). */
+ * signalfd, the console wake-up eventfd, stdin and each virtio-fs
+ * backend's socket and error eventfd, and exit(). */
 static const struct sc_rule main_rules[] = {
 	ALLOW(poll),
 	ALLOW(read),

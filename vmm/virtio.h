@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
 
 #include "virtq.h"
 #include "vm.h"
@@ -15,6 +16,7 @@
 #define VIRTIO_MMIO_BASE 0xd0000000ULL
 #define VIRTIO_MMIO_SIZE 0x1000
 #define VIRTIO_MMIO_MAX_QUEUES 2
+#define VIRTIO_FS_POLL_EVENTS (POLLIN | POLLRDHUP)
 
 #define VIRTIO_F_VERSION_1 (1ULL << 32)
 
@@ -29,8 +31,13 @@ struct virtio_mmio;
 
 struct virtio_dev_ops {
 	uint32_t device_id;
-	/* Process what the driver made available on queue Q. */
+	/* Process what the driver made available on queue Q; NULL for a
+	 * device whose notifications go to a backend (KVM ioeventfd). */
 	void (*notify)(struct virtio_mmio *m, unsigned int q);
+	/* Optional: the driver set DRIVER_OK; NULL, or why the device needs reset. */
+	const char *(*driver_ok)(struct virtio_mmio *m);
+	/* Optional: the driver is resetting the device (status 0). */
+	void (*reset)(struct virtio_mmio *m);
 };
 
 struct virtio_mmio {
@@ -41,6 +48,7 @@ struct virtio_mmio {
 	uint64_t features;		/* offered */
 	uint64_t driver_features;
 	uint32_t status, dev_feat_sel, drv_feat_sel, queue_sel, int_status;
+	uint32_t int_status_fixed;	/* InterruptStatus bits that always read as set */
 	unsigned int nqueues;
 	struct virtq vq[VIRTIO_MMIO_MAX_QUEUES];
 	const uint8_t *config;		/* device config space, read-only to the driver */
@@ -68,5 +76,16 @@ void virtio_mmio__slot(unsigned int n, uint64_t *base, unsigned int *irq);
 
 /* virtio-blk on DISK; -errno (the path is the caller's to name). */
 int virtio_blk__init(const struct disk_cfg *disk, char *cmdline, size_t cmdline_size);
+
+/* virtio-fs for SHARE, its queues served by the vhost-user backend on the
+ * inherited socket; -errno, the failure recorded (vmm.h error__*). */
+int virtio_fs__init(const struct fs_cfg *share, char *cmdline, size_t cmdline_size);
+
+/* The main loop watches each share's backend: how many there are, the fd
+ * to poll for share I (with VIRTIO_FS_POLL_EVENTS), and what to do when it
+ * reports something (a backend gone or talking out of turn ends the VM). */
+unsigned int virtio_fs__count(void);
+int virtio_fs__watch_fd(unsigned int i);
+void virtio_fs__watch_event(unsigned int i);
 
 #endif

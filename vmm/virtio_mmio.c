@@ -84,7 +84,7 @@ static uint32_t virtio_mmio__read(struct virtio_mmio *m, uint64_t off)
 		return m->dev_feat_sel > 1 ? 0 : (uint32_t)(m->features >> (32 * m->dev_feat_sel));
 	case REG_QUEUE_NUM_MAX: return vq ? VIRTQ_MAX_SIZE : 0;
 	case REG_QUEUE_READY: return vq && vq->ready;
-	case REG_INT_STATUS: return m->int_status;
+	case REG_INT_STATUS: return m->int_status | m->int_status_fixed;
 	case REG_STATUS: return m->status;
 	case REG_CONFIG_GEN: return 0;
 	default: return 0;
@@ -93,7 +93,11 @@ static uint32_t virtio_mmio__read(struct virtio_mmio *m, uint64_t off)
 
 static void virtio_mmio__set_status(struct virtio_mmio *m, uint32_t v)
 {
+	bool start;
+
 	if (v == 0) {
+		if (m->ops->reset)
+			m->ops->reset(m);
 		virtio_mmio__reset(m);
 		return;
 	}
@@ -101,7 +105,14 @@ static void virtio_mmio__set_status(struct virtio_mmio *m, uint32_t v)
 	if ((v & VIRTIO_STATUS_FEATURES_OK) && !(m->status & VIRTIO_STATUS_FEATURES_OK) &&
 	    ((m->driver_features & ~m->features) || !(m->driver_features & VIRTIO_F_VERSION_1)))
 		v &= ~(uint32_t)VIRTIO_STATUS_FEATURES_OK;
+	start = (v & VIRTIO_STATUS_DRIVER_OK) && !(m->status & VIRTIO_STATUS_DRIVER_OK);
 	m->status = (v & 0xff) | (m->status & VIRTIO_STATUS_NEEDS_RESET);
+	if (start && m->ops->driver_ok && !(m->status & VIRTIO_STATUS_NEEDS_RESET)) {
+		const char *why = m->ops->driver_ok(m);
+
+		if (why)
+			virtio_mmio__needs_reset(m, why);
+	}
 }
 
 static void virtio_mmio__set_addr(struct virtq *vq, uint64_t *gpa, int high, uint32_t v)
@@ -132,7 +143,7 @@ static void virtio_mmio__queue_ready(struct virtio_mmio *m, struct virtq *vq, ui
 
 static void virtio_mmio__notify(struct virtio_mmio *m, uint32_t q)
 {
-	if (q >= m->nqueues || !m->vq[q].ready || !(m->status & VIRTIO_STATUS_DRIVER_OK) ||
+	if (!m->ops->notify || q >= m->nqueues || !m->vq[q].ready || !(m->status & VIRTIO_STATUS_DRIVER_OK) ||
 	    (m->status & VIRTIO_STATUS_NEEDS_RESET))
 		return;
 	m->ops->notify(m, q);

@@ -22,6 +22,16 @@ struct disk_cfg {
 
 #define VMM_MAX_DISKS 8
 
+/* A virtio-fs share given with --fs tag=TAG,fd=N: N is a connected
+ * vhost-user socket to its backend (virtiofsd). */
+struct fs_cfg {
+	const char *tag;
+	int fd;
+};
+
+#define VMM_MAX_SHARES 4
+#define VIRTIO_FS_TAG_MAX 36
+
 struct vm_cfg {
 	const char *kernel;
 	const char *initrd;
@@ -32,6 +42,8 @@ struct vm_cfg {
 	int ready_fd;
 	int ndisks;
 	struct disk_cfg disks[VMM_MAX_DISKS];
+	int nshares;
+	struct fs_cfg shares[VMM_MAX_SHARES];
 };
 
 /* Create the exit eventfd; before any device or vCPU can ask.  -errno. */

@@ -5,18 +5,13 @@
  * read-only disk.  The host then checks the bytes on both disks. */
 #include "lib/virtio.h"
 
-#define QSIZE 8
+#define QSIZE VQ8
 #define VIRTIO_BLK_F_RO (1ULL << 5)
 #define VIRTIO_BLK_F_FLUSH (1ULL << 9)
 
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8 };
 
-static struct {
-	struct vq_desc desc[QSIZE] __attribute__((aligned(16)));
-	struct { uint16_t flags, idx, ring[QSIZE], event; } avail __attribute__((aligned(2)));
-	struct { uint16_t flags, idx; struct vq_used_elem ring[QSIZE]; uint16_t event; } used
-		__attribute__((aligned(4)));
-} queues[2] __attribute__((aligned(4096)));
+static struct vq8 queues[2];
 
 static struct { uint32_t type, ioprio; uint64_t sector; } hdr;
 static uint8_t status;
@@ -25,7 +20,7 @@ static uint8_t buf[4 * 512];
 static int blk_req(const struct vdev *d, int n, uint32_t type, uint64_t sector, void *data,
 		   uint32_t len)
 {
-	typeof(&queues[0]) q = &queues[n];
+	struct vq8 *q = &queues[n];
 	uint16_t seen = q->used.idx;
 	uint32_t spins;
 

@@ -1,7 +1,10 @@
 /* Hostile guest family: case=NAME on the command line picks one way to
  * break the virtio-blk device on disk 0 — rings and buffers past the end of
  * RAM or wrapping around, next loops, out-of-range indices, avail index
- * jumps, over-long chains, misaligned rings.  The VMM must stay up: the
+ * jumps, over-long chains, misaligned rings.  Cases named fs-* break the
+ * virtio-fs device (device 0, its rings a vhost-user backend's) instead:
+ * its request queue outside RAM, wrapping, of a bad size, garbage in its
+ * registers; recovery there is a FUSE_INIT the backend answers.  The VMM must stay up: the
  * guest prints what the device did ("needs reset" or "queue refused"),
  * resets it, proves it still serves a good read, and powers off.  A VMM
  * that touched memory outside RAM would crash (or ASan would stop it). */
@@ -16,6 +19,9 @@ static struct { uint32_t type, ioprio; uint64_t sector; } hdr;
 static uint8_t status;
 static struct vdev dev;
 static uint64_t ram_end;
+static uint32_t dev_id = 2;	/* virtio-blk; 26 (virtio-fs) for the fs-* cases */
+static struct vq_desc fs_hiprio[8] __attribute__((aligned(4096)));
+static uint8_t fs_hiprio_rings[4096] __attribute__((aligned(4096)));
 
 #define DESC ((struct vq_desc *)qmem)
 #define AVAIL ((struct vq_avail *)(qmem + 16 * QMAX))
@@ -26,11 +32,17 @@ static uint32_t setup(uint32_t num, uint64_t desc, uint64_t avail, uint64_t used
 	uint32_t ready;
 
 	memset(qmem, 0, sizeof(qmem));
-	if (!virtio_init(&dev, 2, 0)) {
+	if (!virtio_init(&dev, dev_id, 0)) {
 		puts("hostile: FAIL device init\n");
 		poweroff(3);
 	}
-	ready = virtio_queue(&dev, 0, num, desc, avail, used);
+	/* virtio-fs: a good hiprio queue 0; the case's queue is the request queue */
+	if (dev_id == 26 && !virtio_queue(&dev, 0, 8, (uint64_t)fs_hiprio, (uint64_t)fs_hiprio_rings,
+					  (uint64_t)fs_hiprio_rings + 2048)) {
+		puts("hostile: FAIL hiprio queue refused\n");
+		poweroff(3);
+	}
+	ready = virtio_queue(&dev, dev_id == 26 ? 1 : 0, num, desc, avail, used);
 	virtio_driver_ok(&dev);
 	return ready;
 }
@@ -129,11 +141,10 @@ static void c_bus_straddle(void)
 
 /* Registers of every size at every offset, config space writes, a bogus
  * queue selector and notify index: all must be harmless. */
-static void c_mmio_garbage(void)
+static void c_mmio_garbage_regs(void)
 {
 	uint32_t off;
 
-	good_queue(8);
 	for (off = 0; off < 0x200; off++)
 		*(volatile uint8_t *)(dev.base + off) = 0xa5;
 	for (off = 0x100; off < 0x1000; off += 4)
@@ -144,10 +155,53 @@ static void c_mmio_garbage(void)
 	virtio_write(&dev, VIRTIO_REG_NOTIFY, 12345);
 }
 
+static void c_mmio_garbage(void)
+{
+	good_queue(8);
+	c_mmio_garbage_regs();
+}
+
+/* A request of LEN bytes in buf, its reply at buf + 4096: FUSE_INIT. */
+static void fs_init_request(void)
+{
+	static const uint32_t init[14] = { 56, 26 /* FUSE_INIT */, 1, 0, 0, 0, 0, 0, 0, 0,
+					   7, 31, 0, 0 };
+
+	memcpy(buf, init, sizeof(init));
+	memset(buf + 4096, 0xff, 16);
+	DESC[0] = (struct vq_desc){ (uint64_t)buf, sizeof(init), VQ_NEXT, 1 };
+	DESC[1] = (struct vq_desc){ (uint64_t)buf + 4096, 256, VQ_WRITE, 0 };
+}
+
+static void c_fs_ring_past_ram(void) { setup(8, ram_end - 64, (uint64_t)AVAIL, (uint64_t)USED); }
+static void c_fs_ring_wrap(void) { setup(8, (uint64_t)DESC, (uint64_t)AVAIL, 0xfffffffffffffff0ULL); }
+static void c_fs_queue_size(void) { setup(1000, (uint64_t)DESC, (uint64_t)AVAIL, (uint64_t)USED); }
+
+/* The rings handed over, then garbage everywhere, config writes included,
+ * a notify of a queue that does not exist: the backend still holds the
+ * rings; the reset that follows takes them back (GET_VRING_BASE). */
+static void c_fs_mmio_garbage(void)
+{
+	good_queue(8);
+	c_mmio_garbage_regs();
+}
+
+/* DRIVER_OK cleared and set again without a reset: the rings stay the
+ * backend's, nothing is handed over twice. */
+static void c_fs_driver_ok_twice(void)
+{
+	good_queue(8);
+	virtio_write(&dev, VIRTIO_REG_STATUS, 1 | 2 | 8);
+	virtio_driver_ok(&dev);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } cases[] = {
+	{ "fs-driver-ok-twice", c_fs_driver_ok_twice },
+	{ "fs-ring-past-ram", c_fs_ring_past_ram }, { "fs-ring-wrap", c_fs_ring_wrap },
+	{ "fs-queue-size", c_fs_queue_size }, { "fs-mmio-garbage", c_fs_mmio_garbage },
 	{ "desc-past-ram", c_desc_past_ram }, { "desc-wrap", c_desc_wrap },
 	{ "len-past-ram", c_len_past_ram }, { "desc-mmio", c_desc_gpa_mmio },
 	{ "next-loop", c_next_loop }, { "self-loop", c_self_loop }, { "next-out-of-range", c_next_out_of_range },
@@ -166,6 +220,18 @@ static int recovered(void)
 	virtio_write(&dev, VIRTIO_REG_STATUS, 0);
 	if (!good_queue(8))
 		return 0;
+	if (dev_id == 26) {	/* the backend answers FUSE_INIT: error 0 */
+		fs_init_request();
+		AVAIL->ring[0] = 0;
+		barrier();
+		AVAIL->idx = 1;
+		barrier();
+		virtio_write(&dev, VIRTIO_REG_NOTIFY, 1);
+		for (spins = 0; *(volatile uint16_t *)&USED->idx != 1; spins++)
+			if (spins == 100000000)
+				return 0;
+		return *(volatile int32_t *)(buf + 4096 + 4) == 0;
+	}
 	status = 0xff;
 	chain3((uint64_t)buf, 512);
 	submit(0, 1);
@@ -191,6 +257,8 @@ void guest_main(struct hvm_start_info *si)
 
 		if (strncmp(name, cases[i].name, n) || (name[n] && name[n] != ' '))
 			continue;
+		if (!strncmp(name, "fs-", 3))
+			dev_id = 26;
 		cases[i].run();
 		st = virtio_read(&dev, VIRTIO_REG_STATUS);
 		ready = virtio_read(&dev, VIRTIO_REG_QUEUE_READY);

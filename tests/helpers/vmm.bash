@@ -58,3 +58,40 @@ vmm_wait_line() {
 	cat "$T/stderr" 2>/dev/null
 	return 1
 }
+
+# virtio-fs (tests/vmm-fs.bats): the real virtiofsd as its own process,
+# listening on $T/vfs.sock as fd 3 (build/listen-exec), as sandboxd runs
+# it; the VMM gets a connected socket as fd 4 (build/connect-exec).
+VIRTIOFSD=${VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+
+# backend_start CMD...: CMD under listen-exec on $T/vfs.sock, in the
+# background (VFSD_PID); returns once the socket listens.
+backend_start() {
+	rm -f "$T/vfs.sock"
+	"$ROOT/build/listen-exec" "$T/vfs.sock" "$@" >"$T/vfsd.out" 2>"$T/vfsd.err" &
+	VFSD_PID=$!
+	wait_for_line "$T/vfsd.out" "^Listening on" 10 || fail "backend $1 does not listen"
+}
+
+# virtiofsd_start DIR [ro]: virtiofsd sharing DIR with xattrs; with ro, in
+# a mount namespace of its own where DIR is a read-only bind mount (the C
+# virtiofsd has no read-only option; sandboxd's view does the same).
+virtiofsd_start() {
+	local -a vfsd=("$VIRTIOFSD" --fd=3 -o source="$1" -o sandbox=chroot -o xattr
+		-o cache=none -o log_level=warn)
+	[[ -x $VIRTIOFSD ]] || skip "no virtiofsd at $VIRTIOFSD"
+	if [[ ${2:-} == ro ]]; then
+		backend_start unshare -m --propagation private sh -c \
+			'mount --bind -o ro "$0" "$0" && exec "$@"' "$1" "${vfsd[@]}"
+	else
+		backend_start "${vfsd[@]}"
+	fi
+}
+
+# backend_stop: kill a backend a failed test left running.
+backend_stop() {
+	if [[ -n ${VFSD_PID:-} ]] && ! process_gone "$VFSD_PID"; then
+		kill -KILL "$VFSD_PID" 2>/dev/null || true
+		wait "$VFSD_PID" 2>/dev/null || true
+	fi
+}

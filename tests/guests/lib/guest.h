@@ -34,7 +34,7 @@ struct hvm_memmap_table_entry {
 
 void putc(char c);
 void puts(const char *s);		/* no newline added */
-void gprintf(const char *fmt, ...);	/* %s %c %d %u %x %lx %lu %ld, %0Nx */
+void gprintf(const char *fmt, ...);	/* %s %c %d %u %x %o %lx %lu %ld, %0Nx */
 void vgprintf(const char *fmt, va_list ap);
 __attribute__((noreturn)) void poweroff(uint8_t code);
 __attribute__((noreturn)) void halt_forever(void);

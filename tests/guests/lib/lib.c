@@ -50,6 +50,7 @@ void vgprintf(const char *fmt, va_list ap)
 		case 'c': putc((char)va_arg(ap, int)); break;
 		case 'x': put_num(lng ? va_arg(ap, uint64_t) : va_arg(ap, uint32_t), 16, width, pad); break;
 		case 'u': put_num(lng ? va_arg(ap, uint64_t) : va_arg(ap, uint32_t), 10, width, pad); break;
+		case 'o': put_num(lng ? va_arg(ap, uint64_t) : va_arg(ap, uint32_t), 8, width, pad); break;
 		case 'd': {
 			int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int32_t);
 

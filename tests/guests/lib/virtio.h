@@ -34,6 +34,16 @@ struct vq_used {
 	struct vq_used_elem ring[];
 };
 
+/* A split queue of 8 entries with its rings in one place, as the guests
+ * that drive a device well lay it out (one per queue, 4 KiB aligned). */
+#define VQ8 8
+struct vq8 {
+	struct vq_desc desc[VQ8] __attribute__((aligned(16)));
+	struct { uint16_t flags, idx, ring[VQ8], event; } avail __attribute__((aligned(2)));
+	struct { uint16_t flags, idx; struct vq_used_elem ring[VQ8]; uint16_t event; } used
+		__attribute__((aligned(4)));
+} __attribute__((aligned(4096)));
+
 #define VIRTIO_REG_STATUS 0x070
 #define VIRTIO_REG_NOTIFY 0x050
 #define VIRTIO_REG_INT_STATUS 0x060

@@ -1,0 +1,493 @@
+/* virtio-fs: finds the first virtio-fs device (id 26) among the
+ * virtio_mmio.device= entries, negotiates VIRTIO_F_VERSION_1, sets up the
+ * hiprio queue (0) and one request queue (1), reads the tag, sends
+ * FUSE_INIT and then a workload, one line per step.  Requests go on queue
+ * 1, FORGET on the hiprio queue as the spec has it.  With "ro" on the
+ * command line it runs the read-only workload instead: reads work, every
+ * change gets EROFS; with "hold" it stops after FUSE_INIT, for the host to
+ * kill the backend under it.  The host then checks what the share holds. */
+#include <linux/fuse.h>
+
+#include "lib/virtio.h"
+
+#define QSIZE VQ8
+#define VIRTIO_ID_FS 26
+#define ENOENT 2
+#define EEXIST 17
+#define EROFS 30
+#define ENODATA 61
+
+static struct vq8 queues[2];
+
+static uint8_t req[8192] __attribute__((aligned(8)));
+static uint8_t rep[8192] __attribute__((aligned(8)));
+static struct vdev dev;
+static uint64_t unique;
+
+static __attribute__((noreturn)) void fail(const char *what, int err)
+{
+	gprintf("fs: FAIL %s (error %d)\n", what, err);
+	poweroff(3);
+}
+
+/* Put LEN bytes at *OFF in the request. */
+static void put(uint32_t *off, const void *p, uint32_t len)
+{
+	memcpy(req + *off, p, len);
+	*off += len;
+}
+
+static void put_name(uint32_t *off, const char *s)
+{
+	put(off, s, (uint32_t)strlen(s) + 1);
+}
+
+/* One chain on queue Q: the request (device-readable) and, unless REPLY
+ * is 0, a reply buffer of REPLY bytes.  Returns the used length. */
+static uint32_t submit(uint32_t q, uint32_t len, uint32_t reply)
+{
+	struct vq8 *vq = &queues[q];
+	uint16_t seen = vq->used.idx;
+	uint32_t spins;
+
+	vq->desc[0] = (struct vq_desc){ (uint64_t)req, len, reply ? VQ_NEXT : 0, 1 };
+	vq->desc[1] = (struct vq_desc){ (uint64_t)rep, reply, VQ_WRITE, 0 };
+	vq->avail.ring[vq->avail.idx % QSIZE] = 0;
+	barrier();
+	vq->avail.idx++;
+	barrier();
+	virtio_write(&dev, VIRTIO_REG_NOTIFY, q);
+	for (spins = 0; *(volatile uint16_t *)&vq->used.idx == seen; spins++)
+		if (spins == 500000000)
+			fail("no reply from the device", -1);
+	barrier();
+	virtio_write(&dev, VIRTIO_REG_INT_ACK, virtio_read(&dev, VIRTIO_REG_INT_STATUS));
+	return vq->used.ring[seen % QSIZE].len;
+}
+
+/* Start a request with OPCODE on NODEID; arguments follow with put(). */
+static uint32_t begin(uint32_t opcode, uint64_t nodeid)
+{
+	struct fuse_in_header h = { .opcode = opcode, .unique = ++unique, .nodeid = nodeid, .pid = 1 };
+
+	memcpy(req, &h, sizeof(h));
+	return sizeof(h);
+}
+
+/* Send the request of LEN bytes on the request queue; the reply's error
+ * (0 or a positive errno) and its payload in rep + sizeof(fuse_out_header). */
+static int call(uint32_t len)
+{
+	struct fuse_out_header *o = (void *)rep;
+	uint32_t used;
+
+	((struct fuse_in_header *)req)->len = len;
+	memset(rep, 0, sizeof(struct fuse_out_header));
+	used = submit(1, len, sizeof(rep));
+	if (used < sizeof(*o) || o->len != used || o->unique != unique)
+		fail("malformed reply", (int)used);
+	return -o->error;
+}
+
+#define OUT(type) ((type *)(rep + sizeof(struct fuse_out_header)))
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "ok";
+	case ENOENT: return "ENOENT";
+	case EEXIST: return "EEXIST";
+	case EROFS: return "EROFS";
+	case ENODATA: return "ENODATA";
+	default: return "unexpected error";
+	}
+}
+
+/* Expect error WANT (0: success) from the step named WHAT. */
+static void expect(const char *what, int err, int want)
+{
+	if (err != want) {
+		gprintf("fs: FAIL %s: %s (%d), expected %s\n", what, errname(err), err, errname(want));
+		poweroff(3);
+	}
+}
+
+static int lookup(uint64_t parent, const char *name, struct fuse_entry_out *e)
+{
+	uint32_t off = begin(FUSE_LOOKUP, parent);
+	int err;
+
+	put_name(&off, name);
+	err = call(off);
+	if (!err)
+		*e = *OUT(struct fuse_entry_out);
+	return err;
+}
+
+static void fs_init(void)
+{
+	uint32_t off = begin(FUSE_INIT, 0);
+	struct { uint32_t major, minor, max_readahead, flags; } in = { 7, 31, 0, 0 };
+	int err;
+
+	put(&off, &in, sizeof(in));
+	err = call(off);
+	expect("INIT", err, 0);
+	gprintf("fs: INIT: FUSE %u.%u\n", OUT(struct fuse_init_out)->major, OUT(struct fuse_init_out)->minor);
+}
+
+static void setup(const char *cmdline)
+{
+	char tag[37];
+	uint32_t i, nreq;
+	int n;
+
+	for (n = 0;; n++) {
+		if (virtio_find(cmdline, n, &dev))
+			fail("no virtio-fs device on the command line", -1);
+		if (virtio_read(&dev, 8) == VIRTIO_ID_FS)
+			break;
+	}
+	if (!virtio_init(&dev, VIRTIO_ID_FS, 0))
+		fail("device init", -1);
+	for (i = 0; i < 2; i++)
+		if (!virtio_queue(&dev, i, QSIZE, (uint64_t)queues[i].desc, (uint64_t)&queues[i].avail,
+				  (uint64_t)&queues[i].used))
+			fail("queue refused", (int)i);
+	virtio_driver_ok(&dev);
+	if (virtio_read(&dev, VIRTIO_REG_STATUS) & VIRTIO_STATUS_NEEDS_RESET)
+		fail("device needs reset after DRIVER_OK", -1);
+	for (i = 0; i < 36; i += 4) {
+		uint32_t w = virtio_read(&dev, VIRTIO_REG_CONFIG + i);
+
+		memcpy(tag + i, &w, 4);
+	}
+	tag[36] = '\0';
+	nreq = virtio_read(&dev, VIRTIO_REG_CONFIG + 36);
+	gprintf("fs: tag \"%s\", %u request queue\n", tag, nreq);
+}
+
+static uint64_t do_open(uint32_t opcode, uint64_t node, uint32_t flags)
+{
+	uint32_t off = begin(opcode, node);
+	struct fuse_open_in in = { .flags = flags };
+	int err;
+
+	put(&off, &in, sizeof(in));
+	err = call(off);
+	expect(opcode == FUSE_OPEN ? "OPEN" : "OPENDIR", err, 0);
+	return OUT(struct fuse_open_out)->fh;
+}
+
+static void do_release(uint32_t opcode, uint64_t node, uint64_t fh)
+{
+	uint32_t off = begin(opcode, node);
+	struct fuse_release_in in = { .fh = fh };
+
+	put(&off, &in, sizeof(in));
+	expect(opcode == FUSE_RELEASE ? "RELEASE" : "RELEASEDIR", call(off), 0);
+}
+
+/* READ of at most SIZE bytes at 0 into BUF (NUL-terminated); the count. */
+static uint32_t do_read(uint64_t node, uint64_t fh, char *buf, uint32_t size)
+{
+	uint32_t off = begin(FUSE_READ, node), n;
+	struct fuse_read_in in = { .fh = fh, .size = size };
+
+	put(&off, &in, sizeof(in));
+	expect("READ", call(off), 0);
+	n = ((struct fuse_out_header *)rep)->len - sizeof(struct fuse_out_header);
+	memcpy(buf, OUT(char), n);
+	buf[n] = '\0';
+	return n;
+}
+
+/* MKDIR NAME in PARENT with MODE: the error, the entry in *E. */
+static int do_mkdir(uint64_t parent, const char *name, uint32_t mode, struct fuse_entry_out *e)
+{
+	uint32_t off = begin(FUSE_MKDIR, parent);
+	struct fuse_mkdir_in in = { .mode = mode };
+	int err;
+
+	put(&off, &in, sizeof(in));
+	put_name(&off, name);
+	err = call(off);
+	if (!err)
+		*e = *OUT(struct fuse_entry_out);
+	return err;
+}
+
+/* CREATE NAME in PARENT, open read-write: the error; entry and fh. */
+static int do_create(uint64_t parent, const char *name, uint32_t mode, struct fuse_entry_out *e,
+		     uint64_t *fh)
+{
+	uint32_t off = begin(FUSE_CREATE, parent);
+	struct fuse_create_in in = { .flags = 02 /* O_RDWR */, .mode = mode };
+	int err;
+
+	put(&off, &in, sizeof(in));
+	put_name(&off, name);
+	err = call(off);
+	if (!err) {
+		*e = *OUT(struct fuse_entry_out);
+		*fh = ((struct fuse_open_out *)(OUT(struct fuse_entry_out) + 1))->fh;
+	}
+	return err;
+}
+
+/* A request on NODE whose arguments are one or two NUL-terminated names. */
+static int names_call(uint32_t opcode, uint64_t node, const void *arg, uint32_t arglen,
+		      const char *a, const char *b)
+{
+	uint32_t off = begin(opcode, node);
+
+	put(&off, arg, arglen);
+	if (a)
+		put_name(&off, a);
+	if (b)
+		put_name(&off, b);
+	return call(off);
+}
+
+static int do_setattr(uint64_t node, const struct fuse_setattr_in *in)
+{
+	uint32_t off = begin(FUSE_SETATTR, node);
+
+	put(&off, in, sizeof(*in));
+	return call(off);
+}
+
+static int do_setxattr(uint64_t node, const char *name, const char *value)
+{
+	uint32_t off = begin(FUSE_SETXATTR, node), n = (uint32_t)strlen(value);
+	struct { uint32_t size, flags; } in = { n, 0 };	/* FUSE_COMPAT_SETXATTR_IN_SIZE */
+
+	put(&off, &in, sizeof(in));
+	put_name(&off, name);
+	put(&off, value, n);
+	return call(off);
+}
+
+/* GETXATTR (NAME) or LISTXATTR (NULL) into BUF as text, NULs as spaces. */
+static int do_getxattr(uint64_t node, const char *name, char *buf)
+{
+	struct fuse_getxattr_in in = { .size = 256 };
+	int err = names_call(name ? FUSE_GETXATTR : FUSE_LISTXATTR, node, &in, sizeof(in), name, NULL);
+	uint32_t n, i;
+
+	if (err)
+		return err;
+	n = ((struct fuse_out_header *)rep)->len - sizeof(struct fuse_out_header);
+	for (i = 0; i < n; i++)
+		buf[i] = OUT(char)[i] ? OUT(char)[i] : ' ';
+	buf[n && !name ? n - 1 : n] = '\0';
+	return 0;
+}
+
+/* READDIRPLUS of directory NODE: the names, sorted, space-separated. */
+static void do_readdirplus(uint64_t node, char *out)
+{
+	static char names[16][32];
+	uint64_t fh = do_open(FUSE_OPENDIR, node, 0);
+	uint32_t off = begin(FUSE_READDIRPLUS, node), len, pos, n = 0, i, j;
+	struct fuse_read_in in = { .fh = fh, .size = 4096 };
+
+	put(&off, &in, sizeof(in));
+	expect("READDIRPLUS", call(off), 0);
+	len = ((struct fuse_out_header *)rep)->len - sizeof(struct fuse_out_header);
+	for (pos = 0; pos < len && n < 16;) {
+		struct fuse_direntplus *d = (void *)(OUT(uint8_t) + pos);
+		uint32_t nl = d->dirent.namelen < 31 ? d->dirent.namelen : 31;
+
+		memcpy(names[n], d->dirent.name, nl);
+		names[n++][nl] = '\0';
+		pos += FUSE_DIRENTPLUS_SIZE(d);
+	}
+	for (i = 1; i < n; i++)	/* insertion sort: readdir order is the host's */
+		for (j = i; j > 0 && strncmp(names[j - 1], names[j], 32) > 0; j--) {
+			char t[32];
+
+			memcpy(t, names[j], 32);
+			memcpy(names[j], names[j - 1], 32);
+			memcpy(names[j - 1], t, 32);
+		}
+	for (i = 0, *out = '\0'; i < n; i++) {
+		size_t l = strlen(out);
+
+		if (i)
+			out[l++] = ' ';
+		memcpy(out + l, names[i], strlen(names[i]) + 1);
+	}
+	do_release(FUSE_RELEASEDIR, node, fh);
+}
+
+static void read_hostfile(void)
+{
+	struct fuse_entry_out e;
+	char buf[64];
+	uint64_t fh;
+
+	expect("LOOKUP hostfile", lookup(FUSE_ROOT_ID, "hostfile", &e), 0);
+	gprintf("fs: LOOKUP hostfile: ok, size %lu, mode %o\n", e.attr.size, e.attr.mode);
+	fh = do_open(FUSE_OPEN, e.nodeid, 0);
+	do_read(e.nodeid, fh, buf, 63);
+	gprintf("fs: READ hostfile: %s", buf);
+	do_release(FUSE_RELEASE, e.nodeid, fh);
+	expect("LOOKUP missing", lookup(FUSE_ROOT_ID, "missing", &e), ENOENT);
+	puts("fs: LOOKUP missing: ENOENT\n");
+}
+
+static void destroy(void)
+{
+	expect("DESTROY", call(begin(FUSE_DESTROY, 0)), 0);
+	puts("fs: DESTROY: ok\n");
+}
+
+/* The read-only share: reads work, every change is refused. */
+static void workload_ro(void)
+{
+	struct fuse_entry_out e, host;
+	struct fuse_setattr_in sa = { .valid = FATTR_MODE, .mode = 0600 };
+	uint64_t fh;
+
+	read_hostfile();
+	expect("LOOKUP hostfile", lookup(FUSE_ROOT_ID, "hostfile", &host), 0);
+	expect("MKDIR on a ro share", do_mkdir(FUSE_ROOT_ID, "dir", 0750, &e), EROFS);
+	puts("fs: MKDIR dir: EROFS\n");
+	expect("CREATE on a ro share", do_create(FUSE_ROOT_ID, "file", 0640, &e, &fh), EROFS);
+	puts("fs: CREATE file: EROFS\n");
+	expect("SETATTR on a ro share", do_setattr(host.nodeid, &sa), EROFS);
+	puts("fs: SETATTR hostfile: EROFS\n");
+	expect("SETXATTR on a ro share", do_setxattr(host.nodeid, "user.sandboxd", "x"), EROFS);
+	puts("fs: SETXATTR hostfile: EROFS\n");
+	expect("UNLINK on a ro share", names_call(FUSE_UNLINK, FUSE_ROOT_ID, "", 0, "hostfile", NULL), EROFS);
+	puts("fs: UNLINK hostfile: EROFS\n");
+	destroy();
+}
+
+static const char data[] = "hello from the guest\n";
+
+static void workload_rw(void)
+{
+	struct fuse_entry_out dir, file, e;
+	struct fuse_setattr_in sa = {
+		.valid = FATTR_MODE | FATTR_UID | FATTR_GID | FATTR_SIZE | FATTR_ATIME | FATTR_MTIME,
+		.mode = 0604, .uid = 1234, .gid = 5678, .size = 5, .atime = 1000000000,
+		.mtime = 1000000000,
+	};
+	struct fuse_write_in wr;
+	struct fuse_rename_in rn;
+	struct fuse_link_in ln;
+	struct fuse_fsync_in fs = { 0 };
+	struct fuse_forget_in fg = { .nlookup = 1 };
+	char buf[256];
+	uint64_t fh, tfh;
+	uint32_t off;
+
+	read_hostfile();
+	expect("MKDIR dir", do_mkdir(FUSE_ROOT_ID, "dir", 0750, &dir), 0);
+	gprintf("fs: MKDIR dir: ok, mode %o\n", dir.attr.mode);
+	expect("MKDIR dir again", do_mkdir(FUSE_ROOT_ID, "dir", 0750, &e), EEXIST);
+	puts("fs: MKDIR dir again: EEXIST\n");
+
+	expect("CREATE dir/file", do_create(dir.nodeid, "file", 0640, &file, &fh), 0);
+	gprintf("fs: CREATE dir/file: ok, mode %o\n", file.attr.mode);
+	off = begin(FUSE_WRITE, file.nodeid);
+	wr = (struct fuse_write_in){ .fh = fh, .size = sizeof(data) - 1 };
+	put(&off, &wr, sizeof(wr));
+	put(&off, data, sizeof(data) - 1);
+	expect("WRITE", call(off), 0);
+	gprintf("fs: WRITE dir/file: %u bytes\n", OUT(struct fuse_write_out)->size);
+	do_read(file.nodeid, fh, buf, 255);
+	if (memcmp(buf, data, sizeof(data)))
+		fail("READ back differs", -1);
+	gprintf("fs: READ dir/file: %s", buf);
+
+	sa.fh = fh;
+	expect("SETATTR", do_setattr(file.nodeid, &sa), 0);
+	gprintf("fs: SETATTR dir/file: mode %o, uid %u, gid %u, size %lu, mtime %lu\n",
+		OUT(struct fuse_attr_out)->attr.mode, OUT(struct fuse_attr_out)->attr.uid,
+		OUT(struct fuse_attr_out)->attr.gid, OUT(struct fuse_attr_out)->attr.size,
+		OUT(struct fuse_attr_out)->attr.mtime);
+
+	rn = (struct fuse_rename_in){ .newdir = dir.nodeid };
+	expect("RENAME", names_call(FUSE_RENAME, dir.nodeid, &rn, sizeof(rn), "file", "renamed"), 0);
+	puts("fs: RENAME dir/file dir/renamed: ok\n");
+	ln = (struct fuse_link_in){ .oldnodeid = file.nodeid };
+	expect("LINK", names_call(FUSE_LINK, dir.nodeid, &ln, sizeof(ln), "hardlink", NULL), 0);
+	gprintf("fs: LINK dir/hardlink: ok, nlink %u\n", OUT(struct fuse_entry_out)->attr.nlink);
+	expect("SYMLINK", names_call(FUSE_SYMLINK, dir.nodeid, "", 0, "symlink", "renamed"), 0);
+	expect("LOOKUP dir/symlink", lookup(dir.nodeid, "symlink", &e), 0);
+	expect("READLINK", call(begin(FUSE_READLINK, e.nodeid)), 0);
+	off = ((struct fuse_out_header *)rep)->len - sizeof(struct fuse_out_header);
+	memcpy(buf, OUT(char), off);
+	buf[off] = '\0';
+	gprintf("fs: SYMLINK dir/symlink, READLINK: %s\n", buf);
+
+	do_readdirplus(dir.nodeid, buf);
+	gprintf("fs: READDIRPLUS dir: %s\n", buf);
+
+	expect("SETXATTR", do_setxattr(file.nodeid, "user.sandboxd", "guest-value"), 0);
+	expect("SETXATTR", do_setxattr(file.nodeid, "user.gone", "x"), 0);
+	expect("GETXATTR", do_getxattr(file.nodeid, "user.sandboxd", buf), 0);
+	gprintf("fs: SETXATTR, GETXATTR user.sandboxd: %s\n", buf);
+	expect("LISTXATTR", do_getxattr(file.nodeid, NULL, buf), 0);
+	gprintf("fs: LISTXATTR: %s\n", buf);
+	expect("REMOVEXATTR", names_call(FUSE_REMOVEXATTR, file.nodeid, "", 0, "user.gone", NULL), 0);
+	expect("GETXATTR removed", do_getxattr(file.nodeid, "user.gone", buf), ENODATA);
+	puts("fs: REMOVEXATTR user.gone: ok, then GETXATTR: ENODATA\n");
+
+	expect("STATFS", call(begin(FUSE_STATFS, FUSE_ROOT_ID)), 0);
+	gprintf("fs: STATFS: ok, namelen %u\n", OUT(struct fuse_statfs_out)->st.namelen);
+	fs.fh = fh;
+	expect("FSYNC", names_call(FUSE_FSYNC, file.nodeid, &fs, sizeof(fs), NULL, NULL), 0);
+	puts("fs: FSYNC: ok\n");
+
+	expect("CREATE dir/tmp", do_create(dir.nodeid, "tmp", 0600, &e, &tfh), 0);
+	do_release(FUSE_RELEASE, e.nodeid, tfh);
+	expect("UNLINK", names_call(FUSE_UNLINK, dir.nodeid, "", 0, "tmp", NULL), 0);
+	expect("LOOKUP dir/tmp", lookup(dir.nodeid, "tmp", &e), ENOENT);
+	puts("fs: UNLINK dir/tmp: ok, then LOOKUP: ENOENT\n");
+	expect("MKDIR dir/sub", do_mkdir(dir.nodeid, "sub", 0700, &e), 0);
+	expect("RMDIR", names_call(FUSE_RMDIR, dir.nodeid, "", 0, "sub", NULL), 0);
+	puts("fs: RMDIR dir/sub: ok\n");
+
+	do_release(FUSE_RELEASE, file.nodeid, fh);
+	puts("fs: RELEASE: ok\n");
+	/* FORGET has no reply: the device hands the buffer back unwritten */
+	off = begin(FUSE_FORGET, file.nodeid);
+	put(&off, &fg, sizeof(fg));
+	((struct fuse_in_header *)req)->len = off;
+	gprintf("fs: FORGET (hiprio queue): used length %u\n", submit(0, off, 0));
+	destroy();
+}
+
+/* Is WORD a whole word of the command line? */
+static int has_word(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = cmdline; *p; p++)
+		if ((p == cmdline || p[-1] == ' ') && !strncmp(p, word, n) && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+void guest_main(struct hvm_start_info *si)
+{
+	const char *cmdline = (const char *)si->cmdline_paddr;
+
+	setup(cmdline);
+	fs_init();
+	if (has_word(cmdline, "hold")) {	/* for the host to kill the backend under it */
+		puts("fs: holding\n");
+		halt_forever();
+	}
+	if (has_word(cmdline, "ro"))
+		workload_ro();
+	else
+		workload_rw();
+	puts("fs: done\n");
+	poweroff(0);
+}
