@@ -59,7 +59,7 @@ check: deps
 	bats --print-output-on-failure tests/
 
 demo: deps
-	$(MAKE) all guest $(B)/guest-xattr
+	$(MAKE) all guest $(B)/guest-xattr $(B)/guests/fs.elf
 	./docs/examples/demo.sh
 
 bench: deps

@@ -80,6 +80,12 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--disk");
 		argv_add(a, "fd:%d%s", n, d->readonly ? ",ro" : "");
 	}
+	/* Each share: the connection to its virtiofsd that PID 1 made; the
+	 * VMM speaks vhost-user on it and never sees a path. */
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		argv_add(a, "--fs");
+		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
+	}
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
@@ -139,6 +145,7 @@ static void builtin_release(struct vmm_run *run)
 const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
+	.shares = true,
 	.profile = "builtin-vmm",
 	.binary = builtin_binary,
 	.prepare = builtin_prepare,

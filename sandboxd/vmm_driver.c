@@ -48,6 +48,15 @@ int wait_status_code(int wstatus)
 	return EXIT_TEMPORARY;
 }
 
+/* The bundled VMM's virtio-mmio slots (vmm/vm.h). */
+#define BUILTIN_MAX_SHARES 4
+#define BUILTIN_MAX_DEVICES 8
+
+static bool builtin_fits(const struct config *cfg)
+{
+	return cfg->nshares <= BUILTIN_MAX_SHARES && cfg->ndisks + cfg->nshares <= BUILTIN_MAX_DEVICES;
+}
+
 static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec, bool hw)
 {
 	if (exec)
@@ -56,9 +65,9 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec,
 	case VMM_QEMU:
 		return &vmm_driver_qemu;
 	case VMM_AUTO:
-		if (hw && cfg->nshares) {
-			log_info(NULL, "vmm: qemu (shares need vhost-user-fs, which the builtin VMM "
-				 "does not have yet)");
+		if (hw && !builtin_fits(cfg)) {
+			log_info(NULL, "vmm: qemu (the builtin VMM has at most %d shares, %d devices)",
+				 BUILTIN_MAX_SHARES, BUILTIN_MAX_DEVICES);
 			return &vmm_driver_qemu;
 		}
 		log_info(NULL, "vmm: %s (%s)", hw ? "builtin" : "qemu",
@@ -68,8 +77,10 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec,
 	case VMM_BUILTIN:
 		break;
 	}
-	if (cfg->nshares)
-		die(EXIT_PERMANENT, NULL, "vmm = builtin has no virtio-fs yet: shares need vmm = qemu");
+	if (!builtin_fits(cfg))
+		die(EXIT_PERMANENT, NULL, "%s: vmm = builtin has at most %d shares and %d disks and "
+		    "shares together: use vmm = qemu", cfg->file, BUILTIN_MAX_SHARES,
+		    BUILTIN_MAX_DEVICES);
 	if (cfg->accel == ACCEL_TCG)
 		die(EXIT_PERMANENT, NULL, "vmm = builtin runs on KVM only: accel = tcg is QEMU's");
 	if (!hw)

@@ -144,22 +144,17 @@ XATTR_SYSCALLS=(setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxa
 	refute grep -q "vmm: started" <<< "$stderr"
 }
 
-@test "vmm = builtin with a share is a config error (100): only QEMU has vhost-user-fs" {
-	share_conf 'true' a "share = a:$T/a:rw"
-	sed -i 's/^vmm = qemu$/vmm = builtin/' "$T/vm.conf"
-	run --separate-stderr "$SANDBOXD" "$T/vm.conf"
-	assert_equal "$status" 100
-	assert_equal "$stderr" "sandboxd: vm $VM_NAME: vmm = builtin has no virtio-fs yet: shares need vmm = qemu"
-	[[ ! -e $T/run ]]
-}
-
-@test "the VMM's profile keeps no xattr syscall and no path of any share" {
+@test "the VMM's profiles (QEMU's, the bundled VMM's) keep no xattr syscall, no socket creation and no path of any share" {
 	share_conf 'true' a,b "share = a:$T/a:rw" "share = b:$T/b:ro"
-	run "$SANDBOXD" check-profile "$ROOT/profiles/qemu" "$T/vm.conf"
-	assert_success
-	assert_line "  \${shares_rw} = $T/a"
-	refute_output --partial "xattr"
-	refute_line --regexp "^  read.* $T/(a|b)$"
+	local vmm
+	for vmm in qemu builtin-vmm; do
+		run "$SANDBOXD" check-profile --kvm "$ROOT/profiles/$vmm" "$T/vm.conf"
+		assert_success
+		assert_line "  \${shares_rw} = $T/a"
+		refute_output --partial "xattr"
+		refute_line --regexp "^  (read|view).* $T/(a|b)$"
+		refute_line --regexp "^  syscall (socket|connect|bind)\b"
+	done
 	# virtiofsd's has the xattr syscalls, and a rule for its own share.
 	run "$SANDBOXD" check-profile "$ROOT/profiles/virtiofsd" "$T/vm.conf"
 	assert_success

@@ -61,4 +61,23 @@ echo "== sandboxd exited with status $status"
 echo "== what the guest left in the share, read on the host:"
 echo "   $share/from-guest.txt: $(cat "$share/from-guest.txt")"
 echo "   user.demo = $(build/guest-xattr get "$share/from-guest.txt" user.demo)"
+[[ $status == 0 ]] || exit "$status"
+
+# The bundled VMM serves the same share: its FUSE requests go to a virtiofsd
+# of its own over vhost-user, never through the VMM (tests/guests/fs.c).
+if [[ -e /dev/kvm ]]; then
+	echo
+	echo "== sandboxd docs/examples/demo-builtin.conf: the bundled VMM, the same share"
+	echo "written by the host" > "$share/hostfile"
+	rm -rf "$share/dir"
+	status=0
+	build/sandboxd docs/examples/demo-builtin.conf > "$work/fs-console" 2> "$work/fs-log" ||
+		status=$?
+	grep -E "vmm: builtin|virtiofsd serves|started as|vm stopped" "$work/fs-log" | sed 's/^/  /'
+	grep -E "^fs: (tag|INIT|READ hostfile|MKDIR dir:|WRITE|SETATTR|SETXATTR|done)" \
+		"$work/fs-console" | sed 's/^/  guest /'
+	echo "== what it left in the share, read on the host:"
+	ls -ln "$share/dir" | sed 's/^/   /'
+	echo "   user.sandboxd = $(build/guest-xattr get "$share/dir/renamed" user.sandboxd)"
+fi
 exit "$status"
