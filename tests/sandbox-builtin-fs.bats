@@ -101,3 +101,21 @@ fs_conf() {
 	done
 	[[ ! -e $T/run ]]
 }
+
+@test "builtin + share, the Debian guest: it mounts the share and runs the whole fs workload, checked on the host" {
+	[[ -d /sys/module/kvm_intel || -d /sys/module/kvm_amd ]] ||
+		skip "KVM here has no hardware virtualization (no kvm_intel/kvm_amd module): a Linux kernel does not boot on the bundled VMM without VT-x or SVM"
+	mkdir "$T/a"
+	"$ROOT/tests/helpers/fs-host.sh" prepare "$T/a"
+	vm_conf "sbx.mount=a $(sbx_run 'sh /mnt/a/fs-workload.sh rw')" "share = a:$T/a:rw"
+	sed -i 's/^vmm = qemu$/vmm = builtin/' "$T/vm.conf"
+	vm_start
+	vm_wait_exit 300
+	assert_equal "$VM_STATUS" 0
+	run grep -E '^FS-(FAIL|DONE)' "$T/console"
+	assert_line --regexp '^FS-DONE [0-9]+ 0'
+	refute_line --partial FS-FAIL
+	run "$ROOT/tests/helpers/fs-host.sh" verify "$T/a" "$T/console"
+	assert_success
+	refute_line --partial HOST-FAIL
+}
