@@ -1,18 +1,29 @@
 #!/usr/bin/env bats
-# A short bounded libFuzzer run (20 s) over virtio-mmio, the virtqueue and
-# virtio-blk request parsing, from the seed corpus; `make fuzz` runs long.
+# Short bounded libFuzzer runs (20 s each) from the seed corpora: virtio-mmio,
+# the virtqueue and virtio-blk request parsing; the vhost-user frontend
+# against a hostile backend. `make fuzz` runs long.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/vmm
 
-setup() { vmm_setup fuzz-virtio; }
+setup() { vmm_setup fuzz-virtio fuzz-vhost-user; }
 teardown() { vmm_teardown; }
 
 @test "fuzz-virtio: 20 s from the seed corpus, no crash, leak or UB" {
 	mkdir "$T/corpus"
 	run timeout 120 "$ROOT/build/fuzz-virtio" -max_total_time=20 -max_len=8192 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus" "$ROOT/tests/fuzz/corpus"
+	assert_success
+	assert_output --regexp "Done [0-9]+ runs in [0-9]+ second"
+	run ls "$T"/crash-* "$T"/leak-* "$T"/timeout-*
+	assert_failure
+}
+
+@test "fuzz-vhost-user: 20 s of a hostile backend's replies from the seed corpus, no crash, leak, UB or hang" {
+	mkdir "$T/corpus"
+	run timeout 120 "$ROOT/build/fuzz-vhost-user" -max_total_time=20 -max_len=4096 -timeout=10 \
+		-artifact_prefix="$T/" "$T/corpus" "$ROOT/tests/fuzz/corpus-vhost-user"
 	assert_success
 	assert_output --regexp "Done [0-9]+ runs in [0-9]+ second"
 	run ls "$T"/crash-* "$T"/leak-* "$T"/timeout-*

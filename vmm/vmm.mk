@@ -21,14 +21,15 @@ test-binaries: $(B)/vmm-asan
 $(B)/vmm-asan: $(VMM_SRCS) $(wildcard vmm/*.h)
 	$(CC) $(VMM_ASAN_CFLAGS) -pie -fsanitize=address,undefined -o $@ $(VMM_SRCS) -lpthread
 
-# libFuzzer target over virtio-mmio, virtqueues and virtio-blk requests
-# (tests/fuzz/).  `make fuzz` runs it for FUZZ_SECONDS (default 1 h);
+# libFuzzer targets over virtio-mmio, virtqueues and virtio-blk requests, and
+# over the vhost-user frontend's replies (tests/fuzz/).  `make fuzz` runs it for FUZZ_SECONDS (default 1 h);
 # tests/vmm-fuzz.bats runs it for 20 s in `make check`.
 FUZZ_CC := clang
 FUZZ_SRCS := tests/fuzz/fuzz_virtio.c vmm/virtq.c vmm/virtio_mmio.c vmm/virtio_blk.c \
 	vmm/guest_mem.c vmm/bus.c vmm/util.c
+FUZZ_VU_SRCS := tests/fuzz/fuzz_vhost_user.c vmm/vhost_user.c vmm/guest_mem.c vmm/util.c
 FUZZ_SECONDS ?= 3600
-test-binaries: $(B)/fuzz-virtio
+test-binaries: $(B)/fuzz-virtio $(B)/fuzz-vhost-user
 .PHONY: fuzz
 
 $(B)/fuzz-virtio: $(FUZZ_SRCS) $(wildcard vmm/*.h)
@@ -36,10 +37,19 @@ $(B)/fuzz-virtio: $(FUZZ_SRCS) $(wildcard vmm/*.h)
 	$(FUZZ_CC) -std=gnu17 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ivmm \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_SRCS)
 
-fuzz: $(B)/fuzz-virtio
+# The vhost-user frontend against a hostile backend (its replies from the input).
+$(B)/fuzz-vhost-user: $(FUZZ_VU_SRCS) $(wildcard vmm/*.h)
+	@mkdir -p $(B)
+	$(FUZZ_CC) -std=gnu17 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE -Ivmm \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $(FUZZ_VU_SRCS)
+
+fuzz: $(B)/fuzz-virtio $(B)/fuzz-vhost-user
 	mkdir -p $(B)/fuzz-corpus
 	$(B)/fuzz-virtio -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
 		-artifact_prefix=$(B)/ $(B)/fuzz-corpus tests/fuzz/corpus
+	mkdir -p $(B)/fuzz-corpus-vhost-user
+	$(B)/fuzz-vhost-user -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+		-artifact_prefix=$(B)/ $(B)/fuzz-corpus-vhost-user tests/fuzz/corpus-vhost-user
 
 # tests/helpers/seccomp-dump: reads a thread's seccomp filter chain and
 # evaluates it on made-up syscalls (tests/vmm-seccomp.bats).
