@@ -12,6 +12,5 @@ struct argv {
 /* Appends one formatted argument; dies (111) when out of memory. */
 __attribute__((format(printf, 2, 3)))
 void argv_add(struct argv *a, const char *fmt, ...);
-void argv_free(struct argv *a);
 
 #endif
