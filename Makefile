@@ -1,6 +1,7 @@
 # sandboxd — build, test, demo, benchmark.
 # On a fresh Debian 12 machine as root: `make demo` and `make check` do all set-up.
 
+VERSION    := 0.1
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     := $(PREFIX)/bin
