@@ -8,6 +8,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -23,6 +25,10 @@
 #include "vmm_driver.h"
 
 #define READY_TIMEOUT_MS 30000
+/* A power-off request the guest did not act on is repeated this often:
+ * one sent before the guest armed its handler (acpid, the Ctrl-Alt-Del
+ * setting) is lost, not queued. */
+#define SHUTDOWN_RETRY_MS 2000
 /* How long a SIGSYS death waits for the kernel's audit record. */
 #define SIGSYS_RECORD_TIMEOUT_MS 2000
 
@@ -32,6 +38,9 @@ struct supervisor {
 	struct vmm_run *run;
 	int sigfd, timerfd, lifeline;
 	bool shutting_down, killed;
+	bool timed_out;		/* killed at the shutdown timeout */
+	unsigned shutdown_attempts;
+	struct timespec shutdown_deadline;
 	bool share_failed;	/* a virtiofsd died while the VMM ran */
 	struct violations violations;
 	struct service sibling;	/* exec driver only: a second service */
@@ -129,18 +138,35 @@ static void kill_everything(struct supervisor *s)
 		log_warn_errno(NULL, "kill the VM's processes");
 }
 
-static void begin_shutdown(struct supervisor *s)
+/* Milliseconds from now to the shutdown deadline; <= 0 once it passed. */
+static long shutdown_ms_left(const struct supervisor *s)
 {
-	const unsigned ms = s->run->cfg->shutdown_timeout_ms;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (s->shutdown_deadline.tv_sec - now.tv_sec) * 1000 +
+	       (s->shutdown_deadline.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* One power-off request, then the timer: to the next attempt or to the
+ * deadline, whichever comes first. At the deadline: everything killed. */
+static void request_shutdown(struct supervisor *s)
+{
+	long left = shutdown_ms_left(s), next = left < SHUTDOWN_RETRY_MS ? left : SHUTDOWN_RETRY_MS;
 	struct itimerspec its = {
-		.it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 },
+		.it_value = { .tv_sec = next / 1000, .tv_nsec = next % 1000 * 1000000 },
 	};
 
-	if (s->shutting_down)
+	if (left <= 0) {
+		log_warn("vmm", "guest did not power off within the shutdown timeout (%u requests): "
+			 "killing the VM", s->shutdown_attempts);
+		s->timed_out = true;
+		kill_everything(s);
 		return;
-	s->shutting_down = true;
-	log_info("vmm", "shutdown requested: asking the guest to power off (timeout %u.%03u s)",
-		 ms / 1000, ms % 1000);
+	}
+	s->shutdown_attempts++;
+	log_info("vmm", "shutdown: power-off request %u to the guest (%ld.%03ld s left)",
+		 s->shutdown_attempts, left / 1000, left % 1000);
 	if (s->drv->request_shutdown(s->run) < 0) {
 		log_warn_errno("vmm", "graceful shutdown request");
 		kill_everything(s);
@@ -148,6 +174,25 @@ static void begin_shutdown(struct supervisor *s)
 	}
 	if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "arm shutdown timer");
+}
+
+static void begin_shutdown(struct supervisor *s)
+{
+	const unsigned ms = s->run->cfg->shutdown_timeout_ms;
+
+	if (s->shutting_down)
+		return;
+	s->shutting_down = true;
+	log_info("vmm", "shutdown requested: asking the guest to power off every %u s until it "
+		 "does (timeout %u.%03u s)", SHUTDOWN_RETRY_MS / 1000, ms / 1000, ms % 1000);
+	clock_gettime(CLOCK_MONOTONIC, &s->shutdown_deadline);
+	s->shutdown_deadline.tv_sec += ms / 1000;
+	s->shutdown_deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (s->shutdown_deadline.tv_nsec >= 1000000000) {
+		s->shutdown_deadline.tv_sec++;
+		s->shutdown_deadline.tv_nsec -= 1000000000;
+	}
+	request_shutdown(s);
 }
 
 static void service_exited(struct supervisor *s, struct service *svc, int wstatus)
@@ -210,8 +255,18 @@ static int reap(struct supervisor *s)
 				service_exited(s, s->svcs[i], wstatus);
 	/* Both gone in one round (the guest powered off, then virtiofsd saw
 	 * its connection close) is a normal end. */
-	if (vmm->state == SERVICE_EXITED)
-		return s->share_failed ? EXIT_TEMPORARY : s->drv->exit_status(vmm->wstatus);
+	if (vmm->state == SERVICE_EXITED) {
+		if (s->share_failed)
+			return EXIT_TEMPORARY;
+		if (s->timed_out)
+			return EXIT_SHUTDOWN_TIMEOUT;
+		/* Not by us: 128+N tells the operator so (N 31: seccomp). */
+		if (WIFSIGNALED(vmm->wstatus) && !s->killed &&
+		    !(s->shutting_down && WTERMSIG(vmm->wstatus) == SIGTERM))
+			log_warn("vmm", "killed by signal %d, not sent by sandboxd",
+				 WTERMSIG(vmm->wstatus));
+		return s->drv->exit_status(vmm->wstatus);
+	}
 	check_shares(s);
 	return -1;
 }
@@ -250,10 +305,11 @@ static _Noreturn void supervise(struct supervisor *s)
 		}
 		if (p[0].revents)
 			handle_signals(s);
-		if (p[1].revents && !s->killed) {
-			log_warn("vmm", "guest did not power off within the shutdown timeout: killing the VM");
-			kill_everything(s);
-			p[1].fd = -1;
+		if (p[1].revents) {
+			uint64_t ticks;
+			(void)!read(s->timerfd, &ticks, sizeof ticks);
+			if (!s->killed)
+				request_shutdown(s);
 		}
 		if (p[2].revents) {
 			kill_everything(s);
