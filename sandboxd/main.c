@@ -29,7 +29,7 @@
 #endif
 
 static const char usage[] =
-	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] CONFIG\n"
+	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] [--log-console] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
 	"       sandboxd check-profile [--kvm|--tcg] [--bpf OUT] FILE [CONFIG]\n"
 	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n"
@@ -42,6 +42,7 @@ struct options {
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
+	bool log_console;
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
 	char *const *sibling_argv;
@@ -94,6 +95,8 @@ static struct options parse_args(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--check"))
 			o.check_only = true;
+		else if (!strcmp(a, "--log-console"))
+			o.log_console = true;
 		else if (!strcmp(a, "--exec"))
 			exec_mode = true;
 		else if (!strcmp(a, "--seccomp-log") || !strcmp(a, "--no-seccomp")) {
@@ -238,7 +241,7 @@ int main(int argc, char **argv)
 		close(lifeline[1]);
 		close(sigfd);
 		close(rundir.top);
-		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0]);
+		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
 	if (o.notify_fd >= 0)

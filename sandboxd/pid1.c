@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "relay.h"
 #include "self_confine.h"
 #include "shares.h"
 #include "violations.h"
@@ -47,6 +48,8 @@ struct supervisor {
 	struct share_service shares[CONFIG_MAX_SHARES];
 	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
+	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
+	size_t nrelays;
 };
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
@@ -210,6 +213,13 @@ static void service_exited(struct supervisor *s, struct service *svc, int wstatu
 					  SIGSYS_RECORD_TIMEOUT_MS);
 }
 
+/* The relays' last lines, as the VM ends: its services are gone or going. */
+static void drain_relays(struct supervisor *s)
+{
+	for (size_t i = 0; i < s->nrelays; i++)
+		relay_drain(&s->relays[i], 1000);
+}
+
 /* A service that did not come up ends the start-up: everything is killed,
  * and FAILED reaped so that the log says how it ended (a SIGSYS named). */
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
@@ -219,6 +229,7 @@ static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
 	kill_everything(s);
 	if (waitpid(failed->pid, &wstatus, 0) == failed->pid)
 		service_exited(s, failed, wstatus);
+	drain_relays(s);
 	_exit(EXIT_TEMPORARY);
 }
 
@@ -288,17 +299,20 @@ static _Noreturn void supervise(struct supervisor *s)
 			/* The VMM ending ends the VM: nothing else may outlive it. */
 			kill_everything(s);
 			s->drv->release(s->run);
+			drain_relays(s);
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
-		struct pollfd p[5] = {
+		struct pollfd p[7] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
 			{ .fd = s->lifeline, .events = POLLIN },
 			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
 			{ .fd = s->violations.kmsg, .events = POLLIN },
+			{ .fd = s->nrelays ? s->relays[0].fd : -1, .events = POLLIN },
+			{ .fd = s->nrelays ? s->relays[1].fd : -1, .events = POLLIN },
 		};
-		if (poll(p, 5, -1) < 0) {
+		if (poll(p, 7, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_TEMPORARY, NULL, "poll");
@@ -319,11 +333,14 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
 			violations_report(&s->violations, s->svcs, s->nsvcs);
+		for (size_t i = 0; i < s->nrelays; i++)
+			if (p[5 + i].revents)
+				relay_read(&s->relays[i]);
 	}
 }
 
 _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
-			 int lifeline_fd)
+			 int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
 			       .exec_argv = plan->exec_argv };
@@ -341,6 +358,8 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
 	violations_open(&s.violations);
+	if (log_console)
+		relay_output_nonblocking();
 	build_namespace(drv, run);
 	s.sigfd = open_signalfd();
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -354,9 +373,18 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	run->svc.argv = run->argv.v;
 	if (sibling_argv)
 		start_sibling(&s, sibling_argv);
+	if (log_console) {
+		run->svc.out_fd = relay_open(&s.relays[0], "console");
+		run->svc.err_fd = relay_open(&s.relays[1], "vmm");
+		s.nrelays = 2;
+	}
 	if (service_start(&run->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
 	add_service(&s, &run->svc);
+	if (log_console) {
+		close(run->svc.out_fd);
+		close(run->svc.err_fd);
+	}
 	for (size_t i = 0; i < run->svc.nfds; i++)
 		close(run->svc.fds[i]);
 
