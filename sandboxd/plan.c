@@ -47,24 +47,27 @@ const struct sock_fprog *plan_filter(const struct service_plan *s)
 
 /* NAME in the profile dir. A sandboxd run from its build tree, with no
  * profile_dir in its config, takes the tree's profiles/, as the builtin
- * driver takes the tree's vmm. */
+ * driver takes the tree's vmm; one run from an install tree that is not
+ * where it was built for (make install DESTDIR=), that tree's. */
 static void profile_path(const struct config *cfg, const char *name, char *buf, size_t len)
 {
+	static const char *const beside[] = { "../profiles", "../share/sandboxd/profiles" };
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	char *slash;
 
 	if (!strcmp(cfg->profile_dir, SANDBOXD_PROFILE_DIR) && n > 0) {
 		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			char tree[PATH_MAX + 32];
-			snprintf(tree, sizeof tree, "%.*s/../profiles/%s", (int)(slash - self), self,
-				 name);
-			if (realpath(tree, self) && strlen(self) < len) {
-				strcpy(buf, self);
-				return;
+		if ((slash = strrchr(self, '/')))
+			for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+				char tree[PATH_MAX + 64], real[PATH_MAX];
+				snprintf(tree, sizeof tree, "%.*s/%s/%s", (int)(slash - self), self,
+					 beside[i], name);
+				if (realpath(tree, real) && strlen(real) < len) {
+					strcpy(buf, real);
+					return;
+				}
 			}
-		}
 	}
 	snprintf(buf, len, "%s/%s", cfg->profile_dir, name);
 }

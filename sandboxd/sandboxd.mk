@@ -4,7 +4,8 @@ SANDBOXD_OBJS := $(SANDBOXD_SRCS:%.c=$(B)/obj/%.o)
 SANDBOXD_LIBS := -ljson-c -lseccomp -lcap-ng
 
 # Installed builds find their profiles under DATADIR.
-SANDBOXD_DEFS := -DSANDBOXD_PROFILE_DIR='"$(DATADIR)/profiles"' -DSANDBOXD_VERSION='"$(VERSION)"'
+SANDBOXD_DEFS := -DSANDBOXD_PROFILE_DIR='"$(DATADIR)/profiles"' -DSANDBOXD_VERSION='"$(VERSION)"' \
+	-DSANDBOXD_VMM_BINARY='"$(LIBEXECDIR)/vmm"'
 
 $(B)/obj/%.o: %.c $(wildcard sandboxd/*.h virtiofsd-glue/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
