@@ -256,6 +256,7 @@ static void qemu_release(struct vmm_run *run)
 const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
 	.shares = true,
+	.network = true,
 	.profile = "qemu",
 	.binary = qemu_binary,
 	.prepare = qemu_prepare,
