@@ -184,7 +184,7 @@ check() {
 }
 
 @test "profile: blocks" {
-	bad 1 "if: expected kvm, tcg, shares or disks, got 'arm'" "if arm" "end"
+	bad 1 "if: expected kvm, tcg, shares, disks or network, got 'arm'" "if arm" "end"
 	bad 1 "if: expected kvm|tcg|shares|disks" "if" "end"
 	bad 1 "if: expected kvm|tcg|shares|disks" "if kvm tcg" "end"
 	bad 1 "'else' without 'if'" "else"
