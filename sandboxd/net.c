@@ -45,8 +45,8 @@ static void find_bridge(const struct config *cfg, struct net_plan *out)
 	if (r < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "network: look up bridge %s", cfg->net.bridge);
 	if (strcmp(link.kind, "bridge"))
-		die(EXIT_PERMANENT, NULL, "%s:%u: network: %s is a link of kind '%s', not a bridge",
-		    cfg->file, cfg->net.line, cfg->net.bridge, link.kind);
+		die(EXIT_PERMANENT, NULL, "%s:%u: network: %s is not a bridge (link kind %s)",
+		    cfg->file, cfg->net.line, cfg->net.bridge, link.kind[0] ? link.kind : "none");
 	out->bridge_index = link.index;
 	out->mtu = link.mtu;
 }
