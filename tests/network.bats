@@ -156,3 +156,14 @@ bad() {
 	# Nothing was created.
 	assert_equal "$(net_taps)" ""
 }
+
+@test "network tap: a VMM killed by SIGKILL ends the VM and leaves no tap" {
+	tap_conf 'echo SBX-UP; cat'
+	vm_start
+	wait_for_line "$T/console" SBX-UP 120
+	assert_equal "$(net_taps | wc -l)" 1
+	kill -KILL "$(vm_vmm_pid)"
+	vm_wait_exit 30
+	assert_equal "$VM_STATUS" 137
+	assert_equal "$(net_taps)" ""
+}
