@@ -218,6 +218,9 @@ static const struct key keys[] = {
 	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, LANDLOCK_ABI_KNOWN },
 	{ "landlock_max_abi", parse_u32,         AT(landlock_max_abi), 0, LANDLOCK_ABI_KNOWN },
 	{ "tmpfs_size",       parse_size,        AT(tmpfs_mib), 1, 4096 },
+	{ "network",          config_parse_network,     AT(net) },
+	{ "mac",              config_parse_mac,         AT(net) },
+	{ "host_address",     config_parse_host_address, AT(net) },
 };
 /* What the generic parsers write through `offset`. */
 #define FIELD_SIZE(f) sizeof(((struct config *)0)->f)
@@ -302,7 +305,7 @@ static int finish(struct parser *p, const unsigned seen[NKEYS])
 	}
 	if (!cfg->profile_dir && !(cfg->profile_dir = strdup(SANDBOXD_PROFILE_DIR)))
 		return fail_at(p, 0, "out of memory");
-	return 0;
+	return config_net_finish(p);
 }
 
 int config_load(const char *file, struct config *cfg)
@@ -347,5 +350,6 @@ void config_free(struct config *cfg)
 		close(cfg->initrd_fd);
 	free(cfg->runtime_dir);
 	free(cfg->profile_dir);
+	free(cfg->net.bridge);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -50,4 +50,9 @@ void *config_field(const struct parser *p, const struct key *k);
 /* The keys naming host paths (config_paths.c). */
 parse_fn config_parse_boot_file, config_parse_disk, config_parse_share;
 
+/* The network keys (config_net.c), and their checks across keys once the
+ * file is read: -1 (said) on error. */
+parse_fn config_parse_network, config_parse_mac, config_parse_host_address;
+int config_net_finish(struct parser *p);
+
 #endif

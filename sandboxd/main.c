@@ -18,6 +18,7 @@
 
 #include "check_profile.h"
 #include "log.h"
+#include "net.h"
 #include "pid1.h"
 #include "plan.h"
 #include "rundir.h"
@@ -225,18 +226,25 @@ int main(int argc, char **argv)
 
 	/* 2. Tied to the supervisor, the runtime dir. */
 	tie_to_parent(parent);
+	/* The tap, if any, in the caller's network namespace: PID 1 has its
+	 * own from the clone on (net.c). */
+	net_setup_host(&plan.net, &plan.cfg, service_uid(&plan.cfg, ROLE_VMM),
+		       service_gid(&plan.cfg, ROLE_VMM));
 	rundir_make(&plan.cfg, &rundir);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
 	/* 3. PID 1 in a new PID namespace, which carries out the plan (pid1.c).
 	 * clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
 	 * later child of ours would land in the VM's namespace (and fail once
-	 * it is gone), which breaks anything that forks at exit (LeakSanitizer). */
-	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+	 * it is gone), which breaks anything that forks at exit (LeakSanitizer).
+	 * A new network namespace too: the VM's services never see the
+	 * host's interfaces or its loopback. */
+	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
 	/* EPERM: no CAP_SYS_ADMIN here (a container, a user namespace
 	 * without the right): permanent. */
 	if (child < 0)
-		die_errno(exit_code_for_errno(errno), NULL, "clone PID 1 in a new PID namespace");
+		die_errno(exit_code_for_errno(errno), NULL,
+			  "clone PID 1 in new PID and network namespaces");
 	if (child == 0) {
 		close(lifeline[1]);
 		close(sigfd);
@@ -244,6 +252,9 @@ int main(int argc, char **argv)
 		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
+	/* The tap lives as long as PID 1's copy and the VMM's. */
+	if (plan.net.tap_fd >= 0)
+		close(plan.net.tap_fd);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
 	/* 4. The outer only relays signals and waits from here: it confines

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "mounts.h"
+#include "net.h"
 #include "relay.h"
 #include "self_confine.h"
 #include "shares.h"
@@ -113,6 +114,7 @@ static void build_namespace(const struct vmm_driver *drv, const struct vmm_run *
 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");
+	net_loopback_up();
 	mounts_build_sandbox(run->cfg, writable, nwritable, &kvm,
 			     drv->needs_kvm || run->kvm ? 1 : 0);
 }
@@ -343,7 +345,7 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 			 int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv };
+			       .exec_argv = plan->exec_argv, .net = &plan->net };
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
 	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };

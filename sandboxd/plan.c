@@ -214,12 +214,14 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	rundir_check(&p->cfg);
 	/* 3. The driver and the accelerator, and whether this host has them. */
 	p->drv = vmm_driver_select(&p->cfg, a->exec_argv != NULL, &p->kvm);
-	/* 4. What Landlock the kernel enforces. */
+	/* 4. The network: the bridge, /dev/net/tun, a driver with a NIC. */
+	net_plan(&p->cfg, p->drv->name, p->drv->network, &p->net);
+	/* 5. What Landlock the kernel enforces. */
 	p->landlock_abi = landlock_probe(&p->cfg);
-	/* 5. Each service: its program, its profile compiled for this VM. */
+	/* 6. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
-	/* 6. The VM's uid range, last: a start reserves it (the registry's
+	/* 7. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
 	ids_take(&p->cfg, !a->check_only);
 }
@@ -246,6 +248,7 @@ void plan_print(const struct plan *p)
 	       (unsigned)(cfg->uid_base + CONFIG_ID_SPAN - 1), (unsigned)cfg->gid_base,
 	       (unsigned)(cfg->gid_base + CONFIG_ID_SPAN - 1));
 	printf("runtime dir: %s\n", cfg->runtime_dir);
+	net_print(&p->net, cfg);
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)
 		print_service(p, &p->shares[i]);
