@@ -209,6 +209,8 @@ fi
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 psi=$(sed -n 's/^some //p' /proc/pressure/cpu 2> /dev/null || true)
 elapsed=$((SECONDS - start_s))
+us_per() { S calc %.0f 1e6 / "$(med "$1" getattr_rps raw)"; }
+reading="build/vmm served $(med vmm getattr_rps) GETATTRs/s against QEMU's $(med qemu getattr_rps) (build/vmm over QEMU by round: $(by_round getattr_rps)), i.e. about $(us_per vmm) µs against $(us_per qemu) µs per request, round trip included; WRITE $(med vmm write_mibs) MiB/s against $(med qemu write_mibs) ($(by_round write_mibs)), READ $(med vmm read_mibs) against $(med qemu read_mibs) ($(by_round read_mibs)). The requests bypass both VMMs' user space: build/vmm's main thread ran $(med vmm vmm_main_ms %.1f) ms in the $(med vmm window_ms %.0f) ms window, its other non-vCPU threads $(med vmm vmm_rest_ms %.1f) ms; QEMU's main thread ran $(med qemu vmm_main_ms %.0f) ms of its $(med qemu window_ms %.0f) ms (with vhost-user it carries no request; what it did, this benchmark does not tell), its other threads $(med qemu vmm_rest_ms %.1f) ms. Almost all of each VMM's CPU time is its vCPU thread: the guest spinning on the used ring, plus KVM handling its exits (the notify write is an MMIO exit that KVM turns into an eventfd signal in the kernel). virtiofsd used $(med vmm vfsd_ms %.0f) ms of CPU with build/vmm and $(med qemu vfsd_ms %.0f) ms with QEMU (10 ms ticks): a request's time is mostly waiting, for virtiofsd to be woken and for the guest to see the reply, not work. This benchmark does not break down where the difference between the two VMMs comes from; the path a request takes is the same (guest, KVM, virtiofsd), and what differs is what else runs on a host of $(nproc) CPUs shared by the vCPU, virtiofsd and other sessions (QEMU's main thread) and how each VMM sets up the VM. With a guest that halts while it waits (an interrupt-driven Linux driver) the vCPU figures would shrink and the irqfd path would count; this guest polls."
 max_write=$(console_of vmm-1 | sed -n 's/^fs: bench start: max_write \([0-9]*\),.*/\1/p')
 
 section=$(cat <<EOF
@@ -229,6 +231,10 @@ $rate_table
 CPU time over the timed window (GETATTRs, WRITE and READ), read at the arrival of the marker lines that bound it. The per-thread rows come from \`/proc/PID/task/TID/schedstat\` (ns on a CPU); the main thread is the one whose tid is the pid, the vCPU thread the busiest of the others (both VMMs run one vCPU; the guest never halts while it waits for a reply, it spins, so its vCPU thread is on a CPU for most of the window). The guest's own time is part of the vCPU thread's; the kernel counts it apart as \`guest_time\` only where it accounts guest time at all (the row "of which guest time").
 
 $cpu_table
+
+### Reading
+
+$reading
 
 ### How it was measured
 
