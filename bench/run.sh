@@ -11,7 +11,8 @@
 #      guest runs (right after SBX-GUEST-READY, in every run of (b)).
 # Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
 # bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
-# (bench/results/virtiofs.md).
+# (bench/results/virtiofs.md), and bench/vmm-fs.sh the share's requests
+# through the bundled VMM against QEMU (a section of virtiofs.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -476,3 +477,7 @@ cat "$OUT"
 
 # A share's file serving, virtiofsd under sandboxd against virtiofsd bare (issue 5).
 "$ROOT/bench/virtiofs.sh"
+
+# The same virtiofsd behind the bundled VMM's vhost-user frontend against
+# QEMU's (issue 12): a section at the end of virtiofs.md.
+"$ROOT/bench/vmm-fs.sh"

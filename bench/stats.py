@@ -31,9 +31,14 @@ FMT is a printf format (%.2f, %+.0f, ...), "auto" (%.0f from 100 up,
     stats.py vfs-net RESULTS
         bench/virtiofs.sh's results (KIND RUN METRIC NS, a line each) as a
         runs file of net times (see vfs_net()).
+    stats.py fs-stamps KIND FILE [KIND FILE]...
+        bench/vmm-fs.sh's runs (bench/console-stamp.c's output, one FILE
+        per run, in round order) as a runs file (see fs_stamps()).
 """
 import argparse
 import math
+import os
+import re
 import statistics
 import sys
 
@@ -220,6 +225,75 @@ def vfs_net(path):
         print(kind, m, *(f"{x:.0f}" for x in v), sep="\t")
 
 
+FS_MARKERS = {
+    "start": re.compile(r"fs: bench start"),
+    "console": re.compile(r"fs: bench console$"),
+    "getattr": re.compile(r"fs: bench GETATTR (\d+) requests done$"),
+    "write": re.compile(r"fs: bench WRITE (\d+) KiB in \d+ requests done$"),
+    "read": re.compile(r"fs: bench READ (\d+) KiB in \d+ requests done$"),
+}
+
+
+def fs_run(path):
+    """One console-stamp file: {metric: value}. The phases run from one
+    marker line's arrival to the next's; CPU times are over the window from
+    "bench start" to "READ ... done": the VMM's (who 0) threads from their
+    schedstat run times (ns), split into the main thread (tid = pid), the
+    busiest other thread (the vCPU: the guest spins on the used ring) and
+    the rest; each process's total from its /proc/PID/stat ticks, which
+    count ended threads too, and the VMM's guest_time among them."""
+    line_of, count, t, ticks, guest, threads = {}, {}, {}, {}, {}, {}
+    with open(path) as f:
+        for rec in f:
+            kind, *v = rec.rstrip("\n").split("\t")
+            if kind == "L":
+                n, ns, text = int(v[0]), int(v[1]), v[2] if len(v) > 2 else ""
+                t[n] = ns
+                for name, rx in FS_MARKERS.items():
+                    m = rx.match(text)
+                    if m and name not in line_of:
+                        line_of[name] = n
+                        count[name] = int(m.group(1)) if m.groups() else 0
+            elif kind == "P":
+                ticks[int(v[0]), int(v[1])] = int(v[2]) + int(v[3])
+                guest[int(v[0]), int(v[1])] = int(v[4])
+            elif kind == "T" and v[1] == "0":
+                threads.setdefault(int(v[0]), {})[int(v[2])] = int(v[3])
+    missing = [m for m in FS_MARKERS if m not in line_of]
+    if missing:
+        die(f"{path}: no marker line for {', '.join(missing)}")
+    a, b = line_of["start"], line_of["read"]
+    el = {m: t[line_of[m]] for m in FS_MARKERS}
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    run = {tid: threads[b][tid] - threads[a].get(tid, 0) for tid in threads[b]}
+    main = min(run)     # the thread group leader: its tid is the pid
+    others = sorted((ns for tid, ns in run.items() if tid != main), reverse=True)
+    return {
+        "getattr_rps": count["getattr"] * 1e9 / (el["getattr"] - el["console"]),
+        "write_mibs": count["write"] / 1024 * 1e9 / (el["write"] - el["getattr"]),
+        "read_mibs": count["read"] / 1024 * 1e9 / (el["read"] - el["write"]),
+        "console_ms": (el["console"] - el["start"]) / 1e6,
+        "window_ms": (el["read"] - el["start"]) / 1e6,
+        "vmm_main_ms": run[main] / 1e6,
+        "vmm_vcpu_ms": (others[0] if others else 0) / 1e6,
+        "vmm_rest_ms": sum(others[1:]) / 1e6,
+        "vmm_ms": (ticks[b, 0] - ticks[a, 0]) * tick_ms,
+        "vmm_guest_ms": (guest[b, 0] - guest[a, 0]) * tick_ms,
+        "vfsd_ms": (ticks[b, 1] - ticks[a, 1]) * tick_ms,
+    }
+
+
+def fs_stamps(pairs):
+    if len(pairs) % 2:
+        die("fs-stamps: expected KIND FILE pairs")
+    out = {}
+    for kind, path in zip(pairs[::2], pairs[1::2]):
+        for m, x in fs_run(path).items():
+            out.setdefault((kind, m), []).append(x)
+    for (kind, m), v in out.items():
+        print(kind, m, *(repr(x) for x in v), sep="\t")
+
+
 def arg(*names, **kw):
     return names, kw
 
@@ -239,6 +313,7 @@ COMMANDS = {
     "test": (cmd_test, [arg("a"), arg("op", choices=TEST), arg("b"),
                         arg("factor", type=float, nargs="?", default=1.0)]),
     "vfs-net": (lambda a: vfs_net(a.file), [FILE]),
+    "fs-stamps": (lambda a: fs_stamps(a.pairs), [arg("pairs", nargs="+")]),
 }
 
 

@@ -29,6 +29,13 @@ $(GUEST_OUTD)/%.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guests.mk
 $(GUEST_OUTD)/%.elf: $(GUEST_OUTD)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/guest.ld
 	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_DIR)/lib/guest.ld -o $@ $< $(GUEST_LIB_OBJS) $(GUEST_EXTRA_OBJS)
 
+# The fs guest: its FUSE transport and its bench mode in files of their own.
+FS_OBJS := $(GUEST_OUTD)/fuse.o $(GUEST_OUTD)/fsbench.o
+.SECONDARY: $(FS_OBJS)
+$(GUEST_OUTD)/fs.o $(FS_OBJS): $(GUEST_DIR)/fuse.h
+$(GUEST_OUTD)/fs.elf: $(FS_OBJS)
+$(GUEST_OUTD)/fs.elf: GUEST_EXTRA_OBJS := $(FS_OBJS)
+
 # The SMP guest also carries the real-mode AP trampoline at 0x8000.
 $(GUEST_OUTD)/smp.elf: $(GUEST_OUTD)/lib/smp_tramp.o
 $(GUEST_OUTD)/smp.elf: GUEST_EXTRA_OBJS := $(GUEST_OUTD)/lib/smp_tramp.o
