@@ -125,8 +125,16 @@ no_trace() {
 
 @test "a parent already gone (--parent-pid not our parent) is exit 111 before anything starts" {
 	vm_conf ""
-	run "$SANDBOXD" --parent-pid 1 "$T/vm.conf"
+	# A supervisor that has exited: a pid that is nobody's now.
+	true &
+	local gone=$!
+	wait "$gone"
+	run "$SANDBOXD" --parent-pid "$gone" "$T/vm.conf"
 	assert_equal "$status" 111
-	assert_output --partial "parent 1 is gone"
+	assert_output --partial "parent $gone is gone"
 	[ ! -e "$T/run" ]
+	# --parent-pid 1 is a usage error (init is every orphan's parent).
+	run "$SANDBOXD" --parent-pid 1 "$T/vm.conf"
+	assert_equal "$status" 100
+	assert_output --partial "--parent-pid 1: give the supervisor's pid"
 }
