@@ -161,7 +161,7 @@ GETCPU=309
 	assert_line --regexp "^syscall:$GETCPU: ok"
 
 	# The VMM service calls sched_yield and its sibling getcpu once someone
-	# listens on @NAME (the services share the host's network namespace).
+	# listens on @NAME in the VM's network namespace (PID 1's).
 	# PID 1 is stopped meanwhile: the two records and the two SIGCHLDs
 	# reach it together, to be matched whatever their order.
 	"$SANDBOXD" --exec "$T/vm.conf" -- "$PROBE" await:"$name" syscall:24 ids \
@@ -170,7 +170,7 @@ GETCPU=309
 	wait_for_line "$T/log" "vmm: guest running" 10
 	pid1=$(vm_pid1)
 	kill -STOP "$pid1"
-	"$PROBE" listen:"$name" wait > /dev/null 2>&1 3>&- &
+	nsenter -t "$pid1" -n "$PROBE" listen:"$name" wait > /dev/null 2>&1 3>&- &
 	LISTENER=$!
 	for svc in $(pgrep -P "$pid1"); do
 		timeout 10 bash -c 'until grep -q "^State:.*Z" "/proc/$0/status"; do :; done' "$svc" ||
