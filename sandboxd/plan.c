@@ -216,7 +216,10 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	/* 5. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
-	/* 6. The VM's uid range, last: a start reserves it (the registry's
+	/* 6. The cgroups: each service's limits, and whether this host can
+	 * enforce them (cgroup.c). */
+	cgroup_plan(p);
+	/* 7. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
 	ids_take(&p->cfg, !a->check_only);
 }
@@ -246,4 +249,5 @@ void plan_print(const struct plan *p)
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)
 		print_service(p, &p->shares[i]);
+	cgroup_print(&p->cgroups);
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "../virtiofsd-glue/virtiofsd.h"
+#include "cgroup.h"
 #include "config.h"
 #include "paths.h"
 #include "profile.h"
@@ -56,6 +57,7 @@ struct plan {
 	struct virtiofsd virtiofsd;	/* when the VM has shares */
 	struct service_plan vmm;
 	struct service_plan shares[CONFIG_MAX_SHARES];
+	struct cgroup_plan cgroups;	/* the VM's cgroups and their limits */
 };
 
 /* Builds the plan for ARGS into *P; every check a start makes is made
