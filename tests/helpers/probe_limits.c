@@ -130,6 +130,7 @@ static int wait_usr1(void)
 	int sig;
 
 	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGTERM);
