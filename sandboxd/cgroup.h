@@ -39,6 +39,8 @@ int cgroup_limit_parse(struct cgroup_limits *l, enum cgroup_key key, const char 
 		       char *why, size_t len);
 /* The key named NAME, or -1. */
 int cgroup_key_lookup(const char *name);
+/* L's set keys as profile words ("memory_max 512M pids_max 64"), or "". */
+void cgroup_limits_text(const struct cgroup_limits *l, char *buf, size_t len);
 
 struct cgroup_hier {
 	enum cgroup_ctrl ctrl;		/* v1: its controller; v2: unused */

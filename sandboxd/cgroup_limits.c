@@ -34,6 +34,23 @@ int cgroup_key_lookup(const char *name)
 	return -1;
 }
 
+void cgroup_limits_text(const struct cgroup_limits *l, char *buf, size_t len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	if (l->memory_mib)
+		n += snprintf(buf + n, len - (size_t)n, " memory_max %lluM",
+			      (unsigned long long)l->memory_mib);
+	if (l->pids_max && n < (int)len)
+		n += snprintf(buf + n, len - (size_t)n, " pids_max %u", (unsigned)l->pids_max);
+	if (l->cpu_weight && n < (int)len)
+		n += snprintf(buf + n, len - (size_t)n, " cpu_weight %u", (unsigned)l->cpu_weight);
+	if (l->cpu_quota_us && n < (int)len)
+		snprintf(buf + n, len - (size_t)n, " cpu_max %u %u", (unsigned)l->cpu_quota_us,
+			 (unsigned)l->cpu_period_us);
+}
+
 /* "512M", "2G", "1T", or a bare number of MiB. */
 static int parse_memory(const char *v, uint64_t *mib)
 {

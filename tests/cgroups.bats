@@ -78,6 +78,14 @@ mem_stat() { awk -v k="$2" '$1 == k { print $2 }' "$(cg_dir memory "$1")/memory.
 	# The bundled VMM (and the exec driver in its place): guest RAM + 64M.
 	run --separate-stderr "$SANDBOXD" --check --exec "$T/vm.conf" -- "$PROBE"
 	assert_line "cgroup vmm: vm-$VM_NAME/vmm: memory_max 1088M, pids_max 33, cpu_weight default, cpu_max max"
+	# A profile's own limits win, and check-profile shows them.
+	profile_plus "cgroup memory_max 2G" "cgroup cpu_max 50000"
+	run --separate-stderr "$SANDBOXD" --check --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE"
+	assert_line "cgroup vmm: vm-$VM_NAME/vmm: memory_max 2048M, pids_max 33, cpu_weight default, cpu_max 50000 100000"
+	run "$SANDBOXD" check-profile "$T/profile"
+	assert_line "cgroup: memory_max 2048M cpu_max 50000 100000"
+	run "$SANDBOXD" check-profile "$TEST_PROFILE"
+	assert_line "cgroup: sandboxd's defaults for the service (sandboxd.conf(5))"
 	no_cgroup_left
 }
 
