@@ -121,17 +121,23 @@ static bool figure(const struct cgroup_run *r, enum cgroup_stat s, uint64_t *out
 
 void cgroup_report(const struct cgroup_run *r, const char *service)
 {
-	uint64_t peak = 0, pids = 0, cpu = 0;
+	uint64_t peak, pids, cpu;
+	char m[32] = "n/a", p[24] = "n/a", c[32] = "n/a";
 
 	if (!r->version)
 		return;
-	figure(r, CGS_PEAK, &peak);
-	figure(r, CGS_PIDS, &pids);
-	if (figure(r, CGS_CPU, &cpu) && r->version == 1)
-		cpu /= 1000;	/* cpuacct.usage: ns */
-	log_info(service, "cgroup %s: peak memory %" PRIu64 ".%" PRIu64 " MiB, pids %" PRIu64
-		 ", CPU %" PRIu64 ".%03" PRIu64 " s", r->svc->name, peak >> 20,
-		 (peak & ((1 << 20) - 1)) * 10 >> 20, pids, cpu / 1000000, cpu / 1000 % 1000);
+	/* A figure whose controller the host lacks (best-effort) is "n/a". */
+	if (figure(r, CGS_PEAK, &peak))
+		snprintf(m, sizeof m, "%" PRIu64 ".%" PRIu64 " MiB", peak >> 20,
+			 (peak & ((1 << 20) - 1)) * 10 >> 20);
+	if (figure(r, CGS_PIDS, &pids))
+		snprintf(p, sizeof p, "%" PRIu64, pids);
+	if (figure(r, CGS_CPU, &cpu)) {
+		if (r->version == 1)
+			cpu /= 1000;	/* cpuacct.usage: ns */
+		snprintf(c, sizeof c, "%" PRIu64 ".%03" PRIu64 " s", cpu / 1000000, cpu / 1000 % 1000);
+	}
+	log_info(service, "cgroup %s: peak memory %s, pids %s, CPU %s", r->svc->name, m, p, c);
 }
 
 void cgroup_explain_kill(const struct cgroup_run *r, const char *service)

@@ -326,6 +326,36 @@ other_vm() {
 	no_cgroup_left
 }
 
+# without_memory CMD...: CMD where this host has no memory controller: its
+# v1 hierarchy unmounted in a private mount namespace.
+without_memory() {
+	unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/memory && exec "$@"' sh "$@"
+}
+
+@test "a controller the host lacks: a limit set is a FILE:LINE error; defaults dropped, said once; best-effort runs without" {
+	profile_plus "cgroup memory_max 64M"
+	run --separate-stderr without_memory "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE" ids
+	assert_equal "$status" 100
+	grep -q "^sandboxd: vm $VM_NAME: $T/profile:$(wc -l < "$T/profile"): memory_max: this host has no cgroup memory controller sandboxd may use (cgroups = best-effort runs without the limit)\$" <<< "$stderr"
+	refute grep -q "vmm: started" <<< "$stderr"
+	conf_add "memory_max = 1G"
+	run --separate-stderr without_memory "$SANDBOXD" --check "$T/vm.conf"
+	assert_equal "$status" 100
+	grep -q "^sandboxd: vm $VM_NAME: $T/vm.conf:$(wc -l < "$T/vm.conf"): memory_max: this host has no cgroup memory controller" <<< "$stderr" || fail "$stderr"
+	# Only the defaults: dropped with one line, the rest enforced.
+	vm_conf ""
+	run --separate-stderr without_memory "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" ids
+	assert_success
+	assert_equal "$(grep -c "cgroups: no usable memory controller on this host: memory limits are not enforced\$" <<< "$stderr")" 1
+	grep -q "cgroup vmm: peak memory n/a, pids 0, CPU " <<< "$stderr"
+	# best-effort: the profile's limit is dropped the same way.
+	conf_add "cgroups = best-effort"
+	run --separate-stderr without_memory "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE" ids
+	assert_success
+	assert_equal "$(grep -c "no usable memory controller" <<< "$stderr")" 1
+	no_cgroup_left
+}
+
 @test "cgroup v2: a service is born into its cgroup (clone3 CLONE_INTO_CGROUP)" {
 	[[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] ||
 		skip "cgroup v2 is not this host's hierarchy (/sys/fs/cgroup is $(stat -fc %T /sys/fs/cgroup); its cgroup2 mount has controllers: '$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)')"
