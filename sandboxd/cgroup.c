@@ -49,24 +49,25 @@ static int self_cgroup(const char *ctrl, char *out, size_t len)
 {
 	char line[1024];
 	FILE *f = fopen("/proc/self/cgroup", "re");
-	int r = -1;
+	bool found = false;
 
-	while (f && r < 0 && fgets(line, sizeof line, f)) {
-		char *list = strchr(line, ':'), *path = list ? strchr(list + 1, ':') : NULL;
+	/* "ID:CONTROLLERS:PATH"; the unified hierarchy's is "0::PATH". */
+	while (f && !found && fgets(line, sizeof line, f)) {
+		char *ctrls = strchr(line, ':'), *path = ctrls ? strchr(ctrls + 1, ':') : NULL;
 		if (!path)
 			continue;
+		*ctrls++ = '\0';
 		*path++ = '\0';
 		path[strcspn(path, "\n")] = '\0';
-		if (!ctrl ? !strcmp(line, "0") && !list[1] : false)
-			r = 0;
-		for (char *w = strtok(list + 1, ","); ctrl && w && r < 0; w = strtok(NULL, ","))
-			r = strcmp(w, ctrl) ? -1 : 0;
-		if (r == 0)
+		found = !ctrl && !strcmp(line, "0") && !*ctrls;
+		for (char *w = strtok(ctrls, ","); ctrl && w && !found; w = strtok(NULL, ","))
+			found = !strcmp(w, ctrl);
+		if (found)
 			snprintf(out, len, "%s", strcmp(path, "/") ? path : "");
 	}
 	if (f)
 		fclose(f);
-	return r;
+	return found ? 0 : -1;
 }
 
 static bool is_fs(const char *path, long magic)

@@ -329,7 +329,7 @@ other_vm() {
 # without_memory CMD...: CMD where this host has no memory controller: its
 # v1 hierarchy unmounted in a private mount namespace.
 without_memory() {
-	unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/memory && exec "$@"' sh "$@"
+	exec unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/memory && exec "$@"' sh "$@"
 }
 
 @test "a controller the host lacks: a limit set is a FILE:LINE error; defaults dropped, said once; best-effort runs without" {
@@ -356,16 +356,50 @@ without_memory() {
 	no_cgroup_left
 }
 
-@test "cgroup v2: a service is born into its cgroup (clone3 CLONE_INTO_CGROUP)" {
-	[[ $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] ||
-		skip "cgroup v2 is not this host's hierarchy (/sys/fs/cgroup is $(stat -fc %T /sys/fs/cgroup); its cgroup2 mount has controllers: '$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)')"
-	exec_bg threads:2 pause
+# only_v2 CMD...: CMD where the v1 hierarchies are unmounted (a private mount
+# namespace): sandboxd falls back to the unified cgroup2 mount, which has no
+# memory, pids or cpu controller on this host.
+only_v2() {
+	exec unshare -m --propagation private sh -c 'for m in /sys/fs/cgroup/*; do
+		[ "$m" = /sys/fs/cgroup/unified ] || umount "$m" 2>/dev/null; done; exec "$@"' sh "$@"
+}
+
+@test "cgroup v2 (this host's controller-less cgroup2 mount): each thread born into vm-NAME/vmm by clone3, PID 1 in vm-NAME/sandboxd, all removed" {
+	local v2=/sys/fs/cgroup/unified
+	[[ $(stat -fc %T "$v2" 2>/dev/null) == cgroup2fs ]] || skip "no cgroup2 mount at $v2"
+	[[ $(sed -n 's/^0:://p' /proc/self/cgroup) == / ]] || skip "this shell is not in the cgroup2 root"
+	only_v2 "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" threads:2 pause \
+		> "$T/out" 2> "$T/log" &
+	VM_PID=$!
 	wait_for_line "$T/out" "pause: waiting" 20 || fail "$(cat "$T/log")"
-	local task
+	grep -q "cgroups: $v2/vm-$VM_NAME made (cgroup v2)" "$T/log"
+	local task n=0
 	for task in /proc/"$(svc_pid)"/task/*; do
-		grep -qE "^0::.*/vm-$VM_NAME/vmm\$" "$task/cgroup" || fail "$task: $(cat "$task/cgroup")"
+		n=$((n + 1))
+		grep -qx "0::/vm-$VM_NAME/vmm" "$task/cgroup" || fail "$task: $(cat "$task/cgroup")"
 	done
+	assert_equal "$n" 3
+	grep -qx "0::/vm-$VM_NAME/sandboxd" "/proc/$(vm_pid1)/cgroup"
 	kill -KILL "$(svc_pid)"
 	vm_wait_exit 20
-	[[ ! -e /sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)/vm-$VM_NAME ]]
+	grep -qE "cgroup vmm: peak memory n/a, pids n/a, CPU [0-9]+\.[0-9]{3} s\$" "$T/log"
+	[[ ! -e $v2/vm-$VM_NAME ]] || fail "$v2/vm-$VM_NAME left behind"
+	# A limit there is an error: its controller is not delegated.
+	profile_plus "cgroup pids_max 10"
+	run --separate-stderr only_v2 "$SANDBOXD" --check --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE"
+	assert_equal "$status" 100
+	grep -q "$T/profile:$(wc -l < "$T/profile"): pids_max: this host has no cgroup pids controller sandboxd may use (not delegated to its parent cgroup)" <<< "$stderr"
+}
+
+@test "cgroup v2 limits: memory, pids and cpu enforced in a delegated subtree" {
+	local c
+	for c in memory pids cpu; do
+		grep -qw "$c" /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
+			skip "no cgroup v2 $c controller on this host (/sys/fs/cgroup is $(stat -fc %T /sys/fs/cgroup); the cgroup2 mount at /sys/fs/cgroup/unified has: '$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)')"
+	done
+	profile_plus "cgroup pids_max 8" "cgroup memory_max 32M"
+	probe --profile "$T/profile" -- fork:20 alloc:64
+	assert_line "fork:20: EAGAIN after 7"
+	assert_equal "$status" 137
+	grep -q "vmm: killed by the kernel's OOM killer inside its cgroup vmm" <<< "$stderr"
 }
