@@ -1,6 +1,7 @@
 # sandboxd — build, test, demo, benchmark.
 # On a fresh Debian 12 machine as root: `make demo` and `make check` do all set-up.
 
+VERSION    := 0.1
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     := $(PREFIX)/bin
@@ -27,7 +28,9 @@ LDFLAGS := $(LDFLAGS_BASE) $(EXTRA_LDFLAGS)
 
 # Rebuild everything when the flags change (SANITIZE=1 <-> plain).
 FLAGS_STAMP := $(B)/.flags
-$(shell mkdir -p $(B); echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $(FLAGS_STAMP) || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $(FLAGS_STAMP))
+# PREFIX too: the binary holds its install paths (profiles, the vmm).
+FLAGS_NOW := $(CC) $(CFLAGS) $(LDFLAGS) PREFIX=$(PREFIX)
+$(shell mkdir -p $(B); echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 # Debian packages each target needs; installed when missing (apt-get update first).
 PKGS_BUILD := gcc make pkg-config libseccomp-dev libcap-ng-dev libmnl-dev libjson-c-dev
@@ -37,7 +40,7 @@ PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 uti
 PKGS_BENCH := python3
 ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST) $(PKGS_BENCH)
 
-.PHONY: all deps check demo bench guest install clean test-binaries
+.PHONY: all deps check demo bench guest install uninstall clean test-binaries
 all: $(B)/sandboxd
 
 # Fragments add their helpers and test guests as prerequisites.
@@ -66,16 +69,38 @@ bench: deps
 	$(MAKE) all guest test-binaries
 	./bench/run.sh
 
-install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/profiles
+# Installed: the manager, the bundled VMM, the service profiles (not the
+# tests' test-probe), the guest image and an example config for it under
+# share/, the s6 service template, the man pages. uninstall removes them.
+INSTALL_PROFILES := builtin-vmm qemu virtiofsd
+INSTALL_MAN5     := $(wildcard docs/*.5)
+INSTALL_MAN8     := $(wildcard docs/*.8)
+
+install: all guest
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/profiles \
+		$(DESTDIR)$(DATADIR)/guest $(DESTDIR)$(DATADIR)/examples \
+		$(DESTDIR)$(DATADIR)/s6-services $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/sandboxd $(DESTDIR)$(BINDIR)/sandboxd
 	for f in $(INSTALL_LIBEXEC); do install -m 0755 $$f $(DESTDIR)$(LIBEXECDIR)/; done
-	for f in $(wildcard profiles/*); do [ -d $$f ] || install -m 0644 $$f $(DESTDIR)$(DATADIR)/profiles/; done
-	install -d $(DESTDIR)$(DATADIR)/s6-services $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for f in $(INSTALL_PROFILES); do install -m 0644 profiles/$$f $(DESTDIR)$(DATADIR)/profiles/; done
+	install -m 0644 $(B)/guest/vmlinuz $(B)/guest/initramfs.cpio.gz $(DESTDIR)$(DATADIR)/guest/
+	install -m 0644 docs/examples/example.conf $(DESTDIR)$(DATADIR)/examples/
 	install -m 0755 s6-services/make-service s6-services/finish $(DESTDIR)$(DATADIR)/s6-services/
 	install -m 0644 s6-services/run.in $(DESTDIR)$(DATADIR)/s6-services/
-	install -m 0644 $(wildcard docs/*.5) $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(INSTALL_MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(INSTALL_MAN8) $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sandboxd
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/,$(notdir $(INSTALL_LIBEXEC)))
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/profiles/,$(INSTALL_PROFILES))
+	rm -f $(DESTDIR)$(DATADIR)/guest/vmlinuz $(DESTDIR)$(DATADIR)/guest/initramfs.cpio.gz
+	rm -f $(DESTDIR)$(DATADIR)/examples/example.conf
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/s6-services/,make-service finish run.in)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(INSTALL_MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(INSTALL_MAN8)))
+	for d in profiles guest examples s6-services; do rmdir $(DESTDIR)$(DATADIR)/$$d 2>/dev/null || true; done
+	rmdir $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(B)

@@ -227,6 +227,9 @@ static const struct key keys[] = {
 	{ "cgroups",          parse_choice,      AT(cgroups), .choices = cgroups_names,
 	  .what = "required or best-effort" },
 	{ "cgroup_parent",    config_parse_cgroup_parent, AT(cgroup_parent) },
+	{ "network",          config_parse_network,     AT(net) },
+	{ "mac",              config_parse_mac,         AT(net) },
+	{ "host_address",     config_parse_host_address, AT(net) },
 };
 /* What the generic parsers write through `offset`. */
 #define FIELD_SIZE(f) sizeof(((struct config *)0)->f)
@@ -312,7 +315,7 @@ static int finish(struct parser *p, const unsigned seen[NKEYS])
 	}
 	if (!cfg->profile_dir && !(cfg->profile_dir = strdup(SANDBOXD_PROFILE_DIR)))
 		return fail_at(p, 0, "out of memory");
-	return 0;
+	return config_net_finish(p);
 }
 
 int config_load(const char *file, struct config *cfg)
@@ -358,5 +361,6 @@ void config_free(struct config *cfg)
 	free(cfg->runtime_dir);
 	free(cfg->profile_dir);
 	free(cfg->cgroup_parent);
+	free(cfg->net.bridge);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -49,6 +49,18 @@ struct share {
 	unsigned line;
 };
 
+/* network = none | tap | bridge:NAME | user (sandboxd.conf(5)). */
+enum net_kind { NET_NONE, NET_TAP, NET_BRIDGE, NET_USER };
+
+struct net_config {
+	enum net_kind kind;
+	char *bridge;		/* bridge:NAME: an existing host bridge */
+	uint8_t mac[6];		/* the guest's; default derived from the VM's name */
+	uint32_t host_addr;	/* tap: the host side's IPv4 address, network order */
+	unsigned host_prefix;	/* and its prefix length, 1..30 */
+	unsigned line, mac_line, host_address_line;	/* 0: not in the file */
+};
+
 struct config {
 	const char *file;	/* for FILE:LINE messages */
 	char *name;		/* [A-Za-z0-9_.-]{1,32}: names the VM in logs and paths */
@@ -78,6 +90,7 @@ struct config {
 	char *cgroup_parent;	/* NULL: the cgroup sandboxd runs in */
 	unsigned cgroup_lines[5];	/* where memory_max, pids_max, cpu_weight, cpu_max,
 				 * cgroup_parent are set (0: not), for FILE:LINE */
+	struct net_config net;
 };
 
 /* Parses and validates FILE into *cfg. On error prints "FILE:LINE: message"

@@ -52,4 +52,9 @@ parse_fn config_parse_boot_file, config_parse_disk, config_parse_share;
 /* The cgroup keys (config_cgroup.c). */
 parse_fn config_parse_cgroup_limit, config_parse_cgroup_parent;
 
+/* The network keys (config_net.c), and their checks across keys once the
+ * file is read: -1 (said) on error. */
+parse_fn config_parse_network, config_parse_mac, config_parse_host_address;
+int config_net_finish(struct parser *p);
+
 #endif

@@ -98,6 +98,23 @@ static void add_shares(struct vmm_run *run)
 	}
 }
 
+/* The tap PID 1 got from the outer (net.c), as an fd QEMU only reads and
+ * writes: no socket, no /dev/net/tun, no netlink in QEMU. No option ROM
+ * on q35: nothing boots from the network. */
+static void add_network(struct vmm_run *run)
+{
+	const struct net_plan *n = run->net;
+	const bool pci = !strcmp(machine(run)->virtio_bus, "pci");
+
+	if (!n || n->tap_fd < 0)
+		return;
+	argv_add(&run->argv, "-netdev");
+	argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
+	argv_add(&run->argv, "-device");
+	argv_add(&run->argv, "virtio-net-%s,netdev=net0,mac=%s%s", machine(run)->virtio_bus, n->mac,
+		 pci ? ",romfile=" : "");
+}
+
 static const char *qemu_binary(char *const *exec, char *buf, size_t len)
 {
 	(void)exec;
@@ -166,8 +183,11 @@ static int qemu_prepare(struct vmm_run *run)
 	if (pass_file(run, "-kernel", cfg->kernel, cfg->kernel_fd) < 0 ||
 	    (cfg->initrd && pass_file(run, "-initrd", cfg->initrd, cfg->initrd_fd) < 0))
 		return -1;
+	/* The guest's address, if any, after the config's own words. */
 	argv_add(a, "-append");
-	argv_add(a, "%s", cfg->cmdline ? cfg->cmdline : "");
+	argv_add(a, "%s%s%s", cfg->cmdline ? cfg->cmdline : "",
+		 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
+	add_network(run);
 	add_shares(run);
 	return add_disks(run);
 }
@@ -256,6 +276,7 @@ static void qemu_release(struct vmm_run *run)
 const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
 	.shares = true,
+	.network = true,
 	.profile = "qemu",
 	.binary = qemu_binary,
 	.prepare = qemu_prepare,

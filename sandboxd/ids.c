@@ -130,13 +130,13 @@ static int open_registry(bool reserve)
 	int dir;
 
 	if (reserve && (mkdir(SANDBOXD_STATE_DIR, 0755) < 0 && errno != EEXIST))
-		die_errno(EXIT_TEMPORARY, NULL, STEP ": create " SANDBOXD_STATE_DIR);
+		die_errno(exit_code_for_errno(errno), NULL, STEP ": create " SANDBOXD_STATE_DIR);
 	if (reserve && (mkdir(SANDBOXD_ID_REGISTRY, 0700) < 0 && errno != EEXIST))
-		die_errno(EXIT_TEMPORARY, NULL, STEP ": create " SANDBOXD_ID_REGISTRY);
+		die_errno(exit_code_for_errno(errno), NULL, STEP ": create " SANDBOXD_ID_REGISTRY);
 	dir = open(SANDBOXD_ID_REGISTRY, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	/* --check by a user who may not read it: as if it were empty. */
 	if (dir < 0 && (reserve || (errno != ENOENT && errno != EACCES)))
-		die_errno(EXIT_TEMPORARY, NULL, STEP ": open " SANDBOXD_ID_REGISTRY);
+		die_errno(exit_code_for_errno(errno), NULL, STEP ": open " SANDBOXD_ID_REGISTRY);
 	return dir;
 }
 

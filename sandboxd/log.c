@@ -50,6 +50,16 @@ LOG_VARIANT(log_info, 0)
 LOG_VARIANT(log_warn, 0)
 LOG_VARIANT(log_warn_errno, errno)
 
+int exit_code_for_errno(int errnum)
+{
+	static const int permanent[] = { EPERM, EACCES, EROFS, ENOTDIR, ENAMETOOLONG, ELOOP };
+
+	for (size_t i = 0; i < sizeof permanent / sizeof *permanent; i++)
+		if (errnum == permanent[i])
+			return EXIT_PERMANENT;
+	return EXIT_TEMPORARY;
+}
+
 noreturn void die(int code, const char *service, const char *fmt, ...)
 {
 	va_list ap;

@@ -9,7 +9,15 @@
 enum {
 	EXIT_PERMANENT = 100,	/* bad usage, config or profile: retrying cannot help */
 	EXIT_TEMPORARY = 111,	/* a syscall or a service failed */
+	/* The guest ignored the power-off request until shutdown_timeout and
+	 * was killed: s6's "timed out" (s6-svwait, s6-svlisten1). */
+	EXIT_SHUTDOWN_TIMEOUT = 99,
 };
+
+/* The exit code for a syscall that failed with ERRNUM: 100 where the
+ * answer cannot change by retrying (no permission, a read-only or
+ * impossible path), 111 otherwise. */
+int exit_code_for_errno(int errnum);
 
 /* Set once the config names the VM; messages carry it from then on. */
 void log_set_vm(const char *name);

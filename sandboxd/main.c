@@ -19,15 +19,23 @@
 #include "cgroup.h"
 #include "check_profile.h"
 #include "log.h"
+#include "net.h"
 #include "pid1.h"
 #include "plan.h"
 #include "rundir.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
 
+#ifndef SANDBOXD_VERSION
+#define SANDBOXD_VERSION "unknown"
+#endif
+
 static const char usage[] =
-	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] CONFIG\n"
+	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] [--log-console] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
+	"       sandboxd check-profile [--kvm|--tcg] [--bpf OUT] FILE [CONFIG]\n"
+	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n"
+	"       sandboxd --version\n"
 	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log|--no-seccomp]\n"
 	"                --exec CONFIG [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
 
@@ -36,6 +44,7 @@ struct options {
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
+	bool log_console;
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
 	char *const *sibling_argv;
@@ -88,6 +97,8 @@ static struct options parse_args(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--check"))
 			o.check_only = true;
+		else if (!strcmp(a, "--log-console"))
+			o.log_console = true;
 		else if (!strcmp(a, "--exec"))
 			exec_mode = true;
 		else if (!strcmp(a, "--seccomp-log") || !strcmp(a, "--no-seccomp")) {
@@ -100,7 +111,10 @@ static struct options parse_args(int argc, char **argv)
 			o.notify_fd = (int)parse_number(a, argv[++i], 1023);
 		else if (!strcmp(a, "--parent-pid") && i + 1 < argc)
 			o.parent_pid = (pid_t)parse_number(a, argv[++i], 1 << 22);
-		else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		else if (!strcmp(a, "--version")) {
+			puts("sandboxd " SANDBOXD_VERSION);
+			exit(0);
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage, stdout);
 			exit(0);
 		} else
@@ -115,6 +129,15 @@ static struct options parse_args(int argc, char **argv)
 		die(EXIT_PERMANENT, NULL, "unexpected argument %s\n%s", argv[i], usage);
 	if (o.filter_mode == FILTER_OFF && !exec_mode)
 		die(EXIT_PERMANENT, NULL, "--no-seccomp is for --exec only\n%s", usage);
+	/* s6's notification-fd names an fd that run must pass on: a closed
+	 * one is a broken service directory, not a passing failure. */
+	if (o.notify_fd >= 0 && fcntl(o.notify_fd, F_GETFD) < 0)
+		die_errno(EXIT_PERMANENT, NULL, "--notify-fd %d", o.notify_fd);
+	/* An orphan's parent is 1: with 1 the check below could not see its
+	 * supervisor die. */
+	if (o.parent_pid == 1)
+		die(EXIT_PERMANENT, NULL, "--parent-pid 1: give the supervisor's pid (s6's run: "
+		    "--parent-pid \"$PPID\"), not init's, which every orphan has for parent");
 	return o;
 }
 
@@ -125,7 +148,8 @@ static void tie_to_parent(pid_t expected)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "set parent-death signal");
 	if (getppid() != expected)
-		die(EXIT_TEMPORARY, NULL, "parent %d is gone", (int)expected);
+		die(EXIT_TEMPORARY, NULL, "parent %d is gone (the parent is now %d)", (int)expected,
+		    (int)getppid());
 }
 
 static int block_signals(void)
@@ -187,6 +211,14 @@ int main(int argc, char **argv)
 	int sigfd, lifeline[2], code;
 	pid_t child;
 
+	/* Without root nothing below can work, however often s6 retries. */
+	if (!o.check_only && geteuid() != 0)
+		die(EXIT_PERMANENT, NULL, "not running as root: sandboxd needs root to create the "
+		    "VM's namespaces and switch to its uids");
+	/* A stop from the supervisor during the start is kept, not lost:
+	 * blocked from here, relayed to PID 1 once it exists. */
+	sigfd = o.check_only ? -1 : block_signals();
+
 	/* 1. The plan: everything checked before anything is created on the
 	 * host (plan.c). --check stops here. */
 	plan_build(&args, &plan);
@@ -195,9 +227,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	/* 2. Tied to the supervisor, signals to the signalfd, the runtime dir. */
+	/* 2. Tied to the supervisor, the runtime dir. */
 	tie_to_parent(parent);
-	sigfd = block_signals();
+	/* The tap, if any, in the caller's network namespace: PID 1 has its
+	 * own from the clone on (net.c). */
+	net_setup_host(&plan.net, &plan.cfg, service_uid(&plan.cfg, ROLE_VMM),
+		       service_gid(&plan.cfg, ROLE_VMM));
 	rundir_make(&plan.cfg, &rundir);
 	cgroup_make(&plan.cgroups, &cgroups);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
@@ -205,19 +240,27 @@ int main(int argc, char **argv)
 	/* 3. PID 1 in a new PID namespace, which carries out the plan (pid1.c).
 	 * clone rather than unshare + fork: after unshare(CLONE_NEWPID) every
 	 * later child of ours would land in the VM's namespace (and fail once
-	 * it is gone), which breaks anything that forks at exit (LeakSanitizer). */
-	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+	 * it is gone), which breaks anything that forks at exit (LeakSanitizer).
+	 * A new network namespace too: the VM's services never see the
+	 * host's interfaces or its loopback. */
+	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
+	/* EPERM: no CAP_SYS_ADMIN here (a container, a user namespace
+	 * without the right): permanent. */
 	if (child < 0)
-		die_errno(EXIT_TEMPORARY, NULL, "clone PID 1 in a new PID namespace");
+		die_errno(exit_code_for_errno(errno), NULL,
+			  "clone PID 1 in new PID and network namespaces");
 	if (child == 0) {
 		close(lifeline[1]);
 		close(sigfd);
 		close(rundir.top);
-		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0]);
+		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
 	/* PID 1 into the VM's cgroup before its go on the lifeline. */
 	cgroup_place_pid1(&plan.cgroups, child);
+	/* The tap lives as long as PID 1's copy and the VMM's. */
+	if (plan.net.tap_fd >= 0)
+		close(plan.net.tap_fd);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
 	/* 4. The outer only relays signals and waits from here: it confines

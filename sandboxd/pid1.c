@@ -8,6 +8,8 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -18,12 +20,18 @@
 #include "cgroup.h"
 #include "log.h"
 #include "mounts.h"
+#include "net.h"
+#include "relay.h"
 #include "self_confine.h"
 #include "shares.h"
 #include "violations.h"
 #include "vmm_driver.h"
 
 #define READY_TIMEOUT_MS 30000
+/* A power-off request the guest did not act on is repeated this often:
+ * one sent before the guest armed its handler (acpid, the Ctrl-Alt-Del
+ * setting) is lost, not queued. */
+#define SHUTDOWN_RETRY_MS 2000
 /* How long a SIGSYS death waits for the kernel's audit record. */
 #define SIGSYS_RECORD_TIMEOUT_MS 2000
 
@@ -33,6 +41,9 @@ struct supervisor {
 	struct vmm_run *run;
 	int sigfd, timerfd, lifeline;
 	bool shutting_down, killed;
+	bool timed_out;		/* killed at the shutdown timeout */
+	unsigned shutdown_attempts;
+	struct timespec shutdown_deadline;
 	bool share_failed;	/* a virtiofsd died while the VMM ran */
 	struct violations violations;
 	struct service sibling;	/* exec driver only: a second service */
@@ -40,6 +51,8 @@ struct supervisor {
 	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
+	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
+	size_t nrelays;
 };
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
@@ -103,6 +116,7 @@ static void build_namespace(const struct vmm_driver *drv, const struct vmm_run *
 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");
+	net_loopback_up();
 	mounts_build_sandbox(run->cfg, writable, nwritable, &kvm,
 			     drv->needs_kvm || run->kvm ? 1 : 0);
 }
@@ -132,18 +146,35 @@ static void kill_everything(struct supervisor *s)
 		log_warn_errno(NULL, "kill the VM's processes");
 }
 
-static void begin_shutdown(struct supervisor *s)
+/* Milliseconds from now to the shutdown deadline; <= 0 once it passed. */
+static long shutdown_ms_left(const struct supervisor *s)
 {
-	const unsigned ms = s->run->cfg->shutdown_timeout_ms;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (s->shutdown_deadline.tv_sec - now.tv_sec) * 1000 +
+	       (s->shutdown_deadline.tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* One power-off request, then the timer: to the next attempt or to the
+ * deadline, whichever comes first. At the deadline: everything killed. */
+static void request_shutdown(struct supervisor *s)
+{
+	long left = shutdown_ms_left(s), next = left < SHUTDOWN_RETRY_MS ? left : SHUTDOWN_RETRY_MS;
 	struct itimerspec its = {
-		.it_value = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 },
+		.it_value = { .tv_sec = next / 1000, .tv_nsec = next % 1000 * 1000000 },
 	};
 
-	if (s->shutting_down)
+	if (left <= 0) {
+		log_warn("vmm", "guest did not power off within the shutdown timeout (%u requests): "
+			 "killing the VM", s->shutdown_attempts);
+		s->timed_out = true;
+		kill_everything(s);
 		return;
-	s->shutting_down = true;
-	log_info("vmm", "shutdown requested: asking the guest to power off (timeout %u.%03u s)",
-		 ms / 1000, ms % 1000);
+	}
+	s->shutdown_attempts++;
+	log_info("vmm", "shutdown: power-off request %u to the guest (%ld.%03ld s left)",
+		 s->shutdown_attempts, left / 1000, left % 1000);
 	if (s->drv->request_shutdown(s->run) < 0) {
 		log_warn_errno("vmm", "graceful shutdown request");
 		kill_everything(s);
@@ -151,6 +182,25 @@ static void begin_shutdown(struct supervisor *s)
 	}
 	if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "arm shutdown timer");
+}
+
+static void begin_shutdown(struct supervisor *s)
+{
+	const unsigned ms = s->run->cfg->shutdown_timeout_ms;
+
+	if (s->shutting_down)
+		return;
+	s->shutting_down = true;
+	log_info("vmm", "shutdown requested: asking the guest to power off every %u s until it "
+		 "does (timeout %u.%03u s)", SHUTDOWN_RETRY_MS / 1000, ms / 1000, ms % 1000);
+	clock_gettime(CLOCK_MONOTONIC, &s->shutdown_deadline);
+	s->shutdown_deadline.tv_sec += ms / 1000;
+	s->shutdown_deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (s->shutdown_deadline.tv_nsec >= 1000000000) {
+		s->shutdown_deadline.tv_sec++;
+		s->shutdown_deadline.tv_nsec -= 1000000000;
+	}
+	request_shutdown(s);
 }
 
 static void service_exited(struct supervisor *s, struct service *svc, int wstatus)
@@ -170,6 +220,13 @@ static void service_exited(struct supervisor *s, struct service *svc, int wstatu
 					  SIGSYS_RECORD_TIMEOUT_MS);
 }
 
+/* The relays' last lines, as the VM ends: its services are gone or going. */
+static void drain_relays(struct supervisor *s)
+{
+	for (size_t i = 0; i < s->nrelays; i++)
+		relay_drain(&s->relays[i], 1000);
+}
+
 /* A service that did not come up ends the start-up: everything is killed,
  * and FAILED reaped so that the log says how it ended (a SIGSYS named). */
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
@@ -179,6 +236,7 @@ static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
 	kill_everything(s);
 	if (waitpid(failed->pid, &wstatus, 0) == failed->pid)
 		service_exited(s, failed, wstatus);
+	drain_relays(s);
 	_exit(EXIT_TEMPORARY);
 }
 
@@ -215,8 +273,18 @@ static int reap(struct supervisor *s)
 				service_exited(s, s->svcs[i], wstatus);
 	/* Both gone in one round (the guest powered off, then virtiofsd saw
 	 * its connection close) is a normal end. */
-	if (vmm->state == SERVICE_EXITED)
-		return s->share_failed ? EXIT_TEMPORARY : s->drv->exit_status(vmm->wstatus);
+	if (vmm->state == SERVICE_EXITED) {
+		if (s->share_failed)
+			return EXIT_TEMPORARY;
+		if (s->timed_out)
+			return EXIT_SHUTDOWN_TIMEOUT;
+		/* Not by us: 128+N tells the operator so (N 31: seccomp). */
+		if (WIFSIGNALED(vmm->wstatus) && !s->killed &&
+		    !(s->shutting_down && WTERMSIG(vmm->wstatus) == SIGTERM))
+			log_warn("vmm", "killed by signal %d, not sent by sandboxd",
+				 WTERMSIG(vmm->wstatus));
+		return s->drv->exit_status(vmm->wstatus);
+	}
 	check_shares(s);
 	return -1;
 }
@@ -247,28 +315,32 @@ static _Noreturn void supervise(struct supervisor *s)
 			/* The VMM ending ends the VM: nothing else may outlive it. */
 			kill_everything(s);
 			s->drv->release(s->run);
+			drain_relays(s);
 			report_cgroups(s);
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
-		struct pollfd p[5] = {
+		struct pollfd p[7] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
 			{ .fd = s->lifeline, .events = POLLIN },
 			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
 			{ .fd = s->violations.kmsg, .events = POLLIN },
+			{ .fd = s->nrelays ? s->relays[0].fd : -1, .events = POLLIN },
+			{ .fd = s->nrelays ? s->relays[1].fd : -1, .events = POLLIN },
 		};
-		if (poll(p, 5, -1) < 0) {
+		if (poll(p, 7, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_TEMPORARY, NULL, "poll");
 		}
 		if (p[0].revents)
 			handle_signals(s);
-		if (p[1].revents && !s->killed) {
-			log_warn("vmm", "guest did not power off within the shutdown timeout: killing the VM");
-			kill_everything(s);
-			p[1].fd = -1;
+		if (p[1].revents) {
+			uint64_t ticks;
+			(void)!read(s->timerfd, &ticks, sizeof ticks);
+			if (!s->killed)
+				request_shutdown(s);
 		}
 		if (p[2].revents) {
 			kill_everything(s);
@@ -278,14 +350,17 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
 			violations_report(&s->violations, s->svcs, s->nsvcs);
+		for (size_t i = 0; i < s->nrelays; i++)
+			if (p[5 + i].revents)
+				relay_read(&s->relays[i]);
 	}
 }
 
 _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
-			 int lifeline_fd)
+			 int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv };
+			       .exec_argv = plan->exec_argv, .net = &plan->net };
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
 	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
@@ -305,6 +380,8 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	run->svc.cg = s.sibling.cg = &s.cg[0];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
 		s.shares[i].svc.cg = &s.cg[1 + i];
+	if (log_console)
+		relay_output_nonblocking();
 	build_namespace(drv, run);
 	s.sigfd = open_signalfd();
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -318,9 +395,18 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	run->svc.argv = run->argv.v;
 	if (sibling_argv)
 		start_sibling(&s, sibling_argv);
+	if (log_console) {
+		run->svc.out_fd = relay_open(&s.relays[0], "console");
+		run->svc.err_fd = relay_open(&s.relays[1], "vmm");
+		s.nrelays = 2;
+	}
 	if (service_start(&run->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
 	add_service(&s, &run->svc);
+	if (log_console) {
+		close(run->svc.out_fd);
+		close(run->svc.err_fd);
+	}
 	for (size_t i = 0; i < run->svc.nfds; i++)
 		close(run->svc.fds[i]);
 

@@ -47,24 +47,27 @@ const struct sock_fprog *plan_filter(const struct service_plan *s)
 
 /* NAME in the profile dir. A sandboxd run from its build tree, with no
  * profile_dir in its config, takes the tree's profiles/, as the builtin
- * driver takes the tree's vmm. */
+ * driver takes the tree's vmm; one run from an install tree that is not
+ * where it was built for (make install DESTDIR=), that tree's. */
 static void profile_path(const struct config *cfg, const char *name, char *buf, size_t len)
 {
+	static const char *const beside[] = { "../profiles", "../share/sandboxd/profiles" };
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	char *slash;
 
 	if (!strcmp(cfg->profile_dir, SANDBOXD_PROFILE_DIR) && n > 0) {
 		self[n] = '\0';
-		if ((slash = strrchr(self, '/'))) {
-			char tree[PATH_MAX + 32];
-			snprintf(tree, sizeof tree, "%.*s/../profiles/%s", (int)(slash - self), self,
-				 name);
-			if (realpath(tree, self) && strlen(self) < len) {
-				strcpy(buf, self);
-				return;
+		if ((slash = strrchr(self, '/')))
+			for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+				char tree[PATH_MAX + 64], real[PATH_MAX];
+				snprintf(tree, sizeof tree, "%.*s/%s/%s", (int)(slash - self), self,
+					 beside[i], name);
+				if (realpath(tree, real) && strlen(real) < len) {
+					strcpy(buf, real);
+					return;
+				}
 			}
-		}
 	}
 	snprintf(buf, len, "%s/%s", cfg->profile_dir, name);
 }
@@ -211,15 +214,17 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	rundir_check(&p->cfg);
 	/* 3. The driver and the accelerator, and whether this host has them. */
 	p->drv = vmm_driver_select(&p->cfg, a->exec_argv != NULL, &p->kvm);
-	/* 4. What Landlock the kernel enforces. */
+	/* 4. The network: the bridge, /dev/net/tun, a driver with a NIC. */
+	net_plan(&p->cfg, p->drv->name, p->drv->network, &p->net);
+	/* 5. What Landlock the kernel enforces. */
 	p->landlock_abi = landlock_probe(&p->cfg);
-	/* 5. Each service: its program, its profile compiled for this VM. */
+	/* 6. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
-	/* 6. The cgroups: each service's limits, and whether this host can
+	/* 7. The cgroups: each service's limits, and whether this host can
 	 * enforce them (cgroup.c). */
 	cgroup_plan(p);
-	/* 7. The VM's uid range, last: a start reserves it (the registry's
+	/* 8. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
 	ids_take(&p->cfg, !a->check_only);
 }
@@ -246,6 +251,7 @@ void plan_print(const struct plan *p)
 	       (unsigned)(cfg->uid_base + CONFIG_ID_SPAN - 1), (unsigned)cfg->gid_base,
 	       (unsigned)(cfg->gid_base + CONFIG_ID_SPAN - 1));
 	printf("runtime dir: %s\n", cfg->runtime_dir);
+	net_print(&p->net, cfg);
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)
 		print_service(p, &p->shares[i]);

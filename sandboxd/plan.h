@@ -12,6 +12,7 @@
 #include "../virtiofsd-glue/virtiofsd.h"
 #include "cgroup.h"
 #include "config.h"
+#include "net.h"
 #include "paths.h"
 #include "profile.h"
 
@@ -55,6 +56,7 @@ struct plan {
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
 	struct virtiofsd virtiofsd;	/* when the VM has shares */
+	struct net_plan net;		/* the tap's fd once the outer made it */
 	struct service_plan vmm;
 	struct service_plan shares[CONFIG_MAX_SHARES];
 	struct cgroup_plan cgroups;	/* the VM's cgroups and their limits */

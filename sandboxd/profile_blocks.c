@@ -5,14 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks", "asan" };
+static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks", "network", "asan" };
 #define NFLAGS (sizeof flag_names / sizeof *flag_names)
 
 static bool flag_holds(const struct loader *l, size_t i)
 {
 	const bool values[] = {
 		l->params->kvm, !l->params->kvm,
-		l->cfg && l->cfg->nshares, l->cfg && l->cfg->ndisks, l->params->asan,
+		l->cfg && l->cfg->nshares, l->cfg && l->cfg->ndisks,
+		l->cfg && l->cfg->net.kind != NET_NONE, l->params->asan,
 	};
 	_Static_assert(sizeof values / sizeof *values == NFLAGS, "one value per flag");
 	return values[i];
@@ -56,7 +57,7 @@ int directive_if(struct loader *l, char **w, size_t n)
 	for (i = 0; i < NFLAGS && strcmp(w[0], flag_names[i]); i++)
 		;
 	if (i == NFLAGS)
-		return fail(l, "if: expected kvm, tcg, shares or disks, got '%s'", w[0]);
+		return fail(l, "if: expected kvm, tcg, shares, disks or network, got '%s'", w[0]);
 	l->if_line = l->line;
 	l->active = flag_holds(l, i);
 	snapshot(l, &l->pre);

@@ -107,7 +107,7 @@ void rundir_make(const struct config *cfg, struct rundir *r)
 	if (!path[0])
 		fd = paths_pin("/");
 	if (fd < 0)
-		die_errno(EXIT_TEMPORARY, NULL, STEP ": open %s", path[0] ? path : "/");
+		die_errno(exit_code_for_errno(errno), NULL, STEP ": open %s", path[0] ? path : "/");
 	r->top = fd;
 	len = strlen(path);
 	snprintf(r->rel, sizeof r->rel, "%s", cfg->runtime_dir + len + 1);
@@ -121,7 +121,7 @@ void rundir_make(const struct config *cfg, struct rundir *r)
 		if (snprintf(path, sizeof path, "%.*s/%s", (int)len, cfg->runtime_dir, r->rel) < 0)
 			die_errno(EXIT_TEMPORARY, NULL, STEP ": path");
 		if (mkdir(path, saved ? 0755 : 0700) < 0)
-			die_errno(EXIT_TEMPORARY, NULL, STEP ": create %s", path);
+			die_errno(exit_code_for_errno(errno), NULL, STEP ": create %s", path);
 		if (lsetxattr(path, MARK, cfg->name, strlen(cfg->name), 0) < 0)
 			log_warn_errno(NULL, STEP ": mark %s as sandboxd's", path);
 		if (!(*c = saved))

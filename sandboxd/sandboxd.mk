@@ -1,10 +1,11 @@
 # The manager: one binary, one module per concern.
 SANDBOXD_SRCS := $(wildcard sandboxd/*.c virtiofsd-glue/*.c)
 SANDBOXD_OBJS := $(SANDBOXD_SRCS:%.c=$(B)/obj/%.o)
-SANDBOXD_LIBS := -ljson-c -lseccomp -lcap-ng
+SANDBOXD_LIBS := -ljson-c -lseccomp -lcap-ng -lmnl
 
 # Installed builds find their profiles under DATADIR.
-SANDBOXD_DEFS := -DSANDBOXD_PROFILE_DIR='"$(DATADIR)/profiles"'
+SANDBOXD_DEFS := -DSANDBOXD_PROFILE_DIR='"$(DATADIR)/profiles"' -DSANDBOXD_VERSION='"$(VERSION)"' \
+	-DSANDBOXD_VMM_BINARY='"$(LIBEXECDIR)/vmm"'
 
 $(B)/obj/%.o: %.c $(wildcard sandboxd/*.h virtiofsd-glue/*.h) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)

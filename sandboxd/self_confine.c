@@ -71,8 +71,9 @@ static const struct rule pid1_rules[] = {
 	ALLOW(recvfrom),
 	/* QMP: system_powerdown on the connected socket, to no new address */
 	ALLOW_IF(sendto, NULL_PTR(4)),
-	/* the log, stderr */
+	/* the log, stderr; the relayed console (--log-console), stdout */
 	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
+	ALLOW_IF(write, EQ32(0, STDOUT_FILENO)),
 	/* reaping the services */
 	ALLOW(wait4),
 	/* SIGTERM: the bundled VMM's and the exec driver's graceful stop;

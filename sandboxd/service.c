@@ -33,6 +33,7 @@ void service_init(struct service *s, const struct service_plan *planned)
 	s->role = planned->role;
 	s->profile = planned->profile_file[0] ? &planned->profile : NULL;
 	s->filter = plan_filter(planned);
+	s->out_fd = s->err_fd = -1;
 }
 
 /* Moves the service's fds to 3, 4, ... and the program's to SERVICE_EXEC_FD,
@@ -43,6 +44,10 @@ static int install_fds(const struct service *s, int exec_fd)
 	int raised[SERVICE_MAX_FDS + 1];
 	const int top = SERVICE_EXEC_FD + 1;
 
+	/* First: a relay's pipe may have a number among the targets below. */
+	if ((s->out_fd >= 0 && dup2(s->out_fd, STDOUT_FILENO) < 0) ||
+	    (s->err_fd >= 0 && dup2(s->err_fd, STDERR_FILENO) < 0))
+		return -1;
 	for (size_t i = 0; i < s->nfds; i++)
 		if ((raised[i] = fcntl(s->fds[i], F_DUPFD, top)) < 0)
 			return -1;

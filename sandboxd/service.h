@@ -26,6 +26,7 @@ struct service {
 	const struct cgroup_run *cg;	/* its cgroup (PID 1's, cgroup.h), or NULL */
 	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
 	size_t nfds;
+	int out_fd, err_fd;		/* its stdout and stderr; -1: sandboxd's */
 	enum service_state state;
 	pid_t pid;
 	pid_t host_pid;			/* in the host's PID namespace (audit records) */

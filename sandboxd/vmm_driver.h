@@ -7,6 +7,7 @@
 
 #include "argv.h"
 #include "config.h"
+#include "net.h"
 #include "service.h"
 
 /* The VMM service as PID 1 runs it: the plan's facts and the driver's state. */
@@ -18,6 +19,7 @@ struct vmm_run {
 	struct argv argv;	/* the service's command line, built by prepare */
 	struct service svc;	/* the VMM service; prepare fills argv and fds */
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
+	const struct net_plan *net;	/* the tap (net->tap_fd) and guest's address */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };
 
@@ -25,6 +27,7 @@ struct vmm_driver {
 	const char *name;
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
 	bool shares;		/* attaches the config's shares (vhost-user-fs) */
+	bool network;		/* has a network device for the plan's tap */
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */
 	const char *profile;

@@ -1,20 +1,29 @@
 #!/usr/bin/env bats
-# sandboxd as an s6 service: s6-svscan and s6-supervise for real, readiness
-# through notification-fd, s6-svc -d for a graceful guest shutdown.
+# sandboxd as an s6 service: s6-svscan, s6-supervise and s6-log for real,
+# readiness through notification-fd, s6-svc -d for a graceful guest
+# shutdown, the exit codes and what finish makes of them, the VM's log.
 
 load helpers/common
 load helpers/vm
 
+# One line of the VM's log: TAI64N stamp, then the source's prefix.
+STAMP='^@[0-9a-f]{24} '
+
+# make_vm SVC: a service directory $T/scan/SVC for $T/SVC.conf, logging to
+# $T/logs/SVC, with supervise/ watched (s6-svwait reads supervise/status:
+# its creation must not be missed).
+make_vm() {
+	"$ROOT/s6-services/make-service" -l "$T/logs/$1" "$T/scan/$1" "$T/$1.conf" "$SANDBOXD"
+	mkdir "$T/scan/$1/supervise"
+	inotifywait -q -m -e create -e moved_to --format %f "$T/scan/$1/supervise" \
+		> "$T/$1.supervise-events" 2> "$T/inotify.err" &
+	WATCHES+=" $!"
+}
+
 setup() {
 	common_setup
+	WATCHES=
 	vm_conf ""
-	"$ROOT/s6-services/make-service" "$T/scan/vm" "$T/vm.conf" "$SANDBOXD"
-	# s6-svwait reads supervise/status: watch for it before s6 starts, so
-	# its creation cannot be missed.
-	mkdir "$T/scan/vm/supervise"
-	inotifywait -q -m -e create -e moved_to --format %f "$T/scan/vm/supervise" \
-		> "$T/supervise-events" 2> "$T/inotify.err" &
-	WATCH=$!
 }
 
 s6_start() {
@@ -23,7 +32,7 @@ s6_start() {
 }
 
 teardown() {
-	kill "$WATCH" 2>/dev/null || true
+	for w in $WATCHES; do kill "$w" 2>/dev/null || true; done
 	if [[ -n ${SCAN:-} ]]; then
 		s6-svscanctl -t "$T/scan" 2>/dev/null || true
 		wait_for_exit "$SCAN" 60 || kill -KILL "$SCAN"
@@ -31,9 +40,10 @@ teardown() {
 	common_teardown
 }
 
-@test "s6 starts the VM, sees it ready, and s6-svc -d shuts the guest down gracefully" {
+@test "s6 starts the VM, sees it ready, s6-svc -d shuts the guest down; the log tells the sources apart" {
+	make_vm vm
 	s6_start
-	wait_for_line "$T/supervise-events" '^status$' 10
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
 	run s6-svwait -U -t 60000 "$T/scan/vm"
 	assert_success
 	run s6-svstat -o up,ready "$T/scan/vm"
@@ -43,25 +53,130 @@ teardown() {
 	ppid=$(awk '/^PPid:/ { print $2 }' "/proc/$pid/status")
 	assert_equal "$(cat "/proc/$ppid/comm")" s6-supervise
 	assert_equal "$(cat "/proc/$pid/comm")" sandboxd
-	wait_for_line "$T/svscan.log" SBX-GUEST-READY 60
+	wait_for_line "$T/logs/vm/current" "${STAMP}console: SBX-GUEST-READY\$" 60
 
 	s6-svc -d "$T/scan/vm"
 	run s6-svwait -D -t 60000 "$T/scan/vm"
 	assert_success
 	run s6-svstat -o exitcode "$T/scan/vm"
 	assert_output 0
-	wait_for_line "$T/svscan.log" "sandboxd-finish: guest powered off cleanly" 10
-	run cat "$T/svscan.log"
-	assert_line --partial SBX-SHUTDOWN
+	wait_for_line "$T/logs/vm/current" "${STAMP}sandboxd-finish: guest powered off cleanly" 10
+	run grep -E "${STAMP}console: SBX-SHUTDOWN\$" "$T/logs/vm/current"
+	assert_success
+	run grep -E "${STAMP}sandboxd: vm $VM_NAME: vmm: shutdown requested" "$T/logs/vm/current"
+	assert_success
+	# Nothing of the VM's went to s6-svscan's own output.
+	run grep -c . "$T/svscan.log"
+	assert_output 0
 }
 
 @test "a bad config is exit 100 under s6, and finish stops the restarts" {
 	echo "bogus = 1" >> "$T/vm.conf"
+	make_vm vm
 	s6_start
-	wait_for_line "$T/svscan.log" "not restarting" 30
+	wait_for_line "$T/logs/vm/current" "not restarting" 30
 	# finish's exit 125 told s6-supervise not to restart it.
 	run s6-svstat -o up,wantedup,exitcode "$T/scan/vm"
 	assert_output "false false 100"
-	run cat "$T/svscan.log"
+	run cat "$T/logs/vm/current"
 	assert_line --partial "vm.conf:$(wc -l < "$T/vm.conf"): unknown key 'bogus'"
+}
+
+@test "not root is exit 100 under s6, not restarted" {
+	make_vm vm
+	sed -i 's|^exec \(/.*sandboxd\)|exec setpriv --reuid=65534 --regid=65534 --clear-groups \1|' \
+		"$T/scan/vm/run"
+	grep -q setpriv "$T/scan/vm/run"
+	s6_start
+	wait_for_line "$T/logs/vm/current" "not restarting" 30
+	run s6-svstat -o up,wantedup,exitcode "$T/scan/vm"
+	assert_output "false false 100"
+	run cat "$T/logs/vm/current"
+	assert_line --partial "not running as root"
+}
+
+@test "exit 111 under s6: restarted after a delay that doubles; the VMM's stderr in the log as vmm:" {
+	head -c 4096 /dev/urandom > "$T/not-a-kernel"
+	sed -i "s|^kernel = .*|kernel = $T/not-a-kernel|" "$T/vm.conf"
+	make_vm vm
+	s6_start
+	wait_for_line "$T/logs/vm/current" "failure 1 in a row: restarting in 1 s" 60
+	wait_for_line "$T/logs/vm/current" "failure 2 in a row: restarting in 2 s" 60
+	run grep -E "${STAMP}sandboxd-finish: temporary failure \(exit 111\)" "$T/logs/vm/current"
+	assert_success
+	run grep -E "${STAMP}vmm: qemu: linux kernel too old" "$T/logs/vm/current"
+	assert_success
+	# Down wanted: finish does not delay it.
+	s6-svc -d "$T/scan/vm"
+	run s6-svwait -D -t 60000 "$T/scan/vm"
+	assert_success
+}
+
+@test "s6-svc -d right after -u still powers the guest off cleanly: the request is repeated" {
+	make_vm vm
+	touch "$T/scan/vm/down"
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	s6-svc -u "$T/scan/vm"
+	# sandboxd's first line: its stop signals are blocked from before it.
+	wait_for_line "$T/logs/vm/current" "${STAMP}sandboxd: " 30
+	s6-svc -d "$T/scan/vm"
+	run s6-svwait -D -t 90000 "$T/scan/vm"
+	assert_success
+	run s6-svstat -o exitcode "$T/scan/vm"
+	assert_output 0
+	run grep -E "${STAMP}console: SBX-SHUTDOWN\$" "$T/logs/vm/current"
+	assert_success
+	# The first request came before the guest's power button worked.
+	run grep -E "vmm: shutdown: power-off request 2 to the guest" "$T/logs/vm/current"
+	assert_success
+}
+
+@test "a guest that ignores the shutdown: exit 99 under s6, said by finish" {
+	vm_conf "sbx.ignore_shutdown=1" "shutdown_timeout = 3"
+	sed -i '/^shutdown_timeout = 20$/d' "$T/vm.conf"
+	make_vm vm
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	wait_for_line "$T/logs/vm/current" "${STAMP}console: SBX-GUEST-READY\$" 60
+	s6-svc -d "$T/scan/vm"
+	run s6-svwait -D -t 60000 "$T/scan/vm"
+	assert_success
+	run s6-svstat -o exitcode "$T/scan/vm"
+	assert_output 99
+	wait_for_line "$T/logs/vm/current" "sandboxd-finish: the guest ignored the power-off requests" 10
+}
+
+@test "two VMs log apart; megabytes without a newline are cut into lines, rotated, and do not stall the guest" {
+	vm_conf "$(sbx_run "head -c 1500000 /dev/zero | tr '\\0' x; echo; echo BIG-DONE")"
+	cp "$T/vm.conf" "$T/big.conf"
+	vm_conf ""
+	sed -e "s/^name = .*/name = ${VM_NAME}b/" -e "s|^runtime_dir = .*|runtime_dir = $T/run2|" \
+		"$T/vm.conf" > "$T/small.conf"
+	make_vm big
+	make_vm small
+	touch "$T/scan/big/down"	# started once (-o) below: a clean end is not restarted
+	s6_start
+	wait_for_line "$T/big.supervise-events" '^status$' 10
+	s6-svc -o "$T/scan/big"
+	wait_for_line "$T/logs/big/current" "${STAMP}console: BIG-DONE\$" 120
+	wait_for_line "$T/logs/big/current" "sandboxd-finish: guest powered off cleanly" 60
+	wait_for_line "$T/logs/small/current" "${STAMP}console: SBX-GUEST-READY\$" 60
+	# 1.5 MB: at least one rotated file, and the x lines cut at 1024 bytes.
+	run compgen -G "$T/logs/big/@*.s"
+	assert_success
+	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -cE '${STAMP}console: x{1024}\$'"
+	assert_output 1464
+	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -E '${STAMP}' | grep -vcE '${STAMP}(console|sandboxd|vmm|sandboxd-finish): '"
+	assert_output 0
+	# Each VM's lines in its own log only.
+	run grep -c "vm ${VM_NAME}b:" "$T/logs/big/current"
+	assert_output 0
+	run grep -c "BIG-DONE\|vm ${VM_NAME}:" "$T/logs/small/current"
+	assert_output 0
+	s6-svc -d "$T/scan/small"
+	run s6-svwait -D -t 60000 "$T/scan/small"
+	assert_success
+	run s6-svstat -o exitcode "$T/scan/small"
+	assert_output 0
 }

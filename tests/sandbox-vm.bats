@@ -46,20 +46,37 @@ teardown() { vm_cleanup; common_teardown; }
 	assert_line --partial "shutdown requested"
 }
 
-@test "a guest that ignores the shutdown request is killed at the timeout (exit 137)" {
-	vm_conf "sbx.ignore_shutdown=1" "shutdown_timeout = 2"
+@test "a guest that ignores the shutdown is asked again every 2 s, then killed at the timeout (exit 99)" {
+	vm_conf "sbx.ignore_shutdown=1" "shutdown_timeout = 5"
 	sed -i '/^shutdown_timeout = 20$/d' "$T/vm.conf"
 	vm_start
 	wait_for_line "$T/console" SBX-GUEST-READY 60
 	kill -TERM "$VM_PID"
 	vm_wait_exit 60
-	assert_equal "$VM_STATUS" 137
+	assert_equal "$VM_STATUS" 99
 	run cat "$T/console"
-	assert_line --partial SBX-SHUTDOWN-IGNORED
 	refute_line --partial "SBX-SHUTDOWN"$'\r'
+	# Requests at 0, 2 and 4 s: the guest saw each of them.
+	[[ $(grep -c SBX-SHUTDOWN-IGNORED "$T/console") -ge 3 ]]
 	run cat "$T/log"
-	assert_line --partial "did not power off within the shutdown timeout"
+	assert_line --partial "power-off request 1 to the guest"
+	assert_line --partial "power-off request 3 to the guest"
+	refute_line --partial "power-off request 4 to the guest"
+	assert_line --partial "did not power off within the shutdown timeout (3 requests)"
 	assert_line --partial "vmm: killed by signal 9"
+	assert_line --partial "vm stopped, exit status 99"
+}
+
+@test "a VMM killed from outside sandboxd is 128+N, said as such, not the timeout's 99" {
+	vm_conf ""
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60
+	kill -KILL "$(vm_vmm_pid)"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 137
+	run cat "$T/log"
+	assert_line --partial "vmm: killed by signal 9, not sent by sandboxd"
+	refute_line --partial "shutdown requested"
 }
 
 @test "a VMM that crashes ends the VM with a non-zero status" {

@@ -88,11 +88,13 @@ vm_poweroff() {
 	assert_output $'filters 0:\nexecve allow\nopenat allow\nptrace allow\nmount allow'
 
 	vm_running
-	local allows=(poll read pread64 recvfrom sendto write,arg0=2 wait4 kill,arg0=-1,arg1=SIGKILL
+	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 wait4 kill,arg0=-1,arg1=SIGKILL
 		kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk mmap,arg2=PROT_READ
 		munmap clock_gettime restart_syscall)
-	# a datagram to an address, stdout, signals other than the two, executable memory
-	local denies=(sendto,arg4=4096 write,arg0=1 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
+	# a datagram to an address, a write to any fd but the log's two
+	# (stderr; stdout, the relayed console), signals other than the two,
+	# executable memory
+	local denies=(sendto,arg4=4096 write,arg0=0 write,arg0=3 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
 		mmap,arg2=PROT_EXEC unlinkat getpid sigaltstack)
 	run "$DUMP" "$PID1" "${DENIED_BOTH[@]}" "${allows[@]}" "${denies[@]}"
 	assert_success

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# Networking (issue 13): every VM in a network namespace of its own; a tap
+# set up by rtnetlink; network config errors. Each test makes its own
+# network namespace (helpers/net.bash) and runs sandboxd inside it.
+
+load helpers/common
+load helpers/vm
+load helpers/confine
+load helpers/net
+
+setup() { confine_setup; net_setup; }
+teardown() { net_teardown; confine_teardown; }
+
+@test "network none: a service cannot reach a server on the caller's loopback (positive first)" {
+	local port=$((20000 + RANDOM % 20000))
+	net_server 127.0.0.1 "$port" "$T/server"
+	# The same probe, outside sandboxd, in the same namespace: connected.
+	run in_ns "$PROBE" tcp-connect:"$port"
+	assert_output "tcp-connect:$port: ok"
+	# Landlock lets the connect through: the VM's own network namespace
+	# is what refuses it (its loopback is up, and nothing listens there).
+	profile_plus "landlock net connect $port"
+	probe --profile "$T/profile" -- tcp-connect:"$port"
+	assert_success
+	assert_output "tcp-connect:$port: ECONNREFUSED"
+	# The server saw the first connection only.
+	assert_equal "$(grep -c '^got:' "$T/server")" 1
+}
+
+@test "network none: the VM's namespace holds only its loopback" {
+	# (up: the ECONNREFUSED above; a loopback that is down gives ENETUNREACH)
+	run --separate-stderr timeout 60 "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" \
+		-- /usr/bin/cat /proc/net/dev
+	assert_success
+	# Header lines, then one line per interface.
+	output=$(tail -n +3 <<< "$output")
+	assert_equal "$(grep -c ':' <<< "$output")" 1
+	assert_line --regexp '^ *lo:'
+	run in_ns "$REAL_SANDBOXD" --check "$T/vm.conf"
+	assert_line "network: none (loopback only, in the VM's own network namespace)"
+}
+
+# tap_conf SBX_RUN_CMD [KEY = VALUE...]: a QEMU guest on a routed tap,
+# host side 10.0.2.1/30, guest 10.0.2.2.
+tap_conf() {
+	local cmd=$1
+	shift
+	vm_conf "$(sbx_run "$cmd")" "network = tap" "host_address = 10.0.2.1/30" "$@"
+}
+
+@test "network tap: the guest pings the host side and exchanges TCP both ways; no tap is left" {
+	net_server 0.0.0.0 7000 "$T/server"
+	tap_conf 'ping -c1 -W10 10.0.2.1 && echo SBX-PING-OK
+echo hello-from-guest | nc 10.0.2.1 7000
+nc -l -p 7001 > /tmp/in &
+until netstat -ltn | grep -q ":7001 "; do :; done
+echo SBX-LISTENING
+wait
+echo "guest got: $(cat /tmp/in)"'
+	vm_start
+	wait_for_line "$T/console" SBX-LISTENING 120
+	# While it runs: one tap, in the test's namespace, with the host side.
+	assert_equal "$(net_taps | wc -l)" 1
+	run in_ns ip -o -4 addr show dev "$(net_taps)"
+	assert_output --partial "inet 10.0.2.1/30"
+	in_ns python3 -c '
+import socket
+c = socket.create_connection(("10.0.2.2", 7001), timeout=30)
+c.sendall(b"hello-from-host\n")
+c.close()'
+	vm_wait_exit 120
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line --partial SBX-PING-OK
+	assert_line --partial reply-from-host
+	assert_line --partial "guest got: hello-from-host"
+	assert_line --partial "SBX-EXIT 0"
+	run cat "$T/server"
+	assert_line "got: hello-from-guest"
+	run cat "$T/log"
+	assert_line --regexp "network: tap sbx[0-9]+ up \(routed\)"
+	assert_equal "$(net_taps)" ""
+}
+
+@test "network tap: SIGKILL of the outer sandboxd leaves no tap" {
+	tap_conf 'echo SBX-UP; cat'
+	vm_start
+	wait_for_line "$T/console" SBX-UP 120
+	assert_equal "$(net_taps | wc -l)" 1
+	local vmm
+	vmm=$(vm_vmm_pid)
+	kill -KILL "$VM_PID"
+	wait_for_exit "$vmm" 30
+	assert_equal "$(net_taps)" ""
+}
+
+@test "network bridge:NAME: the tap joins the caller's bridge, the guest reaches the bridge's address" {
+	in_ns ip link add testbr0 type bridge
+	in_ns ip addr add 10.0.3.1/24 dev testbr0
+	in_ns ip link set testbr0 up
+	vm_conf "sbx.ip=10.0.3.2/24 $(sbx_run 'ping -c1 -W10 10.0.3.1 && echo SBX-PING-OK; echo SBX-UP; cat')" \
+		"network = bridge:testbr0"
+	vm_start
+	wait_for_line "$T/console" SBX-UP 120
+	run in_ns ip -o link show master testbr0
+	assert_output --regexp "sbx[0-9]+"
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	run cat "$T/console"
+	assert_line --partial SBX-PING-OK
+	assert_equal "$(net_taps)" ""
+}
+
+# bad LINE MESSAGE KEY-LINES...: --check refuses $T/vm.conf plus KEY-LINES
+# with exit 100 and FILE:LINE: MESSAGE (LINE counted from the added lines).
+bad() {
+	local line=$1 msg=$2
+	shift 2
+	vm_conf "" "$@"
+	local base
+	base=$(($(wc -l < "$T/vm.conf") - $#))
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_failure 100
+	assert_equal "$stderr" "sandboxd: $T/vm.conf:$((base + line)): $msg"
+}
+
+@test "network config errors: FILE:LINE and exit 100 from --check" {
+	bad 1 "network: expected none, tap, user or bridge:NAME (NAME a host bridge, 1..15 characters of [A-Za-z0-9_.-]), got 'wifi'" "network = wifi"
+	bad 1 "network = tap needs host_address = A.B.C.D/N (the tap's address on the host)" "network = tap"
+	bad 1 "host_address: only with network = tap (a bridge's addresses are the host's business)" "host_address = 10.0.2.1/30"
+	bad 2 "host_address: expected A.B.C.D/N, N 1..30, got '10.0.2.1'" "network = tap" "host_address = 10.0.2.1"
+	bad 2 "host_address: expected A.B.C.D/N, N 1..30, got '10.0.2.1/31'" "network = tap" "host_address = 10.0.2.1/31"
+	bad 2 "host_address: 10.0.2.2/30 leaves no room for the guest's address, the next one in /30 (neither may be the prefix's first or broadcast address)" "network = tap" "host_address = 10.0.2.2/30"
+	bad 2 "mac: expected a unicast MAC address XX:XX:XX:XX:XX:XX (hex; the first byte even), got '03:00:00:00:00:01'" "network = tap" "mac = 03:00:00:00:00:01" "host_address = 10.0.2.1/30"
+	bad 1 "mac: the VM has no network (network = none)" "mac = 02:00:00:00:00:01"
+}
+
+@test "network plan errors: a missing bridge, a link that is no bridge, user, the exec driver: exit 100" {
+	vm_conf "" "network = bridge:sbxnone"
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_failure 100
+	grep -qxF "sandboxd: vm $VM_NAME: $T/vm.conf:$(wc -l < "$T/vm.conf"): network: no link sbxnone in sandboxd's network namespace" <<< "$stderr"
+	vm_conf "" "network = bridge:lo"
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_failure 100
+	[[ $stderr == *"network: lo is not a bridge (link kind none)"* ]]
+	vm_conf "" "network = user"
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_failure 100
+	[[ $stderr == *"network = user: user-mode networking (passt) is not available"* ]]
+	vm_conf "" "network = tap" "host_address = 10.0.2.1/30"
+	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$PROBE" ids
+	assert_failure 100
+	[[ $stderr == *"network: the exec driver has no network device yet"* ]]
+	# Nothing was created.
+	assert_equal "$(net_taps)" ""
+}
+
+@test "network tap: a VMM killed by SIGKILL ends the VM and leaves no tap" {
+	tap_conf 'echo SBX-UP; cat'
+	vm_start
+	wait_for_line "$T/console" SBX-UP 120
+	assert_equal "$(net_taps | wc -l)" 1
+	kill -KILL "$(vm_vmm_pid)"
+	vm_wait_exit 30
+	assert_equal "$VM_STATUS" 137
+	assert_equal "$(net_taps)" ""
+}
