@@ -261,14 +261,6 @@ void cgroup_plan(struct plan *p)
 		cg->version = 1;
 	else
 		find_v2(cfg, cg);
-	if (!cg->version && cfg->cgroups == CGROUPS_REQUIRED)
-		die(EXIT_PERMANENT, NULL, "%s: cgroups = required, but this host has no cgroup "
-		    "hierarchy sandboxd may write to below %s (cgroups = best-effort runs "
-		    "without)", cfg->file, cfg->cgroup_parent ? cfg->cgroup_parent : "its own cgroup");
-	if (!cg->version) {
-		log_warn(NULL, STEP ": none usable on this host: no limits are enforced");
-		return;
-	}
 	snprintf(cg->svcs[0].name, sizeof cg->svcs[0].name, "vmm");
 	plan_service(p, &p->vmm, &logged);
 	cg->nsvcs = 1;
@@ -288,6 +280,14 @@ void cgroup_plan(struct plan *p)
 	if (!cg->vm_limits.pids_max)
 		cg->vm_limits.pids_max = (uint32_t)pids;
 	enforceable(p, &cg->vm_limits, cfg->file, cfg->cgroup_lines, &logged);
+	/* No hierarchy at all (an `ip netns exec`, which remounts /sys, shows
+	 * none): a limit set was an error above unless best-effort; the
+	 * defaults' loss is said, and the VM runs without cgroups. */
+	if (!cg->version) {
+		log_warn(NULL, STEP ": no cgroup hierarchy sandboxd may write to below %s: the VM "
+			 "runs without cgroups", cfg->cgroup_parent ? cfg->cgroup_parent : "its own");
+		cg->nsvcs = 0;
+	}
 }
 
 static void print_limits(const char *who, const char *path, const struct cgroup_limits *l)

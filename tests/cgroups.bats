@@ -354,6 +354,18 @@ without_memory() {
 	assert_success
 	assert_equal "$(grep -c "no usable memory controller" <<< "$stderr")" 1
 	no_cgroup_left
+	# No hierarchy at all (as under `ip netns exec`, which mounts a fresh
+	# /sys): the VM runs without cgroups, logged; a set limit stays an
+	# error unless best-effort.
+	vm_conf ""
+	run --separate-stderr unshare -m --propagation private sh -c 'umount -R /sys/fs/cgroup && exec "$@"' \
+		sh "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" ids
+	assert_success
+	grep -q "cgroups: no cgroup hierarchy sandboxd may write to below its own: the VM runs without cgroups" <<< "$stderr"
+	run --separate-stderr unshare -m --propagation private sh -c 'umount -R /sys/fs/cgroup && exec "$@"' \
+		sh "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE" ids
+	assert_equal "$status" 100
+	grep -q "$T/profile:$(wc -l < "$T/profile"): memory_max: this host has no cgroup memory controller" <<< "$stderr"
 }
 
 # only_v2 CMD...: CMD where the v1 hierarchies are unmounted (a private mount
