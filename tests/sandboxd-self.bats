@@ -29,7 +29,7 @@ teardown() { vm_cleanup; common_teardown; }
 # What the ASan build's tables add (self_confine.c sanitizer_rules).
 SANITIZER_ALLOWS=" sigaltstack mmap mmap,arg2=PROT_EXEC munmap madvise sched_yield futex open
 	openat read read,arg0=0 fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write
-	write,arg0=1 getpid exit_group "
+	write,arg0=0 write,arg0=1 write,arg0=3 getpid exit_group "
 
 # What neither may do: exec, files, sockets, tracing, other ABIs, mounts,
 # ids, namespaces, new processes, module loading, other processes' memory.
