@@ -2,6 +2,8 @@
  * reads it: constants by name, sizes with suffixes, capabilities as in
  * capabilities(7). */
 #include "check_profile_print.h"
+
+#include "cgroup.h"
 #include "profile_const.h"
 #include "seccomp_build.h"
 
@@ -149,6 +151,8 @@ static void print_syscalls(struct profile *p, unsigned bpf_len, const char *bpf_
 
 static void print_rest(const struct profile *p, const struct config *cfg)
 {
+	char limits[128];
+
 	printf("landlock:%s\n", p->npaths || p->nports ? "" : " no path, no port");
 	for (size_t i = 0; i < p->npaths; i++)
 		printf("  %s %s\n", ll_class_word(p->paths[i].class), p->paths[i].path);
@@ -178,6 +182,8 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 	printf("%s, /dev/shm ", p->tmp_mib ? "" : " (the config's tmpfs_size)");
 	check_print_limit((p->shm_mib ? p->shm_mib : cfg->tmpfs_mib) << 20);
 	printf("%s\n", p->shm_mib ? "" : " (the config's tmpfs_size)");
+	cgroup_limits_text(&p->cgroup, limits, sizeof limits);
+	printf("cgroup:%s\n", limits[0] ? limits : " sandboxd's defaults for the service (sandboxd.conf(5))");
 }
 
 void check_print_profile(struct profile *p, const struct profile_params *pp, unsigned bpf_len,

@@ -195,6 +195,8 @@ static const char *const vmm_names[] = {
 	[VMM_AUTO] = "auto", [VMM_QEMU] = "qemu", [VMM_BUILTIN] = "builtin", NULL };
 static const char *const accel_names[] = {
 	[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg", NULL };
+static const char *const cgroups_names[] = {
+	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", NULL };
 
 #define AT(f) .offset = offsetof(struct config, f)
 static const struct key keys[] = {
@@ -218,6 +220,13 @@ static const struct key keys[] = {
 	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, LANDLOCK_ABI_KNOWN },
 	{ "landlock_max_abi", parse_u32,         AT(landlock_max_abi), 0, LANDLOCK_ABI_KNOWN },
 	{ "tmpfs_size",       parse_size,        AT(tmpfs_mib), 1, 4096 },
+	{ "memory_max",       config_parse_cgroup_limit, AT(vm_limits) },
+	{ "pids_max",         config_parse_cgroup_limit, AT(vm_limits) },
+	{ "cpu_weight",       config_parse_cgroup_limit, AT(vm_limits) },
+	{ "cpu_max",          config_parse_cgroup_limit, AT(vm_limits) },
+	{ "cgroups",          parse_choice,      AT(cgroups), .choices = cgroups_names,
+	  .what = "required or best-effort" },
+	{ "cgroup_parent",    config_parse_cgroup_parent, AT(cgroup_parent) },
 	{ "network",          config_parse_network,     AT(net) },
 	{ "mac",              config_parse_mac,         AT(net) },
 	{ "host_address",     config_parse_host_address, AT(net) },
@@ -230,7 +239,8 @@ _Static_assert(FIELD_SIZE(vcpus) == 4 && FIELD_SIZE(uid_base) == 4 && FIELD_SIZE
 	       "parse_u32 and parse_seconds_ms fields are 32-bit");
 _Static_assert(FIELD_SIZE(memory_mib) == 8 && FIELD_SIZE(tmpfs_mib) == 8,
 	       "parse_size fields are 64-bit");
-_Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int),
+_Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int)
+	       && FIELD_SIZE(cgroups) == sizeof(int),
 	       "parse_choice fields are int-sized enums");
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -350,6 +360,7 @@ void config_free(struct config *cfg)
 		close(cfg->initrd_fd);
 	free(cfg->runtime_dir);
 	free(cfg->profile_dir);
+	free(cfg->cgroup_parent);
 	free(cfg->net.bridge);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -15,6 +15,17 @@
 #define CONFIG_ID_SPAN    16
 
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
+enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT };
+
+/* A cgroup's limits (the VM's in the config, a service's in its profile);
+ * 0: not set. cgroup.c applies them, cgroup_limits.c parses them. */
+struct cgroup_limits {
+	uint64_t memory_mib;	/* memory_max */
+	uint32_t pids_max;
+	uint32_t cpu_weight;	/* 1..10000, cgroup v2's scale (v1: shares = weight * 1024 / 100) */
+	uint32_t cpu_quota_us;	/* cpu_max: QUOTA of every PERIOD */
+	uint32_t cpu_period_us;
+};
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
 /* Kernel, initrd, disk and share paths are pinned at parse time (paths.c):
@@ -74,6 +85,11 @@ struct config {
 	int landlock_min_abi;	/* 0: best effort */
 	int landlock_max_abi;	/* the highest ABI used; 0: Landlock off (tests) */
 	uint64_t tmpfs_mib;	/* size of each service's /tmp and /dev/shm */
+	struct cgroup_limits vm_limits;	/* the VM's cgroup, vm-NAME */
+	enum cgroups_mode cgroups;	/* a limit the host cannot enforce: error or logged */
+	char *cgroup_parent;	/* NULL: the cgroup sandboxd runs in */
+	unsigned cgroup_lines[5];	/* where memory_max, pids_max, cpu_weight, cpu_max,
+				 * cgroup_parent are set (0: not), for FILE:LINE */
 	struct net_config net;
 };
 

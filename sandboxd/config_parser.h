@@ -49,6 +49,8 @@ void *config_field(const struct parser *p, const struct key *k);
 
 /* The keys naming host paths (config_paths.c). */
 parse_fn config_parse_boot_file, config_parse_disk, config_parse_share;
+/* The cgroup keys (config_cgroup.c). */
+parse_fn config_parse_cgroup_limit, config_parse_cgroup_parent;
 
 /* The network keys (config_net.c), and their checks across keys once the
  * file is read: -1 (said) on error. */

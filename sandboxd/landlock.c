@@ -235,13 +235,10 @@ void landlock_restrict_service(const struct profile *p, int abi, const char *ser
  * its domain, so they are outside it). The ASan build may also read
  * everything: its runtime reads /proc/self/maps and the binaries to
  * symbolise a report. */
-void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len)
+void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_t len)
 {
 	size_t size;
 	struct ruleset_attr h = handled(abi, &size);
-	struct landlock_path_beneath_attr remove = {
-		.allowed_access = FS(REMOVE_DIR), .parent_fd = remove_dir_fd,
-	};
 	int ruleset;
 
 	snprintf(what, len, "Landlock off");
@@ -251,9 +248,14 @@ void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len)
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
 	if (ruleset < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: create sandboxd's own ruleset");
-	if (remove_dir_fd >= 0 &&
-	    syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &remove, 0) < 0)
-		die_errno(EXIT_TEMPORARY, NULL, "landlock: rule to remove the runtime dir");
+	for (size_t i = 0; i < n; i++) {
+		struct landlock_path_beneath_attr remove = {
+			.allowed_access = FS(REMOVE_DIR), .parent_fd = dirs[i],
+		};
+		if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &remove, 0) < 0)
+			die_errno(EXIT_TEMPORARY, NULL, "landlock: rule to remove %s",
+				  i ? "the VM's cgroups" : "the runtime dir");
+	}
 #ifdef __SANITIZE_ADDRESS__
 	if (add_fd_rule(ruleset, open("/", O_PATH | O_CLOEXEC), LL_READ, h.handled_access_fs) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: read rule for the sanitizer");
@@ -262,7 +264,8 @@ void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: restrict sandboxd");
 	close(ruleset);
 	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s)", abi,
-		 remove_dir_fd >= 0 ? " but removing the runtime dir" : "",
+		 !n ? "" : n == 1 ? " but removing the runtime dir"
+			 : " but removing the runtime dir and the VM's cgroups",
 		 h.handled_access_net ? ", no TCP" : "",
 		 h.scoped ? ", abstract unix sockets scoped" : "");
 }

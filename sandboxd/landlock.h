@@ -28,10 +28,11 @@ void landlock_restrict_service(const struct profile *p, int abi, const char *ser
 
 /* sandboxd itself, once it only supervises (self_confine.c): a domain
  * that handles every right of the ABI in use and grants none, but
- * REMOVE_DIR beneath REMOVE_DIR_FD (an O_PATH directory, or -1); abstract
+ * REMOVE_DIR beneath each of the N directories DIRS (O_PATH; the first
+ * the runtime dir's parent, the others the VM's cgroups'); abstract
  * unix sockets are scoped, signals are not. The caller has set
  * no_new_privs. Says what it did in WHAT, for the log ("Landlock off" at
  * ABI 0); dies with 111. */
-void landlock_confine_self(int abi, int remove_dir_fd, char *what, size_t len);
+void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_t len);
 
 #endif

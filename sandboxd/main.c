@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "check_profile.h"
 #include "log.h"
 #include "net.h"
@@ -161,6 +162,7 @@ static int block_signals(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGUSR1);	/* relayed: PID 1 logs the cgroups' figures */
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "block signals");
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -205,6 +207,7 @@ int main(int argc, char **argv)
 	};
 	static struct plan plan;
 	struct rundir rundir;
+	struct cgroup_dirs cgroups;
 	int sigfd, lifeline[2], code;
 	pid_t child;
 
@@ -231,6 +234,7 @@ int main(int argc, char **argv)
 	net_setup_host(&plan.net, &plan.cfg, service_uid(&plan.cfg, ROLE_VMM),
 		       service_gid(&plan.cfg, ROLE_VMM));
 	rundir_make(&plan.cfg, &rundir);
+	cgroup_make(&plan.cgroups, &cgroups);
 	if (pipe2(lifeline, O_CLOEXEC) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "create lifeline pipe");
 	/* 3. PID 1 in a new PID namespace, which carries out the plan (pid1.c).
@@ -252,6 +256,8 @@ int main(int argc, char **argv)
 		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
+	/* PID 1 into the VM's cgroup before its go on the lifeline. */
+	cgroup_place_pid1(&plan.cgroups, child);
 	/* The tap lives as long as PID 1's copy and the VMM's. */
 	if (plan.net.tap_fd >= 0)
 		close(plan.net.tap_fd);
@@ -260,11 +266,12 @@ int main(int argc, char **argv)
 	/* 4. The outer only relays signals and waits from here: it confines
 	 * itself first. PID 1 starts once we are confined: our log line comes
 	 * first. */
-	self_confine_outer(plan.landlock_abi, child, sigfd, rundir.top, lifeline[1]);
+	self_confine_outer(plan.landlock_abi, child, sigfd, rundir.top, lifeline[1], &cgroups);
 	if (write(lifeline[1], "", 1) != 1)
 		die_errno(EXIT_TEMPORARY, NULL, "start PID 1");
 	code = relay_until_exit(sigfd, child);
 	rundir_remove(&rundir);
+	cgroup_remove(&cgroups);
 	/* Confined: no free() that could give memory back, no atexit work. */
 	_exit(code);
 }

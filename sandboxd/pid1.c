@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
@@ -49,6 +50,7 @@ struct supervisor {
 	struct share_service shares[CONFIG_MAX_SHARES];
 	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
+	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
 	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
 	size_t nrelays;
 };
@@ -129,6 +131,7 @@ static int open_signalfd(void)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGUSR1);
 	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (fd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "signalfd");
@@ -209,6 +212,8 @@ static void service_exited(struct supervisor *s, struct service *svc, int wstatu
 			 strsignal(WTERMSIG(wstatus)));
 	else
 		log_info(svc->name, "exited with status %d", WEXITSTATUS(wstatus));
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL)
+		cgroup_explain_kill(svc->cg, svc->name);
 	/* A death by SIGSYS: name the syscall from its audit record. */
 	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGSYS)
 		violations_explain_sigsys(&s->violations, s->svcs, s->nsvcs, svc,
@@ -284,12 +289,21 @@ static int reap(struct supervisor *s)
 	return -1;
 }
 
+/* Each cgroup's figures, one line each: on SIGUSR1 and at the end. */
+static void report_cgroups(const struct supervisor *s)
+{
+	for (size_t i = 0; i < s->plan->cgroups.nsvcs; i++)
+		cgroup_report(&s->cg[i], NULL);
+}
+
 static void handle_signals(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof si) == sizeof si)
-		if (si.ssi_signo != SIGCHLD)
+		if (si.ssi_signo == SIGUSR1)
+			report_cgroups(s);
+		else if (si.ssi_signo != SIGCHLD)
 			begin_shutdown(s);
 }
 
@@ -302,6 +316,7 @@ static _Noreturn void supervise(struct supervisor *s)
 			kill_everything(s);
 			s->drv->release(s->run);
 			drain_relays(s);
+			report_cgroups(s);
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
@@ -360,6 +375,11 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 
 	/* The host's /dev/kmsg and /proc are gone once the namespace is built. */
 	violations_open(&s.violations);
+	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
+	cgroup_open(&plan->cgroups, s.cg);
+	run->svc.cg = s.sibling.cg = &s.cg[0];
+	for (size_t i = 0; i < plan->cfg.nshares; i++)
+		s.shares[i].svc.cg = &s.cg[1 + i];
 	if (log_console)
 		relay_output_nonblocking();
 	build_namespace(drv, run);

@@ -221,7 +221,10 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	/* 6. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
-	/* 7. The VM's uid range, last: a start reserves it (the registry's
+	/* 7. The cgroups: each service's limits, and whether this host can
+	 * enforce them (cgroup.c). */
+	cgroup_plan(p);
+	/* 8. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
 	ids_take(&p->cfg, !a->check_only);
 }
@@ -252,4 +255,5 @@ void plan_print(const struct plan *p)
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)
 		print_service(p, &p->shares[i]);
+	cgroup_print(&p->cgroups);
 }

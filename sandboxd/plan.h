@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "../virtiofsd-glue/virtiofsd.h"
+#include "cgroup.h"
 #include "config.h"
 #include "net.h"
 #include "paths.h"
@@ -58,6 +59,7 @@ struct plan {
 	struct net_plan net;		/* the tap's fd once the outer made it */
 	struct service_plan vmm;
 	struct service_plan shares[CONFIG_MAX_SHARES];
+	struct cgroup_plan cgroups;	/* the VM's cgroups and their limits */
 };
 
 /* Builds the plan for ARGS into *P; every check a start makes is made

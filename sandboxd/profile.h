@@ -86,6 +86,8 @@ struct profile {
 	uint64_t tmp_mib, shm_mib;	/* 0: the config's tmpfs_size */
 	char env[PROFILE_MAX_ENV][PROFILE_ENV_NAME];	/* variables passed from sandboxd's */
 	unsigned nenv;			/* environment (`env NAME...`) */
+	struct cgroup_limits cgroup;	/* `cgroup KEY VALUE`; 0: sandboxd's default */
+	unsigned cgroup_lines[4];	/* where each key is set, per enum cgroup_key */
 };
 
 /* Values the profile's parameters expand to. */

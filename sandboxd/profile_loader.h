@@ -21,6 +21,7 @@ struct seen {
 	unsigned secbit[32];
 	unsigned rlimit[RLIM_NLIMITS];
 	unsigned tmp, shm, scope_signal, scope_unix;
+	unsigned cgroup[4];		/* per enum cgroup_key */
 };
 
 /* What an inactive branch of an `if` is rolled back to at its end: it is
@@ -96,7 +97,7 @@ void loader_words_free(struct words *ws);
 directive_fn directive_syscall;						/* profile_syscall.c */
 directive_fn directive_ll_paths, directive_view, directive_ll_scope, directive_ll_net; /* profile_landlock.c */
 directive_fn directive_capability, directive_securebits, directive_rlimit,
-	directive_tmpfs, directive_env;					/* profile_process.c */
+	directive_tmpfs, directive_env, directive_cgroup;		/* profile_process.c */
 directive_fn directive_if, directive_else, directive_end;		/* profile_blocks.c */
 
 #endif

@@ -116,6 +116,8 @@ static const struct directive directives[] = {
 	{ "rlimit",     NULL,    directive_rlimit,     2, 3, "NAME SOFT [HARD]", NULL },
 	{ "tmpfs",      NULL,    directive_tmpfs,      2, 2, "/tmp|/dev/shm SIZE", NULL },
 	{ "env",        NULL,    directive_env,        1, 0, "NAME...", NULL },
+	{ "cgroup",     NULL,    directive_cgroup,     2, 3, "memory_max|pids_max|cpu_weight|cpu_max VALUE",
+	  NULL },
 	{ "if",         NULL,    directive_if,         1, 1, "kvm|tcg|shares|disks", NULL },
 	{ "else",       NULL,    directive_else,       0, 0, "nothing after it", NULL },
 	{ "end",        NULL,    directive_end,        0, 0, "nothing after it", NULL },

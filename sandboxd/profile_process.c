@@ -2,8 +2,11 @@
  * rlimits, the sizes of its private tmpfs mounts, its environment. */
 #include "profile_loader.h"
 
+#include "cgroup.h"
+
 #include <cap-ng.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 int directive_capability(struct loader *l, char **w, size_t n)
@@ -112,5 +115,26 @@ int directive_env(struct loader *l, char **w, size_t n)
 			return fail(l, "env: more than %d variables", PROFILE_MAX_ENV);
 		memcpy(p->env[p->nenv++], w[k], len + 1);
 	}
+	return 0;
+}
+
+/* `cgroup KEY VALUE`: the service's cgroup limit (cgroup_limits.c, the
+ * config's table); cpu_max takes QUOTA [PERIOD]. */
+int directive_cgroup(struct loader *l, char **w, size_t n)
+{
+	int key = cgroup_key_lookup(w[0]);
+	char value[64], why[160];
+
+	if (key < 0)
+		return fail(l, "cgroup: unknown key '%s' (memory_max, pids_max, cpu_weight, cpu_max)",
+			    w[0]);
+	if ((n == 3 && key != CGK_CPU_MAX) || strlen(w[1]) + (n == 3 ? strlen(w[2]) : 0) > 60)
+		return fail(l, "cgroup %s: expected one value", w[0]);
+	snprintf(value, sizeof value, "%s%s%s", w[1], n == 3 ? " " : "", n == 3 ? w[2] : "");
+	if (loader_set_once(l, &l->seen.cgroup[key], "cgroup", w[0]) < 0)
+		return -1;
+	if (cgroup_limit_parse(&l->p->cgroup, (enum cgroup_key)key, value, why, sizeof why) < 0)
+		return fail(l, "cgroup %s: expected %s, got '%s'", w[0], why, value);
+	l->p->cgroup_lines[key] = l->line;
 	return 0;
 }

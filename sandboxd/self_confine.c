@@ -18,13 +18,15 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "confine.h"
 #include "landlock.h"
 #include "log.h"
 #include "seccomp_build.h"
 
 /* Values only known at run time, filled into a condition's datum. */
-enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE };
+enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE, CG0, CG1, CG2, CG3, NSLOTS };
+_Static_assert(CG3 - CG0 + 1 == CGROUP_MAX_HIER, "a slot per cgroup hierarchy");
 
 struct cond {
 	unsigned arg;
@@ -61,6 +63,10 @@ static const struct rule pid1_rules[] = {
 	ALLOW(poll),
 	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS) */
 	ALLOW(read),
+	/* the cgroups' figures (SIGUSR1, the end, an OOM kill explained):
+	 * files opened before confinement, read at offset 0 (cgroup_run.c);
+	 * no open, so no other file */
+	ALLOW(pread64),
 	/* QMP: events and replies on the connected socket */
 	ALLOW(recvfrom),
 	/* QMP: system_powerdown on the connected socket, to no new address */
@@ -105,6 +111,7 @@ static const struct rule outer_rules[] = {
 	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGTERM)),
 	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGINT)),
 	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGHUP)),
+	ALLOW_IF(kill, IS32(0, PID1), EQ32(1, SIGUSR1)),
 	/* PID 1's status, which becomes ours */
 	ALLOW_IF(wait4, IS32(0, PID1)),
 	/* the log, stderr */
@@ -114,6 +121,13 @@ static const struct rule outer_rules[] = {
 	/* the runtime dir, left empty by PID 1's namespace going away: rmdir
 	 * through the fd of its parent (Landlock grants REMOVE_DIR there) */
 	ALLOW_IF(unlinkat, IS32(0, DIRFD), EQ32(2, AT_REMOVEDIR)),
+	/* the VM's cgroups, empty once PID 1 is gone: rmdir through the fd of
+	 * vm-NAME's parent in each hierarchy (cgroup_make.c cgroup_remove;
+	 * Landlock grants REMOVE_DIR there); an unused slot is -1 */
+	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)),
+	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)),
+	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)),
+	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR)),
 	ALLOW(exit_group),
 };
 
@@ -180,7 +194,7 @@ static size_t count_syscalls(const struct rule *a, size_t na, const struct rule 
 
 /* no_new_privs, Landlock, seccomp; then the one line saying so. */
 static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots[],
-		    int landlock_abi, int remove_dir_fd, const char *who)
+		    int landlock_abi, const int *dirs, size_t ndirs, const char *who)
 {
 	scmp_filter_ctx ctx = seccomp_new(SCMP_ACT_KILL_PROCESS, who);
 	struct sock_fprog bpf;
@@ -195,7 +209,7 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	seccomp_release(ctx);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
-	landlock_confine_self(landlock_abi, remove_dir_fd, landlock, sizeof landlock);
+	landlock_confine_self(landlock_abi, dirs, ndirs, landlock, sizeof landlock);
 	confine_install_seccomp(&bpf, who);
 	log_info(NULL, "confined: %s: no_new_privs, %s, seccomp %zu syscalls (%zu rules, "
 		 "%u BPF instructions), anything else kills", who, landlock,
@@ -206,16 +220,24 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 
 void self_confine_pid1(int landlock_abi)
 {
-	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, landlock_abi, -1, "PID 1");
+	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, landlock_abi, NULL, 0,
+		"PID 1");
 }
 
 void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_parent_fd,
-			int lifeline)
+			int lifeline, const struct cgroup_dirs *cgroups)
 {
-	const scmp_datum_t slots[] = {
+	scmp_datum_t slots[NSLOTS] = {
 		[PID1] = (uint32_t)pid1, [SIGFD] = (uint32_t)sigfd,
 		[DIRFD] = (uint32_t)runtime_parent_fd, [LIFELINE] = (uint32_t)lifeline,
 	};
+	int dirs[1 + CGROUP_MAX_HIER] = { runtime_parent_fd };
+
+	for (size_t i = 0; i < CGROUP_MAX_HIER; i++) {
+		slots[CG0 + i] = i < cgroups->n ? (uint32_t)cgroups->fd[i] : UINT32_MAX;
+		if (i < cgroups->n)
+			dirs[1 + i] = cgroups->fd[i];
+	}
 
 #ifdef __SANITIZE_ADDRESS__
 	/* The outer's leak check, which exit() would run. PID 1 ends with
@@ -225,5 +247,5 @@ void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_par
 #endif
 
 	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, landlock_abi,
-		runtime_parent_fd, "outer");
+		dirs, 1 + cgroups->n, "outer");
 }

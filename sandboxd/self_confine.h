@@ -13,8 +13,10 @@ void self_confine_pid1(int landlock_abi);
 
 /* The outer process, once PID1 is cloned and it only relays SIGFD's
  * signals, writes PID1's go on LIFELINE, waits for PID1, and removes the
- * runtime dir through RUNTIME_PARENT_FD (its parent, O_PATH). */
+ * runtime dir through RUNTIME_PARENT_FD (its parent, O_PATH) and the VM's
+ * cgroups through CGROUPS' fds. */
+struct cgroup_dirs;
 void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_parent_fd,
-			int lifeline);
+			int lifeline, const struct cgroup_dirs *cgroups);
 
 #endif

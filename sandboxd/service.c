@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "confine.h"
 #include "landlock.h"
 #include "log.h"
@@ -179,7 +180,8 @@ int service_start(struct service *s, const struct plan *plan)
 		log_warn_errno(s->name, "open %s", s->argv[0]);
 		return -1;
 	}
-	pid = fork();
+	/* Forked into its cgroup (cgroup.c): in it from its first instruction. */
+	pid = cgroup_fork(s->cg, s->name);
 	if (pid < 0) {
 		close(exec_fd);
 		return -1;

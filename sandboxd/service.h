@@ -23,6 +23,7 @@ struct service {
 	char *const *argv;		/* argv[0] is an absolute path */
 	const struct profile *profile;	/* NULL: none (no caps, NNP, nothing else) */
 	const struct sock_fprog *filter;	/* the profile's seccomp BPF, or NULL */
+	const struct cgroup_run *cg;	/* its cgroup (PID 1's, cgroup.h), or NULL */
 	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
 	size_t nfds;
 	int out_fd, err_fd;		/* its stdout and stderr; -1: sandboxd's */

@@ -29,7 +29,7 @@ teardown() { vm_cleanup; common_teardown; }
 # What the ASan build's tables add (self_confine.c sanitizer_rules).
 SANITIZER_ALLOWS=" sigaltstack mmap mmap,arg2=PROT_EXEC munmap madvise sched_yield futex open
 	openat read read,arg0=0 fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write
-	write,arg0=1 getpid exit_group "
+	write,arg0=0 write,arg0=1 write,arg0=3 getpid exit_group "
 
 # What neither may do: exec, files, sockets, tracing, other ABIs, mounts,
 # ids, namespaces, new processes, module loading, other processes' memory.
@@ -68,7 +68,7 @@ vm_poweroff() {
 		assert_equal "$(ls "/proc/$p/task" | wc -l)" 1
 	done
 	run cat "$T/log"
-	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: outer: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the runtime dir, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls \([0-9]+ rules, [0-9]+ BPF instructions\), anything else kills$"
+	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: outer: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the runtime dir and the VM's cgroups, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls \([0-9]+ rules, [0-9]+ BPF instructions\), anything else kills$"
 	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: PID 1: no_new_privs, Landlock ABI [0-9]+ \(no file access, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls"
 	# PID 1 confines itself after readiness, so after "guest running".
 	[[ $(grep -n "confined: PID 1" "$T/log" | cut -d: -f1) -gt \
@@ -88,7 +88,7 @@ vm_poweroff() {
 	assert_output $'filters 0:\nexecve allow\nopenat allow\nptrace allow\nmount allow'
 
 	vm_running
-	local allows=(poll read recvfrom sendto write,arg0=2 write,arg0=1 wait4 kill,arg0=-1,arg1=SIGKILL
+	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 wait4 kill,arg0=-1,arg1=SIGKILL
 		kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk mmap,arg2=PROT_READ
 		munmap clock_gettime restart_syscall)
 	# a datagram to an address, a write to any fd but the log's two
@@ -107,11 +107,13 @@ vm_poweroff() {
 
 @test "the outer's filter read back: only PID 1 may be signalled and waited for, only its signalfd read" {
 	vm_running
-	local fd sigfd= dirfd= lifeline=
+	local fd sigfd= dirfd= lifeline= cgfds=()
 	for fd in /proc/"$VM_PID"/fd/*; do
 		case $(readlink "$fd") in
 		"anon_inode:[signalfd]") sigfd=${fd##*/} ;;
 		"$T") dirfd=${fd##*/} ;;
+		# vm-NAME's parent in each cgroup hierarchy (cgroup_make.c)
+		/sys/fs/cgroup/*) cgfds+=("unlinkat,arg0=${fd##*/},arg2=AT_REMOVEDIR") ;;
 		# The lifeline: sandboxd's own pipe, close-on-exec and write-only
 		# (an inherited pipe of the caller's is neither).
 		pipe:*) grep -qE '^flags:[[:space:]]+0?2000001$' "/proc/$VM_PID/fdinfo/${fd##*/}" &&
@@ -120,8 +122,9 @@ vm_poweroff() {
 	done
 	[[ -n $sigfd && -n $dirfd && -n $lifeline ]] || fail "outer's fds: $(ls -l /proc/"$VM_PID"/fd)"
 	local allows=("read,arg0=$sigfd" "kill,arg0=$PID1,arg1=SIGTERM" "kill,arg0=$PID1,arg1=SIGINT"
-		"kill,arg0=$PID1,arg1=SIGHUP" "wait4,arg0=$PID1" write,arg0=2 "write,arg0=$lifeline"
-		"unlinkat,arg0=$dirfd,arg2=AT_REMOVEDIR" exit_group)
+		"kill,arg0=$PID1,arg1=SIGHUP" "kill,arg0=$PID1,arg1=SIGUSR1" "wait4,arg0=$PID1"
+		write,arg0=2 "write,arg0=$lifeline" "unlinkat,arg0=$dirfd,arg2=AT_REMOVEDIR"
+		"${cgfds[@]}" exit_group)
 	# the host's init, PID 1 with another signal, anyone's status, another
 	# fd, unlinking a file, removing through another dir, memory
 	local denies=(kill,arg0=1,arg1=SIGTERM "kill,arg0=$VMM,arg1=SIGTERM"
@@ -148,7 +151,7 @@ landlock_calls() {
 	grep -E '^landlock_(create_ruleset|add_rule|restrict_self)\(' "$1" | grep -vE "^$ASAN_RULE$"
 }
 
-@test "Landlock: PID 1 and the outer each restrict themselves, every right handled, the outer's one rule REMOVE_DIR" {
+@test "Landlock: PID 1 and the outer each restrict themselves, every right handled, the outer's rules REMOVE_DIR" {
 	command -v strace >/dev/null || skip "strace not installed"
 	vm_conf ""
 	# LeakSanitizer (the ASan build) cannot run under ptrace.
@@ -165,13 +168,20 @@ landlock_calls() {
 	# (TCP, scopes) strace does not decode.
 	local ruleset='^landlock_create_ruleset\(\{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE\|LANDLOCK_ACCESS_FS_WRITE_FILE\|LANDLOCK_ACCESS_FS_READ_FILE\|LANDLOCK_ACCESS_FS_READ_DIR\|LANDLOCK_ACCESS_FS_REMOVE_DIR\|LANDLOCK_ACCESS_FS_REMOVE_FILE\|LANDLOCK_ACCESS_FS_MAKE_CHAR\|LANDLOCK_ACCESS_FS_MAKE_DIR\|LANDLOCK_ACCESS_FS_MAKE_REG\|LANDLOCK_ACCESS_FS_MAKE_SOCK\|LANDLOCK_ACCESS_FS_MAKE_FIFO\|LANDLOCK_ACCESS_FS_MAKE_BLOCK\|LANDLOCK_ACCESS_FS_MAKE_SYM\|LANDLOCK_ACCESS_FS_REFER\|0xc000, \.\.\.\}, 24, 0\) += [0-9]+$'
 	local restrict='^landlock_restrict_self\([0-9]+, 0\) += 0$'
-	# The outer: the ABI probe, then its ruleset, one rule, restrict.
+	# The outer: the ABI probe, then its ruleset, one rule for the runtime
+	# dir and one per cgroup hierarchy (v1 here: memory, pids, cpu,
+	# cpuacct), restrict.
+	local nhier
+	nhier=$("$SANDBOXD" --check "$T/vm.conf" 2>/dev/null | grep -c '^cgroup hierarchy:')
 	run landlock_calls "$outer"
-	assert_equal "${#lines[@]}" 4
+	assert_equal "${#lines[@]}" $((4 + nhier))
 	assert_line --index 0 --regexp '^landlock_create_ruleset\(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION\) += [0-9]+$'
 	assert_line --index 1 --regexp "$ruleset"
-	assert_line --index 2 --regexp '^landlock_add_rule\([0-9]+, LANDLOCK_RULE_PATH_BENEATH, \{allowed_access=LANDLOCK_ACCESS_FS_REMOVE_DIR, parent_fd=[0-9]+\}, 0\) += 0$'
-	assert_line --index 3 --regexp "$restrict"
+	local i
+	for ((i = 2; i < 3 + nhier; i++)); do
+		assert_line --index $i --regexp '^landlock_add_rule\([0-9]+, LANDLOCK_RULE_PATH_BENEATH, \{allowed_access=LANDLOCK_ACCESS_FS_REMOVE_DIR, parent_fd=[0-9]+\}, 0\) += 0$'
+	done
+	assert_line --index $((3 + nhier)) --regexp "$restrict"
 	# PID 1: its ruleset, no rule, restrict.
 	run landlock_calls "$T/st.$pid1"
 	assert_equal "${#lines[@]}" 2
@@ -188,7 +198,7 @@ landlock_calls() {
 	echo "landlock_max_abi = 3" >> "$T/vm.conf"
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
 	assert_success
-	grep -q "confined: outer: no_new_privs, Landlock ABI 3 (no file access but removing the runtime dir), seccomp" <<< "$stderr"
+	grep -q "confined: outer: no_new_privs, Landlock ABI 3 (no file access but removing the runtime dir and the VM's cgroups), seccomp" <<< "$stderr"
 	grep -q "confined: PID 1: no_new_privs, Landlock ABI 3 (no file access), seccomp" <<< "$stderr"
 	[[ ! -e $T/run ]] || fail "runtime dir left behind"
 	sed -i 's/^landlock_max_abi = 3$/landlock_max_abi = 0/' "$T/vm.conf"

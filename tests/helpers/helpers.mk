@@ -7,8 +7,10 @@ HELPERS_DIR := tests/helpers
 
 test-binaries: $(B)/probe $(B)/guest-xattr $(B)/connect-exec $(B)/listen-exec $(B)/vhost-fake
 
-$(B)/probe: $(HELPERS_DIR)/probe.c $(HELPERS_DIR)/helpers.mk $(FLAGS_STAMP)
-	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -static -pthread -o $@ $<
+$(B)/probe: $(HELPERS_DIR)/probe.c $(HELPERS_DIR)/probe_limits.c $(HELPERS_DIR)/probe_limits.h \
+	    $(HELPERS_DIR)/helpers.mk $(FLAGS_STAMP)
+	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -static -pthread -o $@ \
+		$(HELPERS_DIR)/probe.c $(HELPERS_DIR)/probe_limits.c
 
 $(B)/guest-xattr: $(HELPERS_DIR)/guest-xattr.c $(HELPERS_DIR)/helpers.mk $(FLAGS_STAMP)
 	$(CC) -std=gnu17 -Wall -Wextra -Werror -O2 -D_GNU_SOURCE -static -o $@ $<

@@ -29,7 +29,7 @@
  *                   "cwd DIR", "umask MODE", "fds N..." (its open fds)
  *   status          a second thread first, then for every thread the
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
- *   rlimits         soft and hard value of each rlimit
+ *   (rlimits, fork, alloc, fill, threads, pause: probe_limits.c)
  *   pdeathsig       the parent-death signal
  *   sibling         the pid of the other probe service (waits up to 10 s)
  *   wait            blocks until SIGTERM (a listening sibling)
@@ -64,6 +64,8 @@
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "probe_limits.h"
 
 #define X32_SYSCALL_BIT 0x40000000L
 
@@ -389,22 +391,6 @@ static void print_status(void)
 	pthread_join(t, NULL);
 }
 
-static void print_rlimits(void)
-{
-	static const struct { int res; const char *name; } lims[] = {
-		{ RLIMIT_NOFILE, "NOFILE" }, { RLIMIT_NPROC, "NPROC" }, { RLIMIT_CORE, "CORE" },
-		{ RLIMIT_MEMLOCK, "MEMLOCK" }, { RLIMIT_FSIZE, "FSIZE" }, { RLIMIT_AS, "AS" },
-		{ RLIMIT_STACK, "STACK" },
-	};
-	struct rlimit r;
-
-	for (size_t i = 0; i < sizeof lims / sizeof *lims; i++)
-		if (getrlimit(lims[i].res, &r) == 0)
-			printf("rlimit %s %lld %lld\n", lims[i].name,
-			       r.rlim_cur == RLIM_INFINITY ? -1LL : (long long)r.rlim_cur,
-			       r.rlim_max == RLIM_INFINITY ? -1LL : (long long)r.rlim_max);
-}
-
 static void wait_for_term(void)
 {
 	sigset_t set;
@@ -457,8 +443,6 @@ static void run(const char *action)
 		print_start(), rc = 1;
 	else if (IS("status"))
 		print_status(), rc = 1;
-	else if (IS("rlimits"))
-		print_rlimits(), rc = 1;
 	else if (IS("pdeathsig")) {
 		int sig = 0;
 		rc = prctl(PR_GET_PDEATHSIG, &sig);
@@ -470,10 +454,15 @@ static void run(const char *action)
 	} else if (IS("wait"))
 		wait_for_term(), rc = 1;
 	else {
+		char name[16];
+		snprintf(name, sizeof name, "%.*s", (int)n, action);
+		if (probe_limits_action(action, name, arg, &rc))
+			goto done;
 		printf("%s: unknown action\n", action);
 		exit(2);
 	}
 #undef IS
+done:
 	if (rc <= 0)
 		report(action, rc);
 }
