@@ -348,17 +348,7 @@ elapsed=$((SECONDS - start_s))
 shown() { sed "s|$T|\$T|g; s|$ROOT/||g"; }
 # quoted WORD...: as a shell reads them back; only words with other bytes
 # than these are single-quoted (printf %q would escape QEMU's commas).
-quoted() {
-	local w out=()
-	for w; do
-		if [[ -n $w && $w != *[!A-Za-z0-9_./:=,%@+-]* ]]; then
-			out+=("$w")
-		else
-			out+=("'${w//\'/\'\\\'\'}'")
-		fi
-	done
-	echo "${out[*]}" | shown
-}
+quoted() { shell_words "$@" | shown; }
 mapfile -d '' SBX_VFSD_ARGV < "$T/argv.virtiofsd"
 mapfile -d '' SBX_QEMU_ARGV < "$T/argv.qemu"
 

@@ -194,13 +194,7 @@ runs_list=$(
 		echo "- $m: build/vmm $(S runs "$T/runs.tsv" "vmm:$m" --fmt %.1f --sep ', '); QEMU $(S runs "$T/runs.tsv" "qemu:$m" --fmt %.1f --sep ', ')"
 	done
 )
-quoted() {
-	local w out=()
-	for w; do
-		if [[ -n $w && $w != *[!A-Za-z0-9_./:=,%@+-]* ]]; then out+=("$w"); else out+=("'${w//\'/\'\\\'\'}'"); fi
-	done
-	echo "${out[*]}" | sed "s|$T|\$T|g; s|$ROOT/||g"
-}
+quoted() { shell_words "$@" | sed "s|$T|\$T|g; s|$ROOT/||g"; }
 if [[ $QACCEL == kvm ]]; then
 	accel_note="QEMU runs with **\`-accel kvm\`**: the probe (the fs guest's ordinary workload) printed the same lines on QEMU as on build/vmm and exited 1, the guest's power-off through the debug-exit port."
 else

@@ -84,7 +84,7 @@ c.close()'
 }
 
 @test "network tap: SIGKILL of the outer sandboxd leaves no tap" {
-	tap_conf 'echo SBX-UP; cat'
+	tap_conf 'echo SBX-UP; exec tail -f /dev/null'
 	vm_start
 	wait_for_line "$T/console" SBX-UP 120
 	assert_equal "$(net_taps | wc -l)" 1
@@ -99,7 +99,7 @@ c.close()'
 	in_ns ip link add testbr0 type bridge
 	in_ns ip addr add 10.0.3.1/24 dev testbr0
 	in_ns ip link set testbr0 up
-	vm_conf "sbx.ip=10.0.3.2/24 $(sbx_run 'ping -c1 -W10 10.0.3.1 && echo SBX-PING-OK; echo SBX-UP; cat')" \
+	vm_conf "sbx.ip=10.0.3.2/24 $(sbx_run 'ping -c1 -W10 10.0.3.1 && echo SBX-PING-OK; echo SBX-UP; exec tail -f /dev/null')" \
 		"network = bridge:testbr0"
 	vm_start
 	wait_for_line "$T/console" SBX-UP 120
@@ -158,7 +158,7 @@ bad() {
 }
 
 @test "network tap: a VMM killed by SIGKILL ends the VM and leaves no tap" {
-	tap_conf 'echo SBX-UP; cat'
+	tap_conf 'echo SBX-UP; exec tail -f /dev/null'
 	vm_start
 	wait_for_line "$T/console" SBX-UP 120
 	assert_equal "$(net_taps | wc -l)" 1

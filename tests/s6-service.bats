@@ -26,6 +26,15 @@ setup() {
 	vm_conf ""
 }
 
+# stop_with CODE: s6-svc -d the VM; it goes down and its exit code is CODE.
+stop_with() {
+	s6-svc -d "$T/scan/vm"
+	run s6-svwait -D -t 60000 "$T/scan/vm"
+	assert_success
+	run s6-svstat -o exitcode "$T/scan/vm"
+	assert_output "$1"
+}
+
 s6_start() {
 	s6-svscan "$T/scan" > "$T/svscan.log" 2>&1 &
 	SCAN=$!
@@ -55,11 +64,7 @@ teardown() {
 	assert_equal "$(cat "/proc/$pid/comm")" sandboxd
 	wait_for_line "$T/logs/vm/current" "${STAMP}console: SBX-GUEST-READY\$" 60
 
-	s6-svc -d "$T/scan/vm"
-	run s6-svwait -D -t 60000 "$T/scan/vm"
-	assert_success
-	run s6-svstat -o exitcode "$T/scan/vm"
-	assert_output 0
+	stop_with 0
 	wait_for_line "$T/logs/vm/current" "${STAMP}sandboxd-finish: guest powered off cleanly" 10
 	run grep -E "${STAMP}console: SBX-SHUTDOWN\$" "$T/logs/vm/current"
 	assert_success
@@ -139,11 +144,7 @@ teardown() {
 	s6_start
 	wait_for_line "$T/vm.supervise-events" '^status$' 10
 	wait_for_line "$T/logs/vm/current" "${STAMP}console: SBX-GUEST-READY\$" 60
-	s6-svc -d "$T/scan/vm"
-	run s6-svwait -D -t 60000 "$T/scan/vm"
-	assert_success
-	run s6-svstat -o exitcode "$T/scan/vm"
-	assert_output 99
+	stop_with 99
 	wait_for_line "$T/logs/vm/current" "sandboxd-finish: the guest ignored the power-off requests" 10
 }
 

@@ -74,3 +74,15 @@ vm_cleanup() {
 		wait "$VM_PID" 2>/dev/null || true
 	fi
 }
+
+# fs_workload_passed DIR: the guest's `fs-workload.sh rw` on share DIR
+# (tests/helpers/fs-workload.sh) ended with no failure in $T/console, and
+# the host finds in DIR what it left (fs-host.sh verify).
+fs_workload_passed() {
+	run grep -E '^FS-(FAIL|DONE)' "$T/console"
+	assert_line --regexp '^FS-DONE [0-9]+ 0'
+	refute_line --partial FS-FAIL
+	run "$ROOT/tests/helpers/fs-host.sh" verify "$1" "$T/console"
+	assert_success
+	refute_line --partial HOST-FAIL
+}
