@@ -402,16 +402,3 @@ only_v2() {
 	assert_equal "$status" 100
 	grep -q "$T/profile:$(wc -l < "$T/profile"): pids_max: this host has no cgroup pids controller sandboxd may use (not delegated to its parent cgroup)" <<< "$stderr"
 }
-
-@test "cgroup v2 limits: memory, pids and cpu enforced in a delegated subtree" {
-	local c
-	for c in memory pids cpu; do
-		grep -qw "$c" /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
-			skip "no cgroup v2 $c controller on this host (/sys/fs/cgroup is $(stat -fc %T /sys/fs/cgroup); the cgroup2 mount at /sys/fs/cgroup/unified has: '$(cat /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null)')"
-	done
-	profile_plus "cgroup pids_max 8" "cgroup memory_max 32M"
-	probe --profile "$T/profile" -- fork:20 alloc:64
-	assert_line "fork:20: EAGAIN after 7"
-	assert_equal "$status" 137
-	grep -q "vmm: killed by the kernel's OOM killer inside its cgroup vmm" <<< "$stderr"
-}
