@@ -36,9 +36,9 @@ $(shell mkdir -p $(B); echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(
 PKGS_BUILD := gcc make pkg-config libseccomp-dev libcap-ng-dev libmnl-dev libjson-c-dev
 PKGS_GUEST := busybox-static cpio kmod apt
 PKGS_RUN   := qemu-system-x86 qemu-system-common
-PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang
-PKGS_BENCH := python3
-ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST) $(PKGS_BENCH)
+# python3: the network tests' servers and bench/stats.py; iproute2: ip netns.
+PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang iproute2 python3
+ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST)
 
 .PHONY: all deps check demo bench guest install uninstall clean test-binaries
 all: $(B)/sandboxd
