@@ -10,7 +10,12 @@ load helpers/confine
 load helpers/net
 
 setup() { confine_setup; net_setup; }
-teardown() { net_teardown; confine_teardown; }
+teardown() {
+	local p
+	for p in ${PEERS:-}; do kill -KILL "$p" 2>/dev/null || true; done
+	net_teardown
+	confine_teardown
+}
 
 @test "network none: a service cannot reach a server on the caller's loopback (positive first)" {
 	local port=$((20000 + RANDOM % 20000))
@@ -109,6 +114,59 @@ c.close()'
 	vm_wait_exit 60
 	run cat "$T/console"
 	assert_line --partial SBX-PING-OK
+	assert_equal "$(net_taps)" ""
+}
+
+# peer N KERNEL-ARGS KEY-LINES...: VM N of this test (its own name, config,
+# runtime dir, console $T/N.console and log $T/N.log) in the background;
+# its outer's pid in PEERS.
+peer() {
+	local n=$1 extra=$2
+	shift 2
+	vm_conf "$extra" "$@"
+	sed -e "s/^name = .*/name = $VM_NAME-$n/" -e "s|^runtime_dir = .*|runtime_dir = $T/run-$n|" \
+		"$T/vm.conf" > "$T/$n.conf"
+	"$SANDBOXD" "$T/$n.conf" > "$T/$n.console" 2> "$T/$n.log" < /dev/null &
+	PEERS+=" $!"
+}
+
+# peers_stop: every peer powered off, each with exit 0.
+peers_stop() {
+	local p
+	for p in $PEERS; do
+		kill -TERM "$p"
+		wait_for_exit "$p" 60 || fail "peer $p still runs"
+		assert_equal "$WAIT_STATUS" 0
+	done
+	PEERS=
+}
+
+@test "network: two VMs on one bridge reach each other; two VMs on separate routed taps do not" {
+	in_ns ip link add testbr0 type bridge
+	in_ns ip addr add 10.0.3.1/24 dev testbr0
+	in_ns ip link set testbr0 up
+	PEERS=
+	peer b "sbx.ip=10.0.3.3/24 $(sbx_run 'echo SBX-UP; exec tail -f /dev/null')" "network = bridge:testbr0"
+	wait_for_line "$T/b.console" SBX-UP 120 || fail "b: $(cat "$T/b.log")"
+	peer a "sbx.ip=10.0.3.2/24 $(sbx_run 'ping -c1 -W10 10.0.3.3 && echo SBX-PEER-OK; echo SBX-PEER-DONE; exec tail -f /dev/null')" \
+		"network = bridge:testbr0"
+	wait_for_line "$T/a.console" SBX-PEER-DONE 120 || fail "a: $(cat "$T/a.log")"
+	run cat "$T/a.console"
+	assert_line --partial SBX-PEER-OK
+	peers_stop
+	# Routed taps, each its own /30: the caller's namespace does not
+	# forward between them (ip_forward 0), so neither guest reaches the other.
+	peer c "$(sbx_run 'echo SBX-UP; exec tail -f /dev/null')" "network = tap" "host_address = 10.0.4.1/30"
+	wait_for_line "$T/c.console" SBX-UP 120 || fail "c: $(cat "$T/c.log")"
+	peer d "$(sbx_run 'ping -c1 -W5 10.0.4.1 && echo SBX-HOST-OK; ping -c1 -W5 10.0.4.2 && echo SBX-PEER-OK; echo SBX-PEER-DONE; exec tail -f /dev/null')" \
+		"network = tap" "host_address = 10.0.5.1/30"
+	wait_for_line "$T/d.console" SBX-PEER-DONE 120 || fail "d: $(cat "$T/d.log")"
+	run cat "$T/d.console"
+	# d reaches the caller's side of c's tap (the host routes to its own
+	# addresses), not c itself.
+	assert_line --partial SBX-HOST-OK
+	refute_line --partial SBX-PEER-OK
+	peers_stop
 	assert_equal "$(net_taps)" ""
 }
 
