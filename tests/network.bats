@@ -225,3 +225,19 @@ bad() {
 	assert_equal "$VM_STATUS" 137
 	assert_equal "$(net_taps)" ""
 }
+
+@test "network tap: SIGKILL of sandboxd's PID 1 ends the VM and leaves no tap" {
+	tap_conf 'echo SBX-UP; exec tail -f /dev/null'
+	vm_start
+	wait_for_line "$T/console" SBX-UP 120
+	assert_equal "$(net_taps | wc -l)" 1
+	local pid1 vmm
+	pid1=$(vm_pid1) vmm=$(vm_vmm_pid)
+	kill -KILL "$pid1"
+	vm_wait_exit 30
+	assert_equal "$VM_STATUS" 137
+	# The kernel ends the VM's PID namespace with its init: the VMM, and
+	# with it the tap's last fd.
+	wait_for_exit "$vmm" 30 || process_gone "$vmm"
+	assert_equal "$(net_taps)" ""
+}
