@@ -99,4 +99,11 @@ struct config {
 int config_load(const char *file, struct config *cfg);
 void config_free(struct config *cfg);
 
+/* CFG's pinned paths into OUT (CONFIG_MAX_PINNED): every one (kernel,
+ * initrd, disks, shares), or only the writable disks and shares. Returns
+ * how many. */
+#define CONFIG_MAX_PINNED (2 + CONFIG_MAX_DISKS + CONFIG_MAX_SHARES)
+struct pinned;
+size_t config_pinned(const struct config *cfg, bool writable_only, struct pinned *out);
+
 #endif

@@ -175,3 +175,21 @@ int config_parse_share(struct parser *p, const struct key *k, const char *value)
 			    strerror(errno));
 	return 0;
 }
+
+size_t config_pinned(const struct config *cfg, bool writable_only, struct pinned *out)
+{
+	size_t n = 0;
+
+	if (!writable_only) {
+		out[n++] = (struct pinned){ cfg->kernel, cfg->kernel_fd };
+		if (cfg->initrd)
+			out[n++] = (struct pinned){ cfg->initrd, cfg->initrd_fd };
+	}
+	for (size_t i = 0; i < cfg->ndisks; i++)
+		if (!writable_only || !cfg->disks[i].readonly)
+			out[n++] = (struct pinned){ cfg->disks[i].path, cfg->disks[i].fd };
+	for (size_t i = 0; i < cfg->nshares; i++)
+		if (!writable_only || !cfg->shares[i].readonly)
+			out[n++] = (struct pinned){ cfg->shares[i].path, cfg->shares[i].fd };
+	return n;
+}

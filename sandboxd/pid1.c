@@ -110,9 +110,9 @@ static void build_namespace(const struct vmm_driver *drv, const struct vmm_run *
 {
 	/* The paths the VM's services may write on the host; all else is
 	 * read-only. */
-	struct pinned writable[PLAN_MAX_PINNED];
+	struct pinned writable[CONFIG_MAX_PINNED];
 	const struct dev_grant kvm = { "/dev/kvm", service_uid(run->cfg, ROLE_VMM) };
-	size_t nwritable = plan_pinned(run->cfg, true, writable);
+	size_t nwritable = config_pinned(run->cfg, true, writable);
 
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "unshare mount namespace");

@@ -22,24 +22,6 @@
 #define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
 #endif
 
-size_t plan_pinned(const struct config *cfg, bool writable_only, struct pinned *out)
-{
-	size_t n = 0;
-
-	if (!writable_only) {
-		out[n++] = (struct pinned){ cfg->kernel, cfg->kernel_fd };
-		if (cfg->initrd)
-			out[n++] = (struct pinned){ cfg->initrd, cfg->initrd_fd };
-	}
-	for (size_t i = 0; i < cfg->ndisks; i++)
-		if (!writable_only || !cfg->disks[i].readonly)
-			out[n++] = (struct pinned){ cfg->disks[i].path, cfg->disks[i].fd };
-	for (size_t i = 0; i < cfg->nshares; i++)
-		if (!writable_only || !cfg->shares[i].readonly)
-			out[n++] = (struct pinned){ cfg->shares[i].path, cfg->shares[i].fd };
-	return n;
-}
-
 const struct sock_fprog *plan_filter(const struct service_plan *s)
 {
 	return s->filter.len ? &s->filter : NULL;

@@ -70,11 +70,6 @@ void plan_build(const struct plan_args *args, struct plan *p);
 /* --check: the plan's summary on stdout, one line per fact. */
 void plan_print(const struct plan *p);
 
-/* CFG's pinned paths into OUT (PLAN_MAX_PINNED): every one, or only the
- * writable disks and shares. Returns how many. */
-#define PLAN_MAX_PINNED (2 + CONFIG_MAX_DISKS + CONFIG_MAX_SHARES)
-size_t plan_pinned(const struct config *cfg, bool writable_only, struct pinned *out);
-
 /* The service's filter, or NULL when it has none. */
 const struct sock_fprog *plan_filter(const struct service_plan *s);
 

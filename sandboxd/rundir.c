@@ -40,21 +40,14 @@ static _Noreturn void refuse(const struct config *cfg, const char *fmt, const ch
 void rundir_check(const struct config *cfg)
 {
 	const char *dir = cfg->runtime_dir, *why = paths_system(dir);
-	struct pinned pins[2 + CONFIG_MAX_DISKS + CONFIG_MAX_SHARES];
-	size_t n = 0;
+	struct pinned pins[CONFIG_MAX_PINNED];
+	const size_t n = config_pinned(cfg, false, pins);
 	struct stat st;
 	int fd;
 
 	if (why)
 		refuse(cfg, "%s, a host system directory: sandboxd makes and removes its "
 		       "runtime dir", why);
-	pins[n++] = (struct pinned){ cfg->kernel, -1 };
-	if (cfg->initrd)
-		pins[n++] = (struct pinned){ cfg->initrd, -1 };
-	for (size_t i = 0; i < cfg->ndisks; i++)
-		pins[n++] = (struct pinned){ cfg->disks[i].path, -1 };
-	for (size_t i = 0; i < cfg->nshares; i++)
-		pins[n++] = (struct pinned){ cfg->shares[i].path, -1 };
 	for (size_t i = 0; i < n; i++)
 		if (paths_at_or_above(dir, pins[i].path) || paths_at_or_above(pins[i].path, dir))
 			refuse(cfg, "is, holds or lies in %s, a path of the VM", pins[i].path);

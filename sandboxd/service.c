@@ -101,8 +101,8 @@ static _Noreturn void service_enter(const struct service *s, const struct plan *
 	const uid_t uid = service_uid(cfg, s->role);
 	const gid_t gid = service_gid(cfg, s->role);
 	char *env[PROFILE_MAX_ENV + 2];
-	struct pinned pins[PLAN_MAX_PINNED];
-	const size_t npins = plan_pinned(cfg, false, pins);
+	struct pinned pins[CONFIG_MAX_PINNED];
+	const size_t npins = config_pinned(cfg, false, pins);
 	sigset_t none;
 
 	/* 1. Signals as a fresh process has them, and its own session:
