@@ -227,7 +227,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	/* 2. Tied to the supervisor, the runtime dir. */
+	/* 2. Tied to the supervisor; then what the VM has on the host: its
+	 * tap, its runtime dir, its cgroups. */
 	tie_to_parent(parent);
 	/* The tap, if any, in the caller's network namespace: PID 1 has its
 	 * own from the clone on (net.c). */
