@@ -2,7 +2,8 @@
 # Sourced by the bench scripts: host_kind prints what kind of host the
 # results come from (a virtual machine or not, and a container), for the
 # header of each results file; shell_words prints a command line as a shell
-# reads it, quoting only the words that need it.
+# reads it, quoting only the words that need it; bench_workdir makes a
+# script's work dir.
 host_kind() {
 	local kind container
 	if grep -qw hypervisor /proc/cpuinfo; then
@@ -25,4 +26,17 @@ shell_words() {
 		fi
 	done
 	echo "${out[*]}"
+}
+
+# bench_workdir NAME LABEL: $T, a fresh /tmp/NAME.XXXXXX, removed at exit
+# when the script succeeds, kept when it fails (LABEL says where).
+bench_workdir() {
+	T=$(mktemp -d "/tmp/$1.XXXXXX")
+	BENCH_LABEL=$2
+	trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+	local rc=$?
+	if ((rc == 0)); then rm -rf "$T"; else echo "$BENCH_LABEL: failed; logs kept in $T" >&2; fi
 }

@@ -46,12 +46,7 @@ mkdir -p "$B/bench" "$(dirname "$OUT")"
 cc -O2 -static -Wall -Wextra -Werror -std=gnu17 -o "$B/bench/launch-timer" "$ROOT/bench/launch-timer.c"
 TIMER=$B/bench/launch-timer
 
-T=$(mktemp -d /tmp/sbx-bench.XXXXXX)
-cleanup() {
-	local rc=$?
-	if ((rc == 0)); then rm -rf "$T"; else echo "bench: failed; logs kept in $T" >&2; fi
-}
-trap cleanup EXIT
+bench_workdir sbx-bench "bench"
 mkdir "$T/logs"
 start_s=$SECONDS
 # A copy, so that a rebuild during the run cannot mix two binaries.

@@ -40,12 +40,7 @@ need "$VIRTIOFSD" "install qemu-system-common"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed"
 BUSYBOX=$(command -v busybox) || die "busybox not installed (the host's run uses the guest's shell)"
 
-T=$(mktemp -d /tmp/sbx-bench-vfs.XXXXXX)
-cleanup() {
-	local rc=$?
-	if ((rc == 0)); then rm -rf "$T"; else echo "bench: virtiofs: failed; logs kept in $T" >&2; fi
-}
-trap cleanup EXIT
+bench_workdir sbx-bench-vfs "bench: virtiofs"
 mkdir "$T/logs" "$T/share" "$T/host"
 start_s=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

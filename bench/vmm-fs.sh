@@ -44,12 +44,7 @@ mkdir -p "$B/bench"
 STAMP=$B/bench/console-stamp
 cc -O2 -Wall -Wextra -Werror -std=gnu17 -o "$STAMP" "$ROOT/bench/console-stamp.c"
 
-T=$(mktemp -d /tmp/sbx-bench-vmmfs.XXXXXX)
-cleanup() {
-	local rc=$?
-	if ((rc == 0)); then rm -rf "$T"; else echo "bench: vmm-fs: failed; logs kept in $T" >&2; fi
-}
-trap cleanup EXIT
+bench_workdir sbx-bench-vmmfs "bench: vmm-fs"
 mkdir "$T/share" "$T/stamps" "$T/logs"
 start_s=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -44,12 +44,7 @@ mkdir -p "$B/bench" "$(dirname "$OUT")"
 TIMER=$B/bench/launch-timer
 cc -O2 -static -Wall -Wextra -Werror -std=gnu17 -o "$TIMER" "$ROOT/bench/launch-timer.c"
 
-T=$(mktemp -d /tmp/sbx-bench-vmm.XXXXXX)
-cleanup() {
-	local rc=$?
-	if ((rc == 0)); then rm -rf "$T"; else echo "bench: vmm: failed; logs kept in $T" >&2; fi
-}
-trap cleanup EXIT
+bench_workdir sbx-bench-vmm "bench: vmm"
 mkdir "$T/logs" "$T/probe"
 start_s=$SECONDS
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
