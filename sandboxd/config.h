@@ -27,6 +27,8 @@ struct cgroup_limits {
 	uint32_t cpu_period_us;
 };
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+/* When s6 is told the VM is ready (sandboxd.conf(5), readiness). */
+enum readiness_kind { READINESS_GUEST, READINESS_VMM };
 
 /* Kernel, initrd, disk and share paths are pinned at parse time (paths.c):
  * opened O_PATH without following a symlink, the fd kept for the VM's
@@ -79,6 +81,8 @@ struct config {
 	uid_t uid_base;		/* service uid = uid_base + role offset; 0: the VM's */
 	gid_t gid_base;		/* range from the registry (ids.c); 0: uid_base */
 	unsigned shutdown_timeout_ms;
+	enum readiness_kind readiness;
+	unsigned ready_late_ms;	/* readiness = guest: logged as late after this */
 	char *runtime_dir;	/* default /run/sandboxd/NAME */
 	unsigned runtime_dir_line;	/* 0: the default */
 	char *profile_dir;	/* default: the installed profiles */

@@ -1,6 +1,7 @@
 /* The builtin driver: the bundled VMM (vmm/). It takes every file as an
  * inherited fd, says it is ready by writing a newline to --ready-fd once
- * its vCPUs run, and turns SIGTERM into Ctrl-Alt-Del for the guest. */
+ * its vCPUs run, gives the guest COM2 for its readiness line (--com2-fd),
+ * and turns SIGTERM into Ctrl-Alt-Del for the guest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,6 +87,12 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
 	}
+	if ((n = vmm_readiness_port(run)) < 0)
+		return -1;
+	if (n) {
+		argv_add(a, "--com2-fd");
+		argv_add(a, "%d", n);
+	}
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
@@ -146,6 +153,7 @@ const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
 	.shares = true,
+	.readiness_port = true,
 	.profile = "builtin-vmm",
 	.binary = builtin_binary,
 	.prepare = builtin_prepare,

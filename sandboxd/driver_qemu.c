@@ -127,7 +127,7 @@ static int qemu_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct qemu *q = calloc(1, sizeof *q);
-	int qmp_fd;
+	int qmp_fd, port;
 
 	if (!q)
 		return -1;
@@ -176,6 +176,16 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "stdio,id=console,signal=off");
 	argv_add(a, "-serial");
 	argv_add(a, "chardev:console");
+	if ((port = vmm_readiness_port(run)) < 0)
+		return -1;
+	if (port) {
+		/* COM2, the guest's /dev/ttyS1, for its READY=1: index 1 is
+		 * 0x2f8, IRQ 3, on q35 and microvm alike. */
+		argv_add(a, "-chardev");
+		argv_add(a, "socket,id=ready,fd=%d", port);
+		argv_add(a, "-device");
+		argv_add(a, "isa-serial,chardev=ready,index=1");
+	}
 	argv_add(a, "-chardev");
 	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", vmm_pass_fd(run, qmp_fd));
 	argv_add(a, "-mon");
@@ -277,6 +287,7 @@ const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
 	.shares = true,
 	.network = true,
+	.readiness_port = true,
 	.profile = "qemu",
 	.binary = qemu_binary,
 	.prepare = qemu_prepare,

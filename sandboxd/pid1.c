@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "readiness.h"
 #include "relay.h"
 #include "self_confine.h"
 #include "shares.h"
@@ -51,8 +52,11 @@ struct supervisor {
 	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
-	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
+	/* --log-console: each virtiofsd's stderr, the console, the VMM's stderr */
+	bool log_console;
+	struct relay relays[CONFIG_MAX_SHARES + 2];
 	size_t nrelays;
+	struct readiness ready;
 };
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
@@ -64,17 +68,33 @@ static void add_service(struct supervisor *s, struct service *svc)
 	s->svcs[s->nsvcs++] = svc;
 }
 
+/* A relay of PREFIX's output into the log; returns the pipe's write end
+ * for the service, which PID 1 closes once the service runs. */
+static int add_relay(struct supervisor *s, const char *prefix)
+{
+	return relay_open(&s->relays[s->nrelays++], prefix);
+}
+
 /* Before the VMM, whose command line gets each share's connection. */
 static void start_shares(struct supervisor *s)
 {
 	const struct config *cfg = s->run->cfg;
+	int err_fds[CONFIG_MAX_SHARES];
 
 	if (!cfg->nshares || !s->drv->shares)
 		return;
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		char prefix[sizeof s->relays[0].prefix];
+		snprintf(prefix, sizeof prefix, "virtiofsd-%s", cfg->shares[i].tag);
+		err_fds[i] = s->log_console ? add_relay(s, prefix) : -1;
+	}
 	/* All start first, then each is waited for: their start-ups overlap. */
-	shares_start(s->plan, s->shares);
-	for (size_t i = 0; i < cfg->nshares; i++)
+	shares_start(s->plan, s->shares, err_fds);
+	for (size_t i = 0; i < cfg->nshares; i++) {
 		add_service(s, &s->shares[i].svc);
+		if (err_fds[i] >= 0)
+			close(err_fds[i]);
+	}
 	for (size_t i = 0; i < cfg->nshares; i++) {
 		if (share_wait_ready(&s->shares[i], &cfg->shares[i]) < 0)
 			abort_start(s, &s->shares[i].svc);
@@ -320,16 +340,20 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
-		struct pollfd p[7] = {
+		/* Once the VM stops, readiness no longer matters. */
+		struct pollfd p[6 + sizeof s->relays / sizeof *s->relays] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
 			{ .fd = s->lifeline, .events = POLLIN },
 			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
 			{ .fd = s->violations.kmsg, .events = POLLIN },
-			{ .fd = s->nrelays ? s->relays[0].fd : -1, .events = POLLIN },
-			{ .fd = s->nrelays ? s->relays[1].fd : -1, .events = POLLIN },
+			{ .fd = s->shutting_down ? -1 : readiness_fd(&s->ready), .events = POLLIN },
 		};
-		if (poll(p, 7, -1) < 0) {
+		int timeout = s->shutting_down ? -1 : readiness_late_check(&s->ready);
+
+		for (size_t i = 0; i < s->nrelays; i++)
+			p[6 + i] = (struct pollfd){ .fd = s->relays[i].fd, .events = POLLIN };
+		if (poll(p, 6 + s->nrelays, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_TEMPORARY, NULL, "poll");
@@ -350,8 +374,10 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
 			violations_report(&s->violations, s->svcs, s->nsvcs);
+		if (p[5].revents)
+			readiness_read(&s->ready);
 		for (size_t i = 0; i < s->nrelays; i++)
-			if (p[5 + i].revents)
+			if (p[6 + i].revents)
 				relay_read(&s->relays[i]);
 	}
 }
@@ -360,10 +386,11 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 			 int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv, .net = &plan->net };
+			       .exec_argv = plan->exec_argv, .net = &plan->net, .ready_fd = -1 };
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
-	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
+	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd,
+				.log_console = log_console };
 
 	/* Credential changes clear the death signal, so PID 1 sets it once and
 	 * never changes credentials; the lifeline closes the race with an
@@ -392,13 +419,13 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	start_shares(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
+	readiness_init(&s.ready, &plan->cfg, run->ready_fd, notify_fd);
 	run->svc.argv = run->argv.v;
 	if (sibling_argv)
 		start_sibling(&s, sibling_argv);
 	if (log_console) {
-		run->svc.out_fd = relay_open(&s.relays[0], "console");
-		run->svc.err_fd = relay_open(&s.relays[1], "vmm");
-		s.nrelays = 2;
+		run->svc.out_fd = add_relay(&s, "console");
+		run->svc.err_fd = add_relay(&s, "vmm");
 	}
 	if (service_start(&run->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
@@ -415,11 +442,8 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 		abort_start(&s, &run->svc);
 	}
 	log_info("vmm", "guest running");
-	if (notify_fd >= 0) {
-		(void)!write(notify_fd, "\n", 1);
-		close(notify_fd);
-	}
+	readiness_vmm_running(&s.ready);
 	/* Every service runs: from here PID 1 only supervises. */
-	self_confine_pid1(plan->landlock_abi);
+	self_confine_pid1(plan->landlock_abi, s.ready.notify_fd);
 	supervise(&s);
 }

@@ -5,8 +5,10 @@
 
 #include "plan.h"
 
-/* Carries out PLAN. SIBLING_ARGV (the exec driver's tests) or NULL. NOTIFY_FD (or -1) gets a newline once the guest runs.
- * LOG_CONSOLE: the VMM's console and stderr relayed to stdout (relay.h). LIFELINE_FD is the
+/* Carries out PLAN. SIBLING_ARGV (the exec driver's tests) or NULL.
+ * NOTIFY_FD (or -1) gets a newline once the VM is ready (readiness.h).
+ * LOG_CONSOLE: the VMM's console and stderr, and each virtiofsd's stderr,
+ * relayed to stdout (relay.h). LIFELINE_FD is the
  * read end of a pipe whose write end only the outer sandboxd holds: one
  * byte comes once the outer has confined itself, and it hangs up when the
  * outer process is gone. Never returns. */

@@ -31,7 +31,8 @@ int relay_open(struct relay *r, const char *prefix)
 
 	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
 		die_errno(EXIT_TEMPORARY, prefix, "log: pipe");
-	*r = (struct relay){ .fd = p[0], .prefix = prefix };
+	*r = (struct relay){ .fd = p[0] };
+	snprintf(r->prefix, sizeof r->prefix, "%s", prefix);
 	return p[1];
 }
 

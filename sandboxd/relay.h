@@ -1,8 +1,9 @@
-/* With --log-console: the guest's console and the VMM's stderr, read by
- * PID 1 from pipes and written to its standard output as whole lines, each
- * with its source in front ("console: ", "vmm: "), never blocking: a guest
- * that prints megabytes, or never a newline, cannot stall the VM behind a
- * slow log; what the log cannot take is dropped and counted. */
+/* With --log-console: the guest's console, the VMM's stderr and each
+ * share's virtiofsd's stderr, read by PID 1 from pipes and written to its
+ * standard output as whole lines, each with its source in front
+ * ("console: ", "vmm: ", "virtiofsd-TAG: "), never blocking: a guest or a
+ * daemon that prints megabytes, or never a newline, cannot stall the VM
+ * behind a slow log; what the log cannot take is dropped and counted. */
 #ifndef SANDBOXD_RELAY_H
 #define SANDBOXD_RELAY_H
 
@@ -13,7 +14,7 @@
 
 struct relay {
 	int fd;			/* the pipe's read end, -1 once at its end */
-	const char *prefix;	/* "console", "vmm" */
+	char prefix[48];	/* "console", "vmm", "virtiofsd-TAG" */
 	size_t len;		/* bytes of an unfinished line in buf */
 	unsigned long dropped;	/* lines the log could not take */
 	char buf[RELAY_LINE_MAX];
@@ -24,8 +25,9 @@ struct relay {
  * the outer process and the supervisor keep theirs). */
 void relay_output_nonblocking(void);
 
-/* A pipe for PREFIX's output into R; returns its write end, for the
- * service (the caller closes it once the service runs). Dies on failure. */
+/* A pipe for PREFIX's output into R (PREFIX is copied, cut to fit);
+ * returns its write end, for the service (the caller closes it once the
+ * service runs). Dies on failure. */
 int relay_open(struct relay *r, const char *prefix);
 
 /* Reads what is there, writes its whole lines; at the end of input the

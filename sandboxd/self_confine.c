@@ -1,7 +1,8 @@
 /* sandboxd confines itself once it only supervises: PID 1 once the guest
- * runs (every service started, readiness notified), the outer process once
- * PID 1 is cloned: no_new_privs, Landlock (landlock_confine_self), then
- * the compiled-in seccomp tables below, each syscall with what it is for.
+ * runs (every service started; the guest's READY=1 may come later), the
+ * outer process once PID 1 is cloned: no_new_privs, Landlock
+ * (landlock_confine_self), then the compiled-in seccomp tables below, each
+ * syscall with what it is for.
  * How they were measured and which tests hold them to it: "sandboxd
  * itself" in docs/confinement.md. */
 #include "self_confine.h"
@@ -25,7 +26,7 @@
 #include "seccomp_build.h"
 
 /* Values only known at run time, filled into a condition's datum. */
-enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE, CG0, CG1, CG2, CG3, NSLOTS };
+enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE, NOTIFY, CG0, CG1, CG2, CG3, NSLOTS };
 _Static_assert(CG3 - CG0 + 1 == CGROUP_MAX_HIER, "a slot per cgroup hierarchy");
 
 struct cond {
@@ -61,7 +62,8 @@ static const struct rule pid1_rules[] = {
 	/* the loop itself; QMP replies and the SIGSYS audit record are
 	 * awaited with a deadline */
 	ALLOW(poll),
-	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS) */
+	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS), the
+	 * guest's readiness port, the relayed console and daemons' stderr */
 	ALLOW(read),
 	/* the cgroups' figures (SIGUSR1, the end, an OOM kill explained):
 	 * files opened before confinement, read at offset 0 (cgroup_run.c);
@@ -71,9 +73,12 @@ static const struct rule pid1_rules[] = {
 	ALLOW(recvfrom),
 	/* QMP: system_powerdown on the connected socket, to no new address */
 	ALLOW_IF(sendto, NULL_PTR(4)),
-	/* the log, stderr; the relayed console (--log-console), stdout */
+	/* the log, stderr; the relayed console (--log-console), stdout;
+	 * s6's notification fd, when the guest's READY=1 is still to come
+	 * (else -1, no fd) */
 	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
 	ALLOW_IF(write, EQ32(0, STDOUT_FILENO)),
+	ALLOW_IF(write, IS32(0, NOTIFY)),
 	/* reaping the services */
 	ALLOW(wait4),
 	/* SIGTERM: the bundled VMM's and the exec driver's graceful stop;
@@ -83,7 +88,8 @@ static const struct rule pid1_rules[] = {
 	ALLOW_IF(kill, EQ32(1, SIGKILL)),
 	/* the shutdown timeout */
 	ALLOW(timerfd_settime),
-	/* the driver's release: the QMP socket, the ready pipe */
+	/* the driver's release: the QMP socket, the ready pipe; the
+	 * notification fd once written */
 	ALLOW(close),
 	/* _exit with the VM's status */
 	ALLOW(exit_group),
@@ -218,9 +224,11 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	free(bpf.filter);
 }
 
-void self_confine_pid1(int landlock_abi)
+void self_confine_pid1(int landlock_abi, int notify_fd)
 {
-	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, landlock_abi, NULL, 0,
+	scmp_datum_t slots[NSLOTS] = { [NOTIFY] = (uint32_t)notify_fd };
+
+	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, slots, landlock_abi, NULL, 0,
 		"PID 1");
 }
 

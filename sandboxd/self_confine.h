@@ -7,9 +7,10 @@
 
 #include <sys/types.h>
 
-/* PID 1, once every service runs and readiness was notified; Landlock at
- * the plan's LANDLOCK_ABI (0: off). */
-void self_confine_pid1(int landlock_abi);
+/* PID 1, once every service runs; Landlock at the plan's LANDLOCK_ABI (0:
+ * off). NOTIFY_FD: s6's notification fd while readiness is still to be
+ * notified (the guest's READY=1), which PID 1 may then write; else -1. */
+void self_confine_pid1(int landlock_abi, int notify_fd);
 
 /* The outer process, once PID1 is cloned and it only relays SIGFD's
  * signals, writes PID1's go on LIFELINE, waits for PID1, and removes the

@@ -24,10 +24,10 @@ struct share_service {
 };
 
 /* As root in PID 1, after the mounts and before the VMM: starts the
- * plan's virtiofsd for each share. Dies with 111 (logged: share and step)
- * if one cannot start; PID 1's exit takes the ones already started with
- * it. */
-void shares_start(const struct plan *plan, struct share_service *out);
+ * plan's virtiofsd for each share, its stderr on ERR_FDS[i] (NULL, or -1:
+ * sandboxd's). Dies with 111 (logged: share and step) if one cannot start;
+ * PID 1's exit takes the ones already started with it. */
+void shares_start(const struct plan *plan, struct share_service *out, const int *err_fds);
 
 /* Waits until SH's virtiofsd serves its socket: 0, or -1 with errno set
  * (logged). */

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,21 @@ int vmm_pass_fd(struct vmm_run *run, int fd)
 		die(EXIT_PERMANENT, s->name, "too many files to pass");
 	s->fds[s->nfds] = fd;
 	return 3 + (int)s->nfds++;
+}
+
+int vmm_readiness_port(struct vmm_run *run)
+{
+	int sv[2];
+
+	run->ready_fd = -1;
+	if (run->cfg->readiness != READINESS_GUEST)
+		return 0;
+	/* A socket, which QEMU's socket chardev needs; non-blocking both: the
+	 * VMM drops what PID 1 has not read rather than stall the guest. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return -1;
+	run->ready_fd = sv[0];
+	return vmm_pass_fd(run, sv[1]);
 }
 
 int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags)

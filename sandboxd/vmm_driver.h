@@ -20,6 +20,7 @@ struct vmm_run {
 	struct service svc;	/* the VMM service; prepare fills argv and fds */
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	const struct net_plan *net;	/* the tap (net->tap_fd) and guest's address */
+	int ready_fd;		/* PID 1's end of the guest's readiness port; -1: none */
 	void *priv;		/* driver state, e.g. its QMP connection */
 };
 
@@ -28,6 +29,7 @@ struct vmm_driver {
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
 	bool shares;		/* attaches the config's shares (vhost-user-fs) */
 	bool network;		/* has a network device for the plan's tap */
+	bool readiness_port;	/* gives the guest COM2 for its READY=1 (readiness.h) */
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */
 	const char *profile;
@@ -66,6 +68,12 @@ const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, 
 /* Hands FD to the VMM service (closed in PID 1 once it started); returns
  * the number the service will see it as. */
 int vmm_pass_fd(struct vmm_run *run, int fd);
+
+/* With readiness = guest: a connected pair of non-blocking stream sockets,
+ * one end in run->ready_fd for PID 1, the other handed to the VMM for the
+ * guest's COM2; returns the number the service will see it as (>= 3), 0
+ * with readiness = vmm (no port), -1 with errno set on failure. */
+int vmm_readiness_port(struct vmm_run *run);
 
 /* Opens the file PATH was pinned to (its O_PATH fd PINNED, config.h) with
  * FLAGS as root, before the uid switch, and hands it over: the service

@@ -29,7 +29,7 @@
 static const char usage[] =
 	"usage: vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory SIZE]\n"
 	"           [--vcpus N] [--disk PATH[,ro]]... [--fs tag=TAG,fd=N]...\n"
-	"           [--console FILE] [--ready-fd N]\n"
+	"           [--console FILE] [--ready-fd N] [--com2-fd N]\n"
 	"\n"
 	"Boot FILE (a PVH ELF such as an extracted vmlinux, or a bzImage) on KVM.\n"
 	"  --kernel FILE    kernel image\n"
@@ -43,6 +43,8 @@ static const char usage[] =
 	"                   served by the vhost-user backend connected on fd N\n"
 	"  --console FILE   write the serial console to FILE instead of stdout\n"
 	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
+	"  --com2-fd N      a second UART, COM2 (0x2f8, IRQ 3): what the guest sends\n"
+	"                   there goes to fd N, non-blocking (dropped when N is full)\n"
 	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
 	"unusable, 111 a host syscall failed.\n";
 
@@ -133,12 +135,13 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		{ "vcpus", required_argument, NULL, 'n' }, { "disk", required_argument, NULL, 'd' },
 		{ "fs", required_argument, NULL, 'f' },
 		{ "console", required_argument, NULL, 'o' }, { "ready-fd", required_argument, NULL, 'r' },
+		{ "com2-fd", required_argument, NULL, '2' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*cfg = (struct vm_cfg){ .cmdline = DEFAULT_CMDLINE, .mem_size = 256 * MiB, .vcpus = 1,
-				.ready_fd = -1 };
+				.ready_fd = -1, .com2_fd = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -151,6 +154,7 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		case 'f': parse_fs(cfg, optarg); break;
 		case 'o': cfg->console = optarg; break;
 		case 'r': cfg->ready_fd = parse_int(optarg, "--ready-fd", 0, 1 << 20); break;
+		case '2': cfg->com2_fd = parse_int(optarg, "--com2-fd", 0, 1 << 20); break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default:
 			bad_usage("%s: unknown option or missing value", argv[optind - 1]);
@@ -166,6 +170,8 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		die_errno(VMM_EXIT_USAGE, "initrd %s", cfg->initrd);
 	if (cfg->ready_fd >= 0 && fcntl(cfg->ready_fd, F_GETFD) < 0)
 		die_errno(VMM_EXIT_USAGE, "--ready-fd %d", cfg->ready_fd);
+	if (cfg->com2_fd >= 0 && fcntl(cfg->com2_fd, F_GETFD) < 0)
+		die_errno(VMM_EXIT_USAGE, "--com2-fd %d", cfg->com2_fd);
 }
 
 static int open_console(const struct vm_cfg *cfg)
@@ -271,6 +277,8 @@ int main(int argc, char **argv)
 
 	check(kvm__create_vm(cfg.mem_size), "create the VM");
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
+	if (cfg.com2_fd >= 0)
+		check(serial8250__init_com2(cfg.com2_fd), "serial8250 COM2");
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
 	check(acpi_pm__init(), "ACPI sleep registers");

@@ -40,6 +40,7 @@ struct vm_cfg {
 	uint64_t mem_size;
 	int vcpus;
 	int ready_fd;
+	int com2_fd;		/* --com2-fd, -1: no COM2 */
 	int ndisks;
 	struct disk_cfg disks[VMM_MAX_DISKS];
 	int nshares;
