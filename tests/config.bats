@@ -191,6 +191,9 @@ bad_value() {
 @test "config: shutdown_timeout 4 decimals" { bad_value shutdown_timeout 1.2345 "$SECONDS_"; }
 @test "config: shutdown_timeout no decimals after ." { bad_value shutdown_timeout 2. "$SECONDS_"; }
 @test "config: shutdown_timeout with unit" { bad_value shutdown_timeout 30s "$SECONDS_"; }
+@test "config: readiness unknown"        { bad_value readiness up "guest or vmm"; }
+@test "config: ready_late 0"             { bad_value ready_late 0 "$SECONDS_"; }
+@test "config: ready_late too large"     { bad_value ready_late 3601 "$SECONDS_"; }
 @test "config: runtime_dir relative"     { bad_value runtime_dir run/t1 "$ABSPATH"; }
 @test "config: runtime_dir /"            { bad_value runtime_dir / "$ABSPATH"; }
 @test "config: runtime_dir with .."      { bad_value runtime_dir /run/sandboxd/.. "$ABSPATH"; }
@@ -388,6 +391,8 @@ SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 		uid_base = 4294967279
 		gid_base = 1
 		shutdown_timeout = 2.5
+		readiness = guest
+		ready_late = 90
 		runtime_dir = $RUNDIR
 		profile_dir = profiles
 		landlock_min_abi = 7
@@ -404,6 +409,18 @@ SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 		conf "$v"
 		check_ok
 	done
+}
+
+@test "config: --check prints the readiness: the guest's READY=1 by default, or the VMM's start" {
+	conf
+	check_ok
+	assert_line "readiness: guest (READY=1 on its COM2, /dev/ttyS1; logged as late after 60.000 s)"
+	conf "vmm = qemu" "readiness = vmm"
+	check_ok
+	assert_line "readiness: vmm (once qemu runs the guest)"
+	conf "ready_late = 2.5"
+	check_ok
+	assert_line --partial "logged as late after 2.500 s"
 }
 
 @test "config: accel = kvm passes --check only where KVM has VT-x/SVM, as a start does" {
