@@ -29,7 +29,7 @@ teardown() { vm_cleanup; common_teardown; }
 # What the ASan build's tables add (self_confine.c sanitizer_rules).
 SANITIZER_ALLOWS=" sigaltstack mmap mmap,arg2=PROT_EXEC munmap madvise sched_yield futex open
 	openat read read,arg0=0 fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write
-	write,arg0=0 write,arg0=1 write,arg0=3 getpid exit_group "
+	write,arg0=0 write,arg0=1 write,arg0=3 write,arg0=4 getpid exit_group "
 
 # What neither may do: exec, files, sockets, tracing, other ABIs, mounts,
 # ids, namespaces, new processes, module loading, other processes' memory.
@@ -88,13 +88,15 @@ vm_poweroff() {
 	assert_output $'filters 0:\nexecve allow\nopenat allow\nptrace allow\nmount allow'
 
 	vm_running
-	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 wait4 kill,arg0=-1,arg1=SIGKILL
-		kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk mmap,arg2=PROT_READ
-		munmap clock_gettime restart_syscall)
+	# write to fd 3: the notification fd of vm_start, for the guest's
+	# READY=1 that comes after PID 1 confined itself
+	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 write,arg0=3 wait4
+		kill,arg0=-1,arg1=SIGKILL kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk
+		mmap,arg2=PROT_READ munmap clock_gettime restart_syscall)
 	# a datagram to an address, a write to any fd but the log's two
-	# (stderr; stdout, the relayed console), signals other than the two,
-	# executable memory
-	local denies=(sendto,arg4=4096 write,arg0=0 write,arg0=3 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
+	# (stderr; stdout, the relayed console) and the notification fd,
+	# signals other than the two, executable memory
+	local denies=(sendto,arg4=4096 write,arg0=0 write,arg0=4 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
 		mmap,arg2=PROT_EXEC unlinkat getpid sigaltstack)
 	run "$DUMP" "$PID1" "${DENIED_BOTH[@]}" "${allows[@]}" "${denies[@]}"
 	assert_success
