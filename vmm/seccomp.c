@@ -68,7 +68,8 @@ static const struct sc_rule vcpu_rules[] = {
 	/* a crashed vCPU's registers, to stderr */
 	ALLOW_IF(ioctl, 1, KVM_GET_REGS),
 	ALLOW_IF(ioctl, 1, KVM_GET_SREGS),
-	/* console output, the exit and console wake-up eventfds, stderr */
+	/* console and COM2 output, the exit and console wake-up eventfds,
+	 * stderr */
 	ALLOW(write),
 	/* virtio-blk IN, OUT and FLUSH */
 	ALLOW(preadv),
