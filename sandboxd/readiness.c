@@ -1,9 +1,9 @@
 #include "readiness.h"
 
-#include <errno.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "relay.h"
 
 /* What one poll round reads at most: a guest sending without end cannot
  * keep PID 1 from its other fds. */
@@ -75,19 +75,9 @@ static bool ready_byte(struct readiness *r, char c)
 void readiness_read(struct readiness *r)
 {
 	char in[READ_CHUNK];
-	ssize_t n;
+	/* At its end (-1) the VMM is gone or going; its exit ends the VM. */
+	ssize_t n = relay_read_some(&r->port, in, sizeof in);
 
-	if (r->port < 0)
-		return;
-	n = read(r->port, in, sizeof in);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		/* The VMM is gone or going; its exit ends the VM. */
-		close(r->port);
-		r->port = -1;
-		return;
-	}
 	for (ssize_t i = 0; i < n && !r->ready; i++) {
 		if (!ready_byte(r, in[i]))
 			continue;

@@ -8,6 +8,7 @@
 #define SANDBOXD_RELAY_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Longest line relayed as one; longer ones are cut at this length. */
 #define RELAY_LINE_MAX 1024
@@ -29,6 +30,11 @@ void relay_output_nonblocking(void);
  * returns its write end, for the service (the caller closes it once the
  * service runs). Dies on failure. */
 int relay_open(struct relay *r, const char *prefix);
+
+/* One non-blocking read of *FD into BUF: the count; 0 when nothing is there
+ * now; -1 at its end (or on an error, or *FD already -1), with *FD closed
+ * and set to -1. */
+ssize_t relay_read_some(int *fd, char *buf, size_t len);
 
 /* Reads what is there, writes its whole lines; at the end of input the
  * unfinished line too, and R's fd is closed (-1). */
