@@ -30,8 +30,8 @@ XATTR_SYSCALLS=(setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxa
 	share_conf 'sh /mnt/a/fs-workload.sh rw' a "share = a:$T/a:rw"
 	vm_start
 	# The seed regression, read back from the kernel while the VM runs:
-	# readiness comes when QEMU runs the guest, seconds before the guest's
-	# kernel has booted, let alone started the workload.
+	# readiness comes when the guest has mounted its share, before it
+	# starts the workload.
 	wait_for_line "$T/ready" "" 90 || fail "not ready: $(cat "$T/log")"
 	local vmm vfs task x
 	vmm=$(vm_vmm_pid) vfs=$(vm_share_pid 0)
