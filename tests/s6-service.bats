@@ -35,6 +35,20 @@ stop_with() {
 	assert_output "$1"
 }
 
+# counted LOGDIR SOURCE REGEX: how many lines SOURCE sent that match REGEX
+# (awk's), in LOGDIR's rotated files and current, plus those SOURCE's
+# relay counted as dropped for a full log: a relay may drop, never lose
+# count.
+counted() {
+	cat "$1"/@*.s "$1/current" 2>/dev/null | awk -v p="$2: " -v re="$3" '
+		{ sub(/^@[0-9a-f]+ /, "") }
+		index($0, p) != 1 { next }
+		{ line = substr($0, length(p) + 1) }
+		line ~ /^\[sandboxd: [0-9]+ lines dropped/ { split(line, w, " "); n += w[2]; next }
+		line ~ re { n++ }
+		END { print n + 0 }'
+}
+
 s6_start() {
 	s6-svscan "$T/scan" > "$T/svscan.log" 2>&1 &
 	SCAN=$!
@@ -166,8 +180,13 @@ teardown() {
 	# 1.5 MB: at least one rotated file, and the x lines cut at 1024 bytes.
 	run compgen -G "$T/logs/big/@*.s"
 	assert_success
+	# 1464 lines of 1024 x and one of 864: each in the log or counted as
+	# dropped (the relay drops what a slow logger cannot take at once).
+	assert_equal "$(counted "$T/logs/big" console '^x+$')" 1465
+	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -cE '${STAMP}console: x{1025}'"
+	assert_output 0
 	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -cE '${STAMP}console: x{1024}\$'"
-	assert_output 1464
+	refute_output 0
 	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -E '${STAMP}' | grep -vcE '${STAMP}(console|sandboxd|vmm|sandboxd-finish): '"
 	assert_output 0
 	# Each VM's lines in its own log only.
@@ -229,6 +248,7 @@ console: SBX-GUEST-READY"
 }
 
 @test "each virtiofsd's stderr is in the VM's log as virtiofsd-TAG:, megabytes of it without stalling the guest" {
+	[[ -e /dev/kvm ]] || skip "no /dev/kvm: the bundled VMM runs on KVM only"
 	mkdir "$T/share"
 	echo "written by the host" > "$T/share/hostfile"
 	# The bundled VMM's fs guest: 40000 FUSE_INITs of protocol 6, each of
@@ -255,10 +275,7 @@ console: SBX-GUEST-READY"
 	assert_line --partial "console: fs: 40000 INITs of protocol 6 refused"
 	assert_line --partial "console: fs: done"
 	# Every refusal is in the log, or counted as dropped by a full log.
-	run bash -c "$all | grep -cE '${STAMP}virtiofsd-myfs: fuse: unsupported protocol version: 6\.31\$'"
-	local logged=$output
-	run bash -c "$all | sed -nE 's/^@[0-9a-f]{24} virtiofsd-myfs: \[sandboxd: ([0-9]+) lines dropped.*/\1/p' | awk '{ n += \$1 } END { print n + 0 }'"
-	assert_equal "$((logged + output))" 40000
+	assert_equal "$(counted "$T/logs/vm" virtiofsd-myfs '^fuse: unsupported protocol version: 6[.]31$')" 40000
 	# Sources apart: each line has its source's prefix.
 	run bash -c "$all | grep -E '${STAMP}' | grep -vcE '${STAMP}(console|sandboxd|vmm|virtiofsd-myfs|sandboxd-finish): '"
 	assert_output 0
