@@ -127,6 +127,19 @@ teardown() { vmm_teardown; }
 	assert_line "hello: Hello from the test guest"
 }
 
+@test "QEMU q35 and microvm take sandboxd's readiness port: COM2 on a socket chardev fd (driver_qemu.c)" {
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+	# microvm is the machine with hardware KVM, q35 without; both run
+	# the ready guest under TCG here. Its READY=1 must come out of the
+	# socket PID 1 would hold.
+	local machine
+	for machine in q35 microvm; do
+		run timeout 60 "$ROOT/tests/helpers/qemu-ready-port.py" "$machine" "$G/ready.elf"
+		assert_success
+		assert_output "READY=1"
+	done
+}
+
 # Each bad argument: one line naming the problem, exit 100.
 bad_args() {
 	run --separate-stderr "$VMM" "$@"
