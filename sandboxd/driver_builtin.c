@@ -65,9 +65,12 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--initrd");
 		argv_add(a, "/proc/self/fd/%d", n);
 	}
-	if (cfg->cmdline) {
+	/* The guest's address, if any, after the config's own words (as for
+	 * QEMU); without either the VMM's default command line stays. */
+	if (cfg->cmdline || run->net->guest_args[0]) {
 		argv_add(a, "--cmdline");
-		argv_add(a, "%s", cfg->cmdline);
+		argv_add(a, "%s%s%s", cfg->cmdline ? cfg->cmdline : "",
+			 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
 	}
 	argv_add(a, "--memory");
 	argv_add(a, "%lluM", (unsigned long long)cfg->memory_mib);
@@ -85,6 +88,12 @@ static int builtin_prepare(struct vmm_run *run)
 	for (size_t i = 0; i < cfg->nshares; i++) {
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
+	}
+	/* The tap PID 1 got from the outer (net.c): the VMM only reads and
+	 * writes it; no socket, no /dev/net/tun, no netlink in the VMM. */
+	if (run->net->tap_fd >= 0) {
+		argv_add(a, "--net");
+		argv_add(a, "fd=%d,mac=%s,mode=tap", vmm_pass_fd(run, run->net->tap_fd), run->net->mac);
 	}
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return -1;
@@ -146,6 +155,7 @@ const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
 	.shares = true,
+	.network = true,
 	.profile = "builtin-vmm",
 	.binary = builtin_binary,
 	.prepare = builtin_prepare,

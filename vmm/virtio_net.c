@@ -24,6 +24,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -133,9 +134,11 @@ static int virtio_net__rx_read(struct virtio_net *n)
 		len = (uint32_t)n->rx_buf[0] << 24 | (uint32_t)n->rx_buf[1] << 16 |
 		      (uint32_t)n->rx_buf[2] << 8 | n->rx_buf[3];
 		if (len < ETH_HLEN || len > NET_FRAME_MAX) {
-			warnx("net: stream: frame length %u out of range %u..%u", len, ETH_HLEN,
-			      NET_FRAME_MAX);
-			return virtio_net__backend_failed(n, "the backend sent a malformed frame", 0);
+			static char why[64];
+
+			snprintf(why, sizeof(why), "stream: frame length %u out of range %u..%u", len,
+				 ETH_HLEN, NET_FRAME_MAX);
+			return virtio_net__backend_failed(n, why, 0);
 		}
 		n->rx_want = STREAM_PREFIX + len;
 	}

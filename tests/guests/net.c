@@ -186,8 +186,11 @@ static void handle(const uint8_t *f, uint32_t len)
 	const uint8_t *p = f + 14;
 
 	if (len >= 14 + 28 && get16(f + 12) == ETH_ARP) {
-		if (get16(p + 6) == 1 && get32(p + 24) == my_ip)
+		if (get16(p + 6) == 1 && get32(p + 24) == my_ip) {
 			send_arp(2, p + 8, get32(p + 14));
+			gprintf("net: answered ARP for %u.%u.%u.%u\n", my_ip >> 24, my_ip >> 16 & 0xff,
+				my_ip >> 8 & 0xff, my_ip & 0xff);
+		}
 		if (get16(p + 6) == 2 && get32(p + 14) == gw_ip) {
 			memcpy(gw_mac, p + 8, 6);
 			have_gw_mac = 1;
