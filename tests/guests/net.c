@@ -12,6 +12,7 @@
  *   starve  sets the device up with its receive queue ready but posts no
  *           buffer, says "net: starving", then waits for Ctrl-Alt-Del (the
  *           VMM's SIGTERM) and powers off: the host floods it meanwhile;
+ *   sink    the same, but takes every frame and posts its buffer again;
  *   bench   count=N echo requests, one at a time, each waited for; a line
  *           before and after for the host to timestamp (bench/vmm-net.sh),
  *           then how many replies came.
@@ -249,16 +250,29 @@ static void find_device(const char *cmdline)
 		mac[2], mac[3], mac[4], mac[5]);
 }
 
-static void starve(void)
+/* starve: no receive buffer ever; sink: every frame taken and counted.
+ * Either way until Ctrl-Alt-Del (its last scancode 0x53; cad.c has the
+ * whole sequence). */
+static void starve_or_sink(int sink)
 {
-	puts("net: starving\n");
-	for (;;) {	/* Ctrl-Alt-Del: its last scancode, 0xe0 0x53 (cad.c has the whole) */
-		while (!(inb(0x64) & 1))
-			pause();
-		if (inb(0x60) == 0x53)
+	uint32_t frames = 0;
+	uint16_t i;
+
+	if (sink)
+		for (i = 0; i < VQ8; i++)
+			post_rx(i);
+	puts(sink ? "net: sinking\n" : "net: starving\n");
+	for (;;) {
+		while (sink && *(volatile uint16_t *)&rxq.used.idx != rx_seen) {
+			post_rx((uint16_t)rxq.used.ring[rx_seen % VQ8].id % VQ8);
+			rx_seen++;
+			frames++;
+		}
+		if ((inb(0x64) & 1) && inb(0x60) == 0x53)
 			break;
+		pause();
 	}
-	puts("net: Ctrl-Alt-Del\n");
+	gprintf("net: Ctrl-Alt-Del after %u frames\n", frames);
 	poweroff(0);
 }
 
@@ -300,8 +314,8 @@ void guest_main(struct hvm_start_info *si)
 	int tries;
 
 	find_device(cmdline);
-	if (mode && !strncmp(mode, "starve", 6))
-		starve();
+	if (mode && (!strncmp(mode, "starve", 6) || !strncmp(mode, "sink", 4)))
+		starve_or_sink(mode[1] == 'i');
 	if (!ip || !gw)
 		fail("need sbx.ip=A.B.C.D/N sbx.gw=A.B.C.D");
 	my_ip = parse_ip(ip);
