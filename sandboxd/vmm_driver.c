@@ -48,13 +48,15 @@ int wait_status_code(int wstatus)
 	return EXIT_TEMPORARY;
 }
 
-/* The bundled VMM's virtio-mmio slots (vmm/vm.h). */
+/* The bundled VMM's virtio-mmio slots (vmm/vm.h): disks, shares and the
+ * network device. */
 #define BUILTIN_MAX_SHARES 4
 #define BUILTIN_MAX_DEVICES 8
 
 static bool builtin_fits(const struct config *cfg)
 {
-	return cfg->nshares <= BUILTIN_MAX_SHARES && cfg->ndisks + cfg->nshares <= BUILTIN_MAX_DEVICES;
+	return cfg->nshares <= BUILTIN_MAX_SHARES &&
+	       cfg->ndisks + cfg->nshares + (cfg->net.kind != NET_NONE) <= BUILTIN_MAX_DEVICES;
 }
 
 static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec, bool hw)
@@ -78,8 +80,8 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec,
 		break;
 	}
 	if (!builtin_fits(cfg))
-		die(EXIT_PERMANENT, NULL, "%s: vmm = builtin has at most %d shares and %d disks and "
-		    "shares together: use vmm = qemu", cfg->file, BUILTIN_MAX_SHARES,
+		die(EXIT_PERMANENT, NULL, "%s: vmm = builtin has at most %d shares and %d disks, "
+		    "shares and network together: use vmm = qemu", cfg->file, BUILTIN_MAX_SHARES,
 		    BUILTIN_MAX_DEVICES);
 	if (cfg->accel == ACCEL_TCG)
 		die(EXIT_PERMANENT, NULL, "vmm = builtin runs on KVM only: accel = tcg is QEMU's");

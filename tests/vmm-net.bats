@@ -202,3 +202,21 @@ print(stat("statistics/tx_packets") - tx0, stat("statistics/tx_dropped") - drop0
 	EXPECTED="vmm: --net fd=5,mode=stream: not a stream socket"
 	bad --net fd=5,mode=stream 5</dev/null
 }
+
+@test "vmm net: profiles/builtin-vmm gains TUNGETIFF, TUNSETVNETHDRSZ and F_SETFL with a network, nothing else; no socket or connect either way" {
+	net_conf ""
+	grep -v '^network\|^host_address' "$T/vm.conf" > "$T/none.conf"
+	run "$REAL_SANDBOXD" check-profile --kvm "$ROOT/profiles/builtin-vmm" "$T/none.conf"
+	assert_success
+	echo "$output" > "$T/none"
+	run "$REAL_SANDBOXD" check-profile --kvm "$ROOT/profiles/builtin-vmm" "$T/vm.conf"
+	assert_success
+	echo "$output" > "$T/tap"
+	run bash -c 'diff <(grep "^  syscall" "$1") <(grep "^  syscall" "$2") | grep "^[<>]"' _ \
+		"$T/none" "$T/tap"
+	assert_output ">   syscall fcntl if arg1 == F_SETFL
+>   syscall ioctl if arg1 == TUNGETIFF
+>   syscall ioctl if arg1 == TUNSETVNETHDRSZ"
+	run grep -E "^  syscall (socket|connect|socketpair|bind)( |$)" "$T/tap"
+	assert_failure
+}

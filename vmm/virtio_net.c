@@ -1,24 +1,16 @@
 /* virtio-net (virtio 1.x, 5.1) on one backend fd: a tap, or a stream
  * socket with each frame behind a 4-byte big-endian length (QEMU's
- * -netdev stream, passt's --fd).  Queue 0 receives, queue 1 transmits.
- * Offered: VIRTIO_NET_F_MAC and nothing else: no checksum or segmentation
- * offload, no mergeable buffers, so every frame is one chain behind a
- * 12-byte virtio_net_hdr_v1 that the VMM writes on receive (zeros,
- * num_buffers 1) and drops on transmit: a guest's header never reaches
- * the host.
- *
- * Transmit runs on the notifying vCPU: each chain's frame is copied into
- * tx_buf behind the backend's prefix and written at once.  A tap takes a
- * whole frame or drops it; a stream socket that takes part of one (or
- * none: EAGAIN) keeps the rest in tx_buf, and the main loop finishes it on
- * POLLOUT before the next chain is taken.
- *
- * Receive runs on the main loop, under the bus lock.  Host memory stays
- * bounded: at most one frame is held (rx_buf, the largest a backend may
- * send), and while it waits for a receive buffer the main loop stops
- * polling the backend, so frames queue in the kernel (a tap's queue drops
- * the excess, a stream peer finds its socket full), not in the VMM.  The
- * vCPU that posts receive buffers wakes the main loop through wake_fd. */
+ * -netdev stream, passt's --fd); queue 0 receives, queue 1 transmits.
+ * Only VIRTIO_NET_F_MAC is offered: no offload, no mergeable buffers, so
+ * a frame is one chain behind a 12-byte virtio_net_hdr_v1 that the VMM
+ * writes on receive and drops on transmit (the guest's never reaches the
+ * host).  Transmit runs on the notifying vCPU; a stream socket that takes
+ * part of a frame keeps the rest in tx_buf for the main loop (POLLOUT).
+ * Receive runs on the main loop.  Host memory stays bounded: one frame at
+ * most is held (rx_buf), and while it waits for a receive buffer the main
+ * loop stops polling the backend, so frames queue in the kernel (a tap's
+ * queue drops the excess, a stream peer finds its socket full).  The vCPU
+ * that posts receive buffers wakes the main loop through wake_fd. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -45,12 +37,6 @@
 #define NET_HDR_LEN 12		/* virtio_net_hdr_v1 */
 #define STREAM_PREFIX 4		/* the big-endian frame length */
 #define RX_BUDGET 64		/* frames per main-loop wake-up */
-
-struct virtio_net_hdr_v1 {
-	uint8_t flags, gso_type;
-	uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
-};
-_Static_assert(sizeof(struct virtio_net_hdr_v1) == NET_HDR_LEN, "virtio_net_hdr_v1 ABI");
 
 struct virtio_net {
 	struct virtio_mmio mmio;
@@ -150,7 +136,8 @@ static int virtio_net__rx_read(struct virtio_net *n)
 static int virtio_net__rx_deliver(struct virtio_net *n)
 {
 	static struct virtq_chain chain;	/* big; the bus lock serialises users */
-	const struct virtio_net_hdr_v1 hdr = { .num_buffers = 1 };	/* LE */
+	/* virtio_net_hdr_v1: no flags, no GSO, num_buffers (le16 at 10) 1 */
+	uint8_t hdr[NET_HDR_LEN] = { [10] = 1 };
 	struct virtq *vq = &n->mmio.vq[RXQ];
 	uint32_t len = n->rx_have - n->prefix, written = 0;
 	const char *why = NULL;
@@ -166,7 +153,7 @@ static int virtio_net__rx_deliver(struct virtio_net *n)
 		got = -1;
 	}
 	if (got > 0 && chain.in_bytes >= NET_HDR_LEN + len) {
-		virtq__chain_copy(&chain, true, 0, (uint8_t *)&hdr, sizeof(hdr));
+		virtq__chain_copy(&chain, true, 0, hdr, sizeof(hdr));
 		virtq__chain_copy(&chain, true, NET_HDR_LEN, n->rx_buf + n->prefix, len);
 		written = NET_HDR_LEN + len;
 	}
