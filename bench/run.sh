@@ -12,7 +12,9 @@
 # Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
 # bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
 # (bench/results/virtiofs.md), and bench/vmm-fs.sh the share's requests
-# through the bundled VMM against QEMU (a section of virtiofs.md).
+# through the bundled VMM against QEMU (a section of virtiofs.md), and
+# bench/vmm-net.sh the bundled VMM's virtio-net against QEMU's (a section
+# of net.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -476,3 +478,7 @@ cat "$OUT"
 # The same virtiofsd behind the bundled VMM's vhost-user frontend against
 # QEMU's (issue 12): a section at the end of virtiofs.md.
 "$ROOT/bench/vmm-fs.sh"
+
+# The net test guest's echo round trips through the bundled VMM's
+# virtio-net against QEMU's, on a tap (issue 13): a section of net.md.
+"$ROOT/bench/vmm-net.sh"
