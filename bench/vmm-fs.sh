@@ -34,15 +34,7 @@ for f in vmm guests/fs.elf connect-exec listen-exec; do
 done
 [[ -x $VIRTIOFSD ]] || die "no virtiofsd at $VIRTIOFSD (install qemu-system-common)"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed"
-if [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
-	echo "bench: vmm-fs: /dev/kvm is not usable here: the bundled VMM cannot run; $OUT left as it was" >&2
-	exit 0
-fi
-[[ -f $OUT ]] || die "$OUT missing: bench/virtiofs.sh writes the file this adds a section to"
-
-mkdir -p "$B/bench"
-STAMP=$B/bench/console-stamp
-cc -O2 -Wall -Wextra -Werror -std=gnu17 -o "$STAMP" "$ROOT/bench/console-stamp.c"
+bench_vmm_prereqs "bench: vmm-fs" "$OUT"
 
 bench_workdir sbx-bench-vmmfs "bench: vmm-fs"
 mkdir "$T/share" "$T/stamps" "$T/logs"

@@ -33,15 +33,7 @@ die() { echo "bench: vmm-net: $*" >&2; exit 111; }
 
 [[ -e $B/vmm && -e $B/guests/net.elf ]] || die "build/vmm or build/guests/net.elf missing: run \`make all test-binaries\`"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed"
-if [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
-	echo "bench: vmm-net: /dev/kvm is not usable here: the bundled VMM cannot run; $OUT left as it was" >&2
-	exit 0
-fi
-[[ -f $OUT ]] || die "$OUT missing"
-
-mkdir -p "$B/bench"
-STAMP=$B/bench/console-stamp
-cc -O2 -Wall -Wextra -Werror -std=gnu17 -o "$STAMP" "$ROOT/bench/console-stamp.c"
+bench_vmm_prereqs "bench: vmm-net" "$OUT"
 
 bench_workdir sbx-bench-vmmnet "bench: vmm-net"
 NS=sbx-bench-net-$$

@@ -25,6 +25,20 @@ teardown() {
 	vmm_teardown
 }
 
+# hostile_verdict CASE NEEDS_RESET QUEUE_READY REASON: what `run` left of
+# a hostile guest's VMM: it powered off cleanly, the guest saw the device's
+# state and recovered it, and stderr has the one line REASON (or nothing).
+hostile_verdict() {
+	assert_success
+	assert_line "hostile: $1: needs reset $2, queue ready $3"
+	assert_line "hostile: $1: device works after reset"
+	if [[ -n $4 ]]; then
+		assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $4: device needs reset"
+	else
+		assert_equal "$stderr" ""
+	fi
+}
+
 # hostile CASE NEEDS_RESET QUEUE_READY REASON [LINE...]: run CASE on both
 # VMMs; each LINE must be in the console output too.
 hostile() {
@@ -33,17 +47,10 @@ hostile() {
 	for vmm in vmm vmm-asan; do
 		run --separate-stderr timeout 120 "$ROOT/build/$vmm" --kernel "$G/hostile.elf" \
 			--memory 64M --cmdline "case=$case" --disk "$T/disk.img"
-		assert_success
-		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
-		assert_line "hostile: $case: device works after reset"
+		hostile_verdict "$case" "$reset" "$ready" "$reason"
 		for line in "$@"; do
 			assert_line "$line"
 		done
-		if [[ -n $reason ]]; then
-			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
-		else
-			assert_equal "$stderr" ""
-		fi
 	done
 }
 
@@ -58,14 +65,7 @@ hostile_fs() {
 		run --separate-stderr timeout 120 "$ROOT/build/connect-exec" "$T/vfs.sock" 4 \
 			"$ROOT/build/$vmm" --kernel "$G/hostile.elf" --memory 64M --cmdline "case=$case" \
 			--fs tag=hostile,fd=4
-		assert_success
-		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
-		assert_line "hostile: $case: device works after reset"
-		if [[ -n $reason ]]; then
-			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
-		else
-			assert_equal "$stderr" ""
-		fi
+		hostile_verdict "$case" "$reset" "$ready" "$reason"
 		wait_for_exit "$VFSD_PID" 10 || fail "virtiofsd still runs"
 	done
 }
@@ -81,14 +81,7 @@ hostile_net() {
 		run --separate-stderr timeout 120 "$ROOT/tests/helpers/stream-exec" --raw "$frame" \
 			--log "$T/frames" 5 "$ROOT/build/$vmm" --kernel "$G/hostile.elf" --memory 64M \
 			--cmdline "case=$case" --net fd=5,mode=stream
-		assert_success
-		assert_line "hostile: $case: needs reset $reset, queue ready $ready"
-		assert_line "hostile: $case: device works after reset"
-		if [[ -n $reason ]]; then
-			assert_equal "$stderr" "vmm: virtio-mmio@0xd0000000: $reason: device needs reset"
-		else
-			assert_equal "$stderr" ""
-		fi
+		hostile_verdict "$case" "$reset" "$ready" "$reason"
 		run tail -n 1 "$T/frames"
 		assert_output "frame 60"
 	done
