@@ -82,6 +82,24 @@ while True:
 	assert_equal "$(net_taps)" ""
 }
 
+@test "vmm net: under sandboxd (builtin, bridge:NAME) the tap joins the bridge and the guest pings the bridge's address" {
+	in_ns ip link add testbr0 type bridge
+	in_ns ip addr add 10.0.3.1/24 dev testbr0
+	in_ns ip link set testbr0 up
+	# with a bridge sandboxd passes no address: the config's cmdline has it
+	net_conf "sbx.ip=10.0.3.2/24 sbx.gw=10.0.3.1"
+	sed -i 's/^network = tap$/network = bridge:testbr0/; /^host_address/d' "$T/vm.conf"
+	vm_start
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/console"
+	assert_line "net: echo reply from 10.0.3.1 seq 1"
+	assert_line "net: done"
+	run cat "$T/log"
+	assert_line --regexp "network: tap sbx[0-9]+ up \(testbr0\)"
+	assert_equal "$(net_taps)" ""
+}
+
 # flood MODE: the net guest in MODE (starve or sink) under sandboxd, and
 # N full-size frames to its MAC into the tap from the host side (a packet
 # socket): 30 MB that a VMM reading on without a place to put them would
