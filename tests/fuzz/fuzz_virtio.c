@@ -7,18 +7,19 @@
  *   u16 queue size, u32 desc gpa, u32 avail gpa, u32 used gpa,
  *   u8 device (% 3: the read-write disk, the read-only one, the network
  *   device), u8 notifies, u8 nwrites, u8 frame (network: the length of
- *   a frame the host sends, 14 + this, its bytes the start of guest RAM)
+ *   a frame the host sends, 14 + this, its bytes the start of guest RAM),
+ *   u16 reserved
  *   nwrites x { u16 register offset, u32 value }   (after DRIVER_OK)
  *   the rest: the first bytes of the 64 KiB guest RAM (the remainder is 0)
  * The two disks are 32 KiB memfds; the network device's backend is a
  * stream socket pair whose other end the target writes frames to and
  * drains.  The network device's two queues share the input's rings. */
-#include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@
 
 static uint8_t *ram;
 static int net_peer;	/* the host's end of the network backend */
+static int net_vmm_end;	/* the device's end */
 
 /* What the VMM's other modules provide, reduced to nothing here. */
 void kvm__irq_line(unsigned int irq, int level) { (void)irq; (void)level; }
@@ -69,23 +71,29 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (vm__init() < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) < 0)
 		abort();
 	net_peer = sv[0];
-	net.fd = sv[1];
+	net.fd = net_vmm_end = sv[1];
 	if (virtio_net__init(&net, cmdline, sizeof(cmdline)) < 0)
 		abort();
 	return 0;
 }
 
 /* The host sends one frame of LEN bytes (from guest RAM's start), the
- * main loop's receive runs, and what the device transmitted is drained. */
+ * main loop's receive runs, and what the device transmitted is drained.
+ * Only into an empty socket, which takes the whole frame: a frame cut
+ * short would be a broken backend, which ends the VM for good. */
 static void net_host_side(size_t len)
 {
 	uint8_t frame[4 + 14 + 255], sink[4096];
 	struct pollfd p[2];
+	int unread;
 
-	frame[0] = frame[1] = frame[2] = 0;
+	frame[0] = frame[1] = 0;
+	frame[2] = (uint8_t)(len >> 8);
 	frame[3] = (uint8_t)len;
 	memcpy(frame + 4, ram, len);
-	if (write(net_peer, frame, 4 + len) < 0 && errno != EAGAIN)
+	if (ioctl(net_vmm_end, FIONREAD, &unread) < 0)
+		abort();
+	if (!unread && write(net_peer, frame, 4 + len) != (ssize_t)(4 + len))
 		abort();
 	if (virtio_net__watch(p) != 2)
 		abort();

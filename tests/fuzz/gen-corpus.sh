@@ -24,7 +24,8 @@ def image(descs, heads, avail_idx, req=None, data=b""):
     return bytes(ram)
 
 def seed(name, qsize, ram, disk=0, notifies=0, writes=(), desc=DESC, avail=AVAIL, used=USED, frame=0):
-    hdr = struct.pack("<HIIIBBBB", qsize, desc, avail, used, disk, notifies, len(writes), frame)
+    # 20 bytes: the last two are reserved (fuzz_virtio.c reads guest RAM from 20)
+    hdr = struct.pack("<HIIIBBBBH", qsize, desc, avail, used, disk, notifies, len(writes), frame, 0)
     w = b"".join(struct.pack("<HI", o, v) for o, v in writes)
     with open(os.path.join(out, name), "wb") as f:
         f.write(hdr + w + ram)
