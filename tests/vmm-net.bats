@@ -238,3 +238,18 @@ print(stat("statistics/tx_packets") - tx0, stat("statistics/tx_dropped") - drop0
 	run grep -E "^  syscall (socket|connect|socketpair|bind)( |$)" "$T/tap"
 	assert_failure
 }
+
+@test "vmm net: the network device takes one of the bundled VMM's 8 virtio-mmio slots: 8 disks and a network are a plan error (100), 7 are not" {
+	local i
+	net_conf ""
+	for ((i = 0; i < 8; i++)); do
+		: > "$T/d$i.img"
+		echo "disk = $T/d$i.img:rw" >> "$T/vm.conf"
+	done
+	run "$SANDBOXD" --check "$T/vm.conf"
+	assert_equal "$status" 100
+	assert_output --partial "vmm = builtin has at most 4 shares and 8 disks, shares and network together: use vmm = qemu"
+	sed -i '$d' "$T/vm.conf"
+	run "$SANDBOXD" --check "$T/vm.conf"
+	assert_success
+}
