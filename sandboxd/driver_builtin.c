@@ -48,7 +48,7 @@ static int builtin_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct builtin *b = calloc(1, sizeof *b);
-	int ready[2], n;
+	int n;
 
 	if (!b)
 		return -1;
@@ -86,11 +86,10 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
 	}
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if ((n = vmm_pass_pipe(run, &b->ready_fd)) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
-	argv_add(a, "%d", vmm_pass_fd(run, ready[1]));
-	b->ready_fd = ready[0];
+	argv_add(a, "%d", n);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "net.h"
 #include "pid1.h"
 #include "plan.h"
+#include "print_argv.h"
 #include "rundir.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
@@ -33,6 +34,7 @@
 static const char usage[] =
 	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] [--log-console] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
+	"       sandboxd --print-argv [--exec] CONFIG [-- CMD [ARG...]]\n"
 	"       sandboxd check-profile [--kvm|--tcg] [--bpf OUT] FILE [CONFIG]\n"
 	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n"
 	"       sandboxd --version\n"
@@ -44,6 +46,7 @@ struct options {
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
+	bool print_argv;
 	bool log_console;
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
@@ -97,6 +100,8 @@ static struct options parse_args(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--check"))
 			o.check_only = true;
+		else if (!strcmp(a, "--print-argv"))
+			o.check_only = o.print_argv = true;
 		else if (!strcmp(a, "--log-console"))
 			o.log_console = true;
 		else if (!strcmp(a, "--exec"))
@@ -220,8 +225,12 @@ int main(int argc, char **argv)
 	sigfd = o.check_only ? -1 : block_signals();
 
 	/* 1. The plan: everything checked before anything is created on the
-	 * host (plan.c). --check stops here. */
+	 * host (plan.c). --check and --print-argv stop here. */
 	plan_build(&args, &plan);
+	if (o.print_argv) {
+		print_argv(&plan);
+		return 0;
+	}
 	if (o.check_only) {
 		plan_print(&plan);
 		return 0;

@@ -359,11 +359,12 @@ static _Noreturn void supervise(struct supervisor *s)
 _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
 			 int lifeline_fd, bool log_console)
 {
-	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv, .net = &plan->net };
+	struct vmm_run vmm;
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
 	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
+
+	vmm_run_init(run, plan, false);
 
 	/* Credential changes clear the death signal, so PID 1 sets it once and
 	 * never changes credentials; the lifeline closes the race with an
@@ -388,7 +389,6 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	if (s.timerfd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
 
-	service_init(&run->svc, &plan->vmm);
 	start_shares(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);

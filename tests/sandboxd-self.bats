@@ -222,3 +222,56 @@ landlock_calls() {
 	assert_line --partial "vmm: shutdown requested"
 	assert_line --partial "vm stopped, exit status 0"
 }
+
+# same_argv PID LINE: PID's /proc cmdline is LINE's argv (--print-argv's
+# line without its role), word for word.
+same_argv() {
+	local -a live printed
+	mapfile -d '' live < "/proc/$1/cmdline"
+	eval "printed=(${2#* })"
+	assert_equal "$(printf '%q\n' "${live[@]}")" "$(printf '%q\n' "${printed[@]}")"
+}
+
+# open_as PID FD: "MODE PATH" of PID's FD (MODE read-only or read-write).
+open_as() {
+	local flags
+	flags=$(awk '/^flags:/ { print $2 }' "/proc/$1/fdinfo/$2") || return 1
+	printf '%s %s\n' "$( ((8#$flags & 3)) && echo read-write || echo read-only)" \
+		"$(readlink "/proc/$1/fd/$2")"
+}
+
+@test "--print-argv prints the command lines a start runs: QEMU's and virtiofsd's /proc cmdline, the files at their fds" {
+	mkdir "$T/a"
+	truncate -s 1M "$T/disk.img"
+	vm_conf "" "share = a:$T/a:rw" "disk = $T/disk.img"
+	run --separate-stderr "$SANDBOXD" --print-argv "$T/vm.conf"
+	assert_success
+	[[ ! -e $T/run ]] || fail "--print-argv made the runtime dir"
+	local printed=("${lines[@]}") line fd mode path n=0 live
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60 || fail "guest not ready: $(cat "$T/log")"
+	VMM=$(vm_vmm_pid)
+	# What QEMU holds: an fd of -add-fd is dup'd by QEMU and the
+	# original closed, so such a file is looked for at any number.
+	live=$(for fd in /proc/"$VMM"/fd/*; do open_as "$VMM" "${fd##*/}"; done)
+	for line in "${printed[@]}"; do
+		case $line in
+		"vmm fd "*)
+			read -r _ _ fd mode path <<< "$line"
+			n=$((n + 1))
+			if [[ $(readlink "/proc/$VMM/fd/$fd") == "$path" ]]; then
+				assert_equal "$(open_as "$VMM" "$fd")" "$mode $path"
+			else
+				grep -qxF "$mode $path" <<< "$live" || fail "QEMU holds no $mode fd of $path"
+			fi ;;
+		"vmm "*) same_argv "$VMM" "$line" ;;
+		"virtiofsd-a "*) same_argv "$(vm_share_pid 0)" "$line" ;;
+		*) fail "unexpected line: $line" ;;
+		esac
+	done
+	# Kernel, initrd, the disk read-only and read-write.
+	assert_equal "$n" 4
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+}
