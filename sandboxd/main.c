@@ -39,7 +39,7 @@ static const char usage[] =
 	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n"
 	"       sandboxd --version\n"
 	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log|--no-seccomp]\n"
-	"                --exec CONFIG [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
+	"                --exec CONFIG [--profile FILE] -- CMD [ARG...]\n";
 
 struct options {
 	const char *config;
@@ -50,7 +50,6 @@ struct options {
 	bool log_console;
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
-	char *const *sibling_argv;
 	const char *profile;
 };
 
@@ -66,8 +65,7 @@ static long parse_number(const char *opt, const char *s, long max)
 	return v;
 }
 
-/* After --exec CONFIG: [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]].
- * A second -- ends CMD (argv is ours to cut) and starts a sibling service. */
+/* After --exec CONFIG: [--profile FILE] -- CMD [ARG...]. */
 static void parse_exec(struct options *o, int argc, char **argv)
 {
 	int i = 0;
@@ -78,16 +76,7 @@ static void parse_exec(struct options *o, int argc, char **argv)
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "--") || argv[i + 1][0] != '/')
 		die(EXIT_PERMANENT, NULL, "--exec needs -- and an absolute command path\n%s", usage);
-	o->exec_argv = &argv[++i];
-	for (; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			argv[i] = NULL;
-			if (i + 1 >= argc || argv[i + 1][0] != '/')
-				die(EXIT_PERMANENT, NULL, "a sibling needs an absolute command path\n%s",
-				    usage);
-			o->sibling_argv = &argv[i + 1];
-			break;
-		}
+	o->exec_argv = &argv[i + 1];
 }
 
 static struct options parse_args(int argc, char **argv)
@@ -263,7 +252,7 @@ int main(int argc, char **argv)
 		close(lifeline[1]);
 		close(sigfd);
 		close(rundir.top);
-		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
+		pid1_main(&plan, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
 	/* PID 1 into the VM's cgroup before its go on the lifeline. */

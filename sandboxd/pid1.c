@@ -46,9 +46,8 @@ struct supervisor {
 	struct timespec shutdown_deadline;
 	bool share_failed;	/* a virtiofsd died while the VMM ran */
 	struct violations violations;
-	struct service sibling;	/* exec driver only: a second service */
 	struct share_service shares[CONFIG_MAX_SHARES];
-	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
+	struct service *svcs[1 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
 	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
@@ -80,18 +79,6 @@ static void start_shares(struct supervisor *s)
 			abort_start(s, &s->shares[i].svc);
 		s->run->share_fds[i] = s->shares[i].vmm_fd;
 	}
-}
-
-static void start_sibling(struct supervisor *s, char *const *argv)
-{
-	struct service *sib = &s->sibling;
-
-	service_init(sib, &s->plan->vmm);	/* the same uid and profile */
-	sib->name = "sibling";
-	sib->argv = argv;
-	if (service_start(sib, s->plan) < 0)
-		die_errno(EXIT_TEMPORARY, "sibling", "fork");
-	add_service(s, sib);
 }
 
 /* The outer process writes one byte once it has confined itself (so its
@@ -356,8 +343,7 @@ static _Noreturn void supervise(struct supervisor *s)
 	}
 }
 
-_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
-			 int lifeline_fd, bool log_console)
+_Noreturn void pid1_main(const struct plan *plan, int notify_fd, int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm;
 	const struct vmm_driver *drv = plan->drv;
@@ -378,7 +364,7 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	violations_open(&s.violations);
 	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
 	cgroup_open(&plan->cgroups, s.cg);
-	run->svc.cg = s.sibling.cg = &s.cg[0];
+	run->svc.cg = &s.cg[0];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
 		s.shares[i].svc.cg = &s.cg[1 + i];
 	if (log_console)
@@ -393,8 +379,6 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	run->svc.argv = run->argv.v;
-	if (sibling_argv)
-		start_sibling(&s, sibling_argv);
 	if (log_console) {
 		run->svc.out_fd = relay_open(&s.relays[0], "console");
 		run->svc.err_fd = relay_open(&s.relays[1], "vmm");

@@ -502,13 +502,15 @@ start_and_check_refuse() {
 
 @test "config: --print-argv prints each service's command line shell-quoted, and creates nothing" {
 	# The exec driver's line is CMD as given: quoting must bring every
-	# word back, spaces, quotes and $ included.
+	# word back, spaces, quotes and $ included. Its shares run as for
+	# any VM.
 	conf "vmm = qemu" "share = data:share:ro" "disk = disk.img"
 	run --separate-stderr "$SANDBOXD" --print-argv --exec "$CONF" -- /bin/echo "a b" "it's" '$x' ''
 	assert_success
-	assert_equal "${#lines[@]}" 1
-	assert_equal "${lines[0]}" "vmm /bin/echo 'a b' 'it'\\''s' '\$x' ''"
-	eval "words=(${lines[0]#vmm })"
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
+	assert_equal "${lines[1]}" "vmm /bin/echo 'a b' 'it'\\''s' '\$x' ''"
+	eval "words=(${lines[1]#vmm })"
 	assert_equal "${#words[@]}" 5
 	assert_equal "${words[2]}" "it's"
 	assert_equal "${words[3]}" '$x'
