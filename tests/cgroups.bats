@@ -299,6 +299,35 @@ other_vm() {
 	no_cgroup_left
 }
 
+@test "cgroups = off: no cgroup is made, the service stays in the caller's; a limit or cgroup_parent beside it is a FILE:LINE error" {
+	conf_add "cgroups = off"
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_success
+	assert_line "cgroups: none"
+	exec_bg wait
+	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
+	no_cgroup_left
+	# The service's and PID 1's cgroups are this shell's, in every hierarchy.
+	local mine pid
+	mine=$(grep -E ':(memory|pids|cpu,cpuacct):' /proc/self/cgroup)
+	for pid in "$(svc_pid)" "$(vm_pid1)"; do
+		assert_equal "$(grep -E ':(memory|pids|cpu,cpuacct):' "/proc/$pid/cgroup")" "$mine"
+	done
+	kill -TERM "$VM_PID"
+	vm_wait_exit 20
+	assert_equal "$VM_STATUS" 0
+	grep -q "cgroups: off (cgroups = off): no cgroup is made" "$T/log"
+	local bad
+	for bad in "memory_max = 1G" "cgroup_parent = /"; do
+		conf_add "$bad"
+		run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+		assert_equal "$status" 100
+		grep -q "^sandboxd: vm $VM_NAME: $T/vm.conf:$(wc -l < "$T/vm.conf"): ${bad%% *}: cgroups = off makes no cgroup to apply it to\$" <<< "$stderr" ||
+			fail "$bad: $stderr"
+		sed -i '$d' "$T/vm.conf"
+	done
+}
+
 @test "a real VM: QEMU's threads in vmm, virtiofsd's in virtiofsd-TAG; SIGUSR1 and the end log each cgroup's figures" {
 	[[ -x /usr/lib/qemu/virtiofsd ]] || skip "no virtiofsd installed"
 	mkdir "$T/a"
