@@ -160,7 +160,7 @@ static _Noreturn void refuse(const struct config *cfg, uid_t base, const struct 
 	    (unsigned)(base + CONFIG_ID_SPAN - 1), h->name, h->pid);
 }
 
-void ids_take(struct config *cfg, bool reserve)
+int ids_take(struct config *cfg, bool reserve)
 {
 	const bool configured = cfg->uid_base != 0;
 	const uint32_t first = name_hash(cfg->name) % IDS_POOL_SLOTS;
@@ -200,7 +200,7 @@ void ids_take(struct config *cfg, bool reserve)
 	if (reserve)
 		claim(fd, cfg->name);
 	else if (fd >= 0)
-		close(fd);
+		close(fd), fd = -1;
 	if (global >= 0)
 		close(global);
 	if (dir >= 0)
@@ -208,4 +208,5 @@ void ids_take(struct config *cfg, bool reserve)
 	cfg->uid_base = base;
 	if (!cfg->gid_base)
 		cfg->gid_base = base;
+	return fd;
 }

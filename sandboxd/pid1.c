@@ -50,6 +50,8 @@ struct supervisor {
 	struct service *svcs[1 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
+	const struct cgroup_dirs *cgdirs;	/* vm-NAME's parents, as the outer made them */
+	int cg_leave[CGROUP_MAX_HIER];	/* the way out of them (cgroup_leave) */
 	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
 	size_t nrelays;
 };
@@ -283,6 +285,21 @@ static void report_cgroups(const struct supervisor *s)
 		cgroup_report(&s->cg[i], NULL);
 }
 
+/* The outer is gone (killed by SIGKILL: it would have waited for us
+ * otherwise), and with it whoever would remove the VM's cgroups once
+ * they are empty. So PID 1 ends the VM and does it: every process of the
+ * namespace killed and reaped, PID 1 moved out to where the outer was,
+ * the cgroups removed. */
+static _Noreturn void outer_gone(struct supervisor *s)
+{
+	kill_everything(s);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (cgroup_leave(s->cg_leave) == 0)
+		cgroup_remove(s->cgdirs);
+	die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
+}
+
 static void handle_signals(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
@@ -329,10 +346,8 @@ static _Noreturn void supervise(struct supervisor *s)
 			if (!s->killed)
 				request_shutdown(s);
 		}
-		if (p[2].revents) {
-			kill_everything(s);
-			die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
-		}
+		if (p[2].revents)
+			outer_gone(s);
 		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
@@ -343,12 +358,14 @@ static _Noreturn void supervise(struct supervisor *s)
 	}
 }
 
-_Noreturn void pid1_main(const struct plan *plan, int notify_fd, int lifeline_fd, bool log_console)
+_Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgroups, int notify_fd,
+			 int lifeline_fd, bool log_console)
 {
 	struct vmm_run vmm;
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
-	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
+	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd,
+				.cgdirs = cgroups };
 
 	vmm_run_init(run, plan, false);
 
@@ -364,6 +381,7 @@ _Noreturn void pid1_main(const struct plan *plan, int notify_fd, int lifeline_fd
 	violations_open(&s.violations);
 	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
 	cgroup_open(&plan->cgroups, s.cg);
+	cgroup_open_leave(&plan->cgroups, s.cg_leave);
 	run->svc.cg = &s.cg[0];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
 		s.shares[i].svc.cg = &s.cg[1 + i];
@@ -403,7 +421,13 @@ _Noreturn void pid1_main(const struct plan *plan, int notify_fd, int lifeline_fd
 		(void)!write(notify_fd, "\n", 1);
 		close(notify_fd);
 	}
-	/* Every service runs: from here PID 1 only supervises. */
-	self_confine_pid1(plan->landlock_abi);
+	/* Every service runs: from here PID 1 only supervises. The lifeline,
+	 * which supervise polls, now tells it that the outer is gone, and the
+	 * death signal would kill it before it could remove the VM's cgroups
+	 * (outer_gone): PID 1 lets it go. Before this point an outer's death
+	 * kills PID 1 at once; the next start removes the cgroups then. */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "clear parent-death signal");
+	self_confine_pid1(plan->landlock_abi, cgroups, s.cg_leave);
 	supervise(&s);
 }

@@ -279,17 +279,28 @@ other_vm() {
 	done
 }
 
-@test "SIGKILL of the outer: the VM's cgroups are left empty; the next start removes them and says so" {
+@test "SIGKILL of the outer: PID 1 kills the VM and removes its cgroups, with no next start" {
 	exec_bg wait
 	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
-	local pid1 svc c
+	local pid1 svc
 	pid1=$(vm_pid1) svc=$(svc_pid)
+	[[ -d $(cg_dir pids vmm) ]]
 	kill -KILL "$VM_PID"
-	wait_for_exit "$pid1" 20
-	wait_for_exit "$svc" 20
+	# PID 1, left alone, ends the VM, leaves its cgroups, removes them,
+	# and then says so and exits.
+	wait_for_line "$T/log" "the outer sandboxd is gone: VM killed" 20 ||
+		fail "PID 1 did not end the VM: $(cat "$T/log")"
+	no_cgroup_left
+	process_gone "$svc" || fail "the service still runs"
+	timeout 20 bash -c 'until [[ ! -e /proc/$0/stat || $(sed "s/.*) //" /proc/$0/stat) == Z* ]]; do :; done' \
+		"$pid1" || fail "PID 1 still runs"
+	refute grep -q "cgroups: remove\|leave the VM's cgroups" "$T/log"
+}
+
+@test "a stale vm-NAME (its run killed before it could remove it) is removed at the next start, which says so" {
+	local c
 	for c in $CTRLS; do
-		[[ -d $(cg_dir "$c") ]]
-		assert_equal "$(cat "$(cg_dir "$c")"/*/cgroup.procs "$(cg_dir "$c")/cgroup.procs")" ""
+		mkdir -p "$(cg_dir "$c" vmm)"
 	done
 	probe -- ids
 	assert_success
