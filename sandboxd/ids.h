@@ -21,12 +21,13 @@
 
 /* The range CFG's VM takes: its uid_base when configured, else the one the
  * registry holds for its name, else its name's first free slot. With
- * RESERVE the range is locked while the returned fd is open (close-on-exec;
- * the outer keeps it, PID 1 closes its copy) and CFG's uid_base/gid_base
- * (when not configured) set to it; without, nothing is written, *CFG only
- * gets the answer and -1 is returned. Dies with 100 if another running VM
- * holds the range or this VM already runs (its pid named), 111 if the
- * registry fails. */
-int ids_take(struct config *cfg, bool reserve);
+ * RESERVE the range is locked for this process's lifetime (the lock fd is
+ * close-on-exec, inherited by PID 1) and CFG's uid_base/gid_base (when
+ * not configured) set to it; without, nothing is written and *CFG only
+ * gets the answer. Dies with 100 if another running VM holds the range or
+ * this VM already runs (its pid named), 111 if the registry fails; a run
+ * of this VM whose outer process is gone, its PID 1 still ending the VM,
+ * is waited for (up to 10 s). */
+void ids_take(struct config *cfg, bool reserve);
 
 #endif

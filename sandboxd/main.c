@@ -252,10 +252,6 @@ int main(int argc, char **argv)
 		close(lifeline[1]);
 		close(sigfd);
 		close(rundir.top);
-		/* The VM's lock is the outer's alone: a PID 1 that outlives a
-		 * killed outer to remove the cgroups must not make a restart
-		 * meanwhile "already running" (exit 100). */
-		close(plan.ids_fd);
 		pid1_main(&plan, &cgroups, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);

@@ -208,7 +208,7 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	cgroup_plan(p);
 	/* 8. The VM's uid range, last: a start reserves it (the registry's
 	 * lock, held while the VM runs), --check only looks it up. */
-	p->ids_fd = ids_take(&p->cfg, !a->check_only);
+	ids_take(&p->cfg, !a->check_only);
 }
 
 static void print_service(const struct plan *p, const struct service_plan *s)

@@ -60,7 +60,6 @@ struct plan {
 	struct service_plan vmm;
 	struct service_plan shares[CONFIG_MAX_SHARES];
 	struct cgroup_plan cgroups;	/* the VM's cgroups and their limits */
-	int ids_fd;			/* the VM's lock on its uid range; -1: --check */
 };
 
 /* Builds the plan for ARGS into *P; every check a start makes is made

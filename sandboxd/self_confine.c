@@ -57,6 +57,14 @@ struct rule {
 /* pointer argument N is NULL */
 #define NULL_PTR(n) { (n), SCMP_CMP_EQ, 0, 0, CONST }
 
+/* rmdir of the VM's cgroups through the fd of vm-NAME's parent in each
+ * hierarchy (cgroup_make.c cgroup_remove); an unused slot is -1 */
+#define REMOVE_VM_CGROUPS \
+	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR))
+
 /* PID 1 after readiness: the poll loop of pid1.c supervise() and what its
  * handlers do. */
 static const struct rule pid1_rules[] = {
@@ -98,10 +106,7 @@ static const struct rule pid1_rules[] = {
 	ALLOW_IF(write, IS32(0, OUT1)),
 	ALLOW_IF(write, IS32(0, OUT2)),
 	ALLOW_IF(write, IS32(0, OUT3)),
-	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR)),
+	REMOVE_VM_CGROUPS,
 	/* Not seen in the measured runs, allowed because they can come at
 	 * any time, and a PID 1 killed for them would kill the VM:
 	 * - malloc growing the heap (json-c parsing a QMP message, libseccomp
@@ -139,10 +144,7 @@ static const struct rule outer_rules[] = {
 	/* the VM's cgroups, empty once PID 1 is gone: rmdir through the fd of
 	 * vm-NAME's parent in each hierarchy (cgroup_make.c cgroup_remove;
 	 * Landlock grants REMOVE_DIR there); an unused slot is -1 */
-	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR)),
+	REMOVE_VM_CGROUPS,
 	ALLOW(exit_group),
 };
 

@@ -279,22 +279,37 @@ other_vm() {
 	done
 }
 
-@test "SIGKILL of the outer: PID 1 kills the VM and removes its cgroups, with no next start" {
+@test "SIGKILL of the outer: PID 1 kills the VM and removes its cgroups, with no next start; a restart waits for it" {
 	exec_bg wait
 	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
-	local pid1 svc
+	local pid1 svc next
 	pid1=$(vm_pid1) svc=$(svc_pid)
 	[[ -d $(cg_dir pids vmm) ]]
+	# PID 1 stopped meanwhile, so that a restart surely meets it ending.
+	kill -STOP "$pid1"
 	kill -KILL "$VM_PID"
+	vm_wait_exit 20
+	assert_equal "$VM_STATUS" 137
+	# The restart finds the VM's lock held by PID 1, whose outer is gone,
+	# and waits for it rather than refusing a running VM (exit 100).
+	"$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" ids \
+		> "$T/out2" 2> "$T/log2" < /dev/null &
+	next=$!
+	wait_for_line "$T/log2" "ids: the last run of vm $VM_NAME \(outer pid [0-9]+, gone\) is still ending: waiting for it" 20 ||
+		fail "the restart did not wait: $(cat "$T/log2")"
+	kill -CONT "$pid1"
 	# PID 1, left alone, ends the VM, leaves its cgroups, removes them,
 	# and then says so and exits.
 	wait_for_line "$T/log" "the outer sandboxd is gone: VM killed" 20 ||
 		fail "PID 1 did not end the VM: $(cat "$T/log")"
-	no_cgroup_left
 	process_gone "$svc" || fail "the service still runs"
-	timeout 20 bash -c 'until [[ ! -e /proc/$0/stat || $(sed "s/.*) //" /proc/$0/stat) == Z* ]]; do :; done' \
-		"$pid1" || fail "PID 1 still runs"
 	refute grep -q "cgroups: remove\|leave the VM's cgroups" "$T/log"
+	wait_for_exit "$next" 30 || fail "the restart still runs: $(cat "$T/log2")"
+	assert_equal "$WAIT_STATUS" 0
+	grep -q "^ids: " "$T/out2"
+	# Nothing stale was left for it to remove, and it left nothing.
+	refute grep -q "removed stale cgroup" "$T/log2"
+	no_cgroup_left
 }
 
 @test "a stale vm-NAME (its run killed before it could remove it) is removed at the next start, which says so" {
