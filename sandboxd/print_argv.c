@@ -50,6 +50,7 @@ void print_argv(const struct plan *p)
 		share_argv(p, i, &a);
 		snprintf(role, sizeof role, "virtiofsd-%s", cfg->shares[i].tag);
 		put_line(role, a.v);
+		argv_free(&a);
 	}
 	vmm_run_init(&run, p, true);
 	if (p->drv->prepare(&run) < 0)
@@ -63,4 +64,5 @@ void print_argv(const struct plan *p)
 			putchar('\n');
 		}
 	p->drv->release(&run);
+	argv_free(&run.argv);
 }
