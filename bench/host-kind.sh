@@ -55,7 +55,7 @@ sandboxd_argv() {
 	while IFS= read -r line; do
 		eval "w=($line)"
 		if [[ ${w[0]} == vmm && ${w[1]} == fd ]]; then
-			SBX_FD_PATH[${w[2]}]=${w[4]}
+			SBX_FD_PATH[w[2]]=${w[4]}
 		else
 			role=${w[0]//-/_}
 			eval "SBX_ARGV_$role=(\"\${w[@]:1}\")"
@@ -71,6 +71,7 @@ sandboxd_argv() {
 bare_qemu() {
 	local i a n
 	BARE_QEMU=()
+	# shellcheck disable=SC2154 # set by sandboxd_argv's eval
 	for ((i = 0; i < ${#SBX_ARGV_vmm[@]}; i++)); do
 		a=${SBX_ARGV_vmm[i]}
 		case $a in

@@ -186,7 +186,7 @@ EOF
 # that sandboxd uses to start the guest and to power it off (bare_qemu,
 # host-kind.sh). The accelerator and machine are sandboxd's choice.
 sandboxd_argv "$SANDBOXD" "$T/vm.conf"
-bare_qemu
+bare_qemu ""	# no share
 arg_after() {	# OPTION: its value in BARE_QEMU
 	local i
 	for ((i = 0; i < ${#BARE_QEMU[@]}; i++)); do
