@@ -48,7 +48,7 @@ static int builtin_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct builtin *b = calloc(1, sizeof *b);
-	int ready[2], n;
+	int n;
 
 	if (!b)
 		return -1;
@@ -91,15 +91,14 @@ static int builtin_prepare(struct vmm_run *run)
 	}
 	/* The tap PID 1 got from the outer (net.c): the VMM only reads and
 	 * writes it; no socket, no /dev/net/tun, no netlink in the VMM. */
-	if (run->net->tap_fd >= 0) {
+	if (run->net && (run->net->kind == NET_TAP || run->net->kind == NET_BRIDGE)) {
 		argv_add(a, "--net");
 		argv_add(a, "fd=%d,mac=%s,mode=tap", vmm_pass_fd(run, run->net->tap_fd), run->net->mac);
 	}
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if ((n = vmm_pass_pipe(run, &b->ready_fd)) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
-	argv_add(a, "%d", vmm_pass_fd(run, ready[1]));
-	b->ready_fd = ready[0];
+	argv_add(a, "%d", n);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "unix_socket.h"
 
 bool host_has_hw_virt(void)
 {
@@ -24,19 +25,51 @@ int vmm_pass_fd(struct vmm_run *run, int fd)
 	return 3 + (int)s->nfds++;
 }
 
+void vmm_run_init(struct vmm_run *run, const struct plan *plan, bool dry_run)
+{
+	*run = (struct vmm_run){ .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
+				 .exec_argv = plan->exec_argv, .net = &plan->net, .dry_run = dry_run };
+	for (size_t i = 0; i < CONFIG_MAX_SHARES; i++)
+		run->share_fds[i] = -1;
+	service_init(&run->svc, &plan->vmm);
+}
+
 int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags)
 {
 	char self[32];
-	int fd;
+	int fd = -1, n;
 
 	/* The pinned file itself, whatever its path names now. */
 	snprintf(self, sizeof self, "/proc/self/fd/%d", pinned);
-	fd = open(self, flags | O_CLOEXEC);
-	if (fd < 0) {
+	if (!run->dry_run && (fd = open(self, flags | O_CLOEXEC)) < 0) {
 		log_warn_errno(run->svc.name, "open %s", path);
 		return -1;
 	}
+	n = vmm_pass_fd(run, fd);
+	run->file_path[n - 3] = path;
+	run->file_flags[n - 3] = flags;
+	return n;
+}
+
+int vmm_pass_listener(struct vmm_run *run, const char *path)
+{
+	int fd = -1;
+
+	if (!run->dry_run && (fd = unix_listen(path)) < 0) {
+		log_warn_errno(run->svc.name, "create socket %s", path);
+		return -1;
+	}
 	return vmm_pass_fd(run, fd);
+}
+
+int vmm_pass_pipe(struct vmm_run *run, int *read_end)
+{
+	int p[2] = { -1, -1 };
+
+	if (!run->dry_run && pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	*read_end = p[0];
+	return vmm_pass_fd(run, p[1]);
 }
 
 int wait_status_code(int wstatus)

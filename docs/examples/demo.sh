@@ -12,22 +12,9 @@ conf=docs/examples/demo.conf
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The share: a file from the host, the guest's script, and guest-xattr
-# (static; the guest's busybox has no setfattr/getfattr).
+# The share: a file from the host, the guest's script, and guest-xattr.
 share=build/demo-share
-rm -rf "$share"
-mkdir -p "$share"
-cp build/guest-xattr "$share/"
-echo "hello from the host, $(uname -n)" > "$share/from-host.txt"
-cat > "$share/round-trip.sh" <<'GUEST'
-cd /mnt/demo
-echo "guest: the host wrote: $(cat from-host.txt)"
-echo "hello from the guest, kernel $(uname -r)" > from-guest.txt
-./guest-xattr set from-guest.txt user.demo "set in the guest" > /dev/null
-echo "guest: wrote from-guest.txt, user.demo = $(./guest-xattr get from-guest.txt user.demo)"
-# Idle until sandboxd asks the guest to power off (init then ends this).
-exec sleep 1000000
-GUEST
+docs/examples/demo-share.sh "$share"
 
 echo "== sandboxd $conf: the guest console follows"
 build/sandboxd "$conf" > "$work/console" < /dev/null &
