@@ -198,7 +198,8 @@ static const char *const accel_names[] = {
 static const char *const readiness_names[] = {
 	[READINESS_GUEST] = "guest", [READINESS_VMM] = "vmm", NULL };
 static const char *const cgroups_names[] = {
-	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", NULL };
+	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", [CGROUPS_OFF] = "off",
+	NULL };
 
 #define AT(f) .offset = offsetof(struct config, f)
 static const struct key keys[] = {
@@ -230,7 +231,7 @@ static const struct key keys[] = {
 	{ "cpu_weight",       config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cpu_max",          config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cgroups",          parse_choice,      AT(cgroups), .choices = cgroups_names,
-	  .what = "required or best-effort" },
+	  .what = "required, best-effort or off" },
 	{ "cgroup_parent",    config_parse_cgroup_parent, AT(cgroup_parent) },
 	{ "network",          config_parse_network,     AT(net) },
 	{ "mac",              config_parse_mac,         AT(net) },

@@ -15,7 +15,7 @@
 #define CONFIG_ID_SPAN    16
 
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
-enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT };
+enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT, CGROUPS_OFF };
 
 /* A cgroup's limits (the VM's in the config, a service's in its profile);
  * 0: not set. cgroup.c applies them, cgroup_limits.c parses them. */

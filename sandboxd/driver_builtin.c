@@ -49,7 +49,7 @@ static int builtin_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct builtin *b = calloc(1, sizeof *b);
-	int ready[2], n;
+	int n;
 
 	if (!b)
 		return -1;
@@ -66,9 +66,12 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--initrd");
 		argv_add(a, "/proc/self/fd/%d", n);
 	}
-	if (cfg->cmdline) {
+	/* The guest's address, if any, after the config's own words (as for
+	 * QEMU); without either the VMM's default command line stays. */
+	if (cfg->cmdline || run->net->guest_args[0]) {
 		argv_add(a, "--cmdline");
-		argv_add(a, "%s", cfg->cmdline);
+		argv_add(a, "%s%s%s", cfg->cmdline ? cfg->cmdline : "",
+			 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
 	}
 	argv_add(a, "--memory");
 	argv_add(a, "%lluM", (unsigned long long)cfg->memory_mib);
@@ -87,17 +90,22 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
 	}
+	/* The tap PID 1 got from the outer (net.c): the VMM only reads and
+	 * writes it; no socket, no /dev/net/tun, no netlink in the VMM. */
+	if (run->net && (run->net->kind == NET_TAP || run->net->kind == NET_BRIDGE)) {
+		argv_add(a, "--net");
+		argv_add(a, "fd=%d,mac=%s,mode=tap", vmm_pass_fd(run, run->net->tap_fd), run->net->mac);
+	}
 	if ((n = vmm_readiness_port(run)) < 0)
 		return -1;
 	if (n) {
 		argv_add(a, "--com2-fd");
 		argv_add(a, "%d", n);
 	}
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	if ((n = vmm_pass_pipe(run, &b->ready_fd)) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
-	argv_add(a, "%d", vmm_pass_fd(run, ready[1]));
-	b->ready_fd = ready[0];
+	argv_add(a, "%d", n);
 	return 0;
 }
 
@@ -154,6 +162,7 @@ const struct vmm_driver vmm_driver_builtin = {
 	.needs_kvm = true,
 	.shares = true,
 	.readiness_port = true,
+	.network = true,
 	.profile = "builtin-vmm",
 	.binary = builtin_binary,
 	.prepare = builtin_prepare,

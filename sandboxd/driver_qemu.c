@@ -13,7 +13,6 @@
 
 #include "log.h"
 #include "qmp.h"
-#include "unix_socket.h"
 #include "vmm_driver.h"
 
 #ifndef QEMU_BINARY
@@ -106,7 +105,7 @@ static void add_network(struct vmm_run *run)
 	const struct net_plan *n = run->net;
 	const bool pci = !strcmp(machine(run)->virtio_bus, "pci");
 
-	if (!n || n->tap_fd < 0)
+	if (!n || (n->kind != NET_TAP && n->kind != NET_BRIDGE))
 		return;
 	argv_add(&run->argv, "-netdev");
 	argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
@@ -133,11 +132,9 @@ static int qemu_prepare(struct vmm_run *run)
 		return -1;
 	run->priv = q;
 	snprintf(q->qmp_path, sizeof q->qmp_path, "%s/" QMP_SOCKET, cfg->runtime_dir);
-	qmp_fd = unix_listen(q->qmp_path);
-	if (qmp_fd < 0) {
-		log_warn_errno("vmm", "create QMP socket %s", q->qmp_path);
+	qmp_fd = vmm_pass_listener(run, q->qmp_path);
+	if (qmp_fd < 0)
 		return -1;
-	}
 
 	argv_add(a, "%s", run->binary);
 	argv_add(a, "-name");
@@ -187,7 +184,7 @@ static int qemu_prepare(struct vmm_run *run)
 		argv_add(a, "isa-serial,chardev=ready,index=1");
 	}
 	argv_add(a, "-chardev");
-	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", vmm_pass_fd(run, qmp_fd));
+	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", qmp_fd);
 	argv_add(a, "-mon");
 	argv_add(a, "chardev=qmp,mode=control");
 	if (pass_file(run, "-kernel", cfg->kernel, cfg->kernel_fd) < 0 ||

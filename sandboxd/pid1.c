@@ -47,11 +47,12 @@ struct supervisor {
 	struct timespec shutdown_deadline;
 	bool share_failed;	/* a virtiofsd died while the VMM ran */
 	struct violations violations;
-	struct service sibling;	/* exec driver only: a second service */
 	struct share_service shares[CONFIG_MAX_SHARES];
-	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
+	struct service *svcs[1 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
+	const struct cgroup_dirs *cgdirs;	/* vm-NAME's parents, as the outer made them */
+	int cg_leave[CGROUP_MAX_HIER];	/* the way out of them (cgroup_leave) */
 	/* --log-console: each virtiofsd's stderr, the console, the VMM's stderr */
 	bool log_console;
 	struct relay relays[CONFIG_MAX_SHARES + 2];
@@ -100,18 +101,6 @@ static void start_shares(struct supervisor *s)
 			abort_start(s, &s->shares[i].svc);
 		s->run->share_fds[i] = s->shares[i].vmm_fd;
 	}
-}
-
-static void start_sibling(struct supervisor *s, char *const *argv)
-{
-	struct service *sib = &s->sibling;
-
-	service_init(sib, &s->plan->vmm);	/* the same uid and profile */
-	sib->name = "sibling";
-	sib->argv = argv;
-	if (service_start(sib, s->plan) < 0)
-		die_errno(EXIT_TEMPORARY, "sibling", "fork");
-	add_service(s, sib);
 }
 
 /* The outer process writes one byte once it has confined itself (so its
@@ -316,6 +305,21 @@ static void report_cgroups(const struct supervisor *s)
 		cgroup_report(&s->cg[i], NULL);
 }
 
+/* The outer is gone (killed by SIGKILL: it would have waited for us
+ * otherwise), and with it whoever would remove the VM's cgroups once
+ * they are empty. So PID 1 ends the VM and does it: every process of the
+ * namespace killed and reaped, PID 1 moved out to where the outer was,
+ * the cgroups removed. */
+static _Noreturn void outer_gone(struct supervisor *s)
+{
+	kill_everything(s);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (cgroup_leave(s->cg_leave) == 0)
+		cgroup_remove(s->cgdirs);
+	die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
+}
+
 static void handle_signals(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
@@ -366,10 +370,8 @@ static _Noreturn void supervise(struct supervisor *s)
 			if (!s->killed)
 				request_shutdown(s);
 		}
-		if (p[2].revents) {
-			kill_everything(s);
-			die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
-		}
+		if (p[2].revents)
+			outer_gone(s);
 		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
@@ -382,15 +384,16 @@ static _Noreturn void supervise(struct supervisor *s)
 	}
 }
 
-_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
+_Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgroups, int notify_fd,
 			 int lifeline_fd, bool log_console)
 {
-	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv, .net = &plan->net, .ready_fd = -1 };
+	struct vmm_run vmm;
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
 	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd,
-				.log_console = log_console };
+				.cgdirs = cgroups, .log_console = log_console };
+
+	vmm_run_init(run, plan, false);
 
 	/* Credential changes clear the death signal, so PID 1 sets it once and
 	 * never changes credentials; the lifeline closes the race with an
@@ -404,7 +407,8 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	violations_open(&s.violations);
 	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
 	cgroup_open(&plan->cgroups, s.cg);
-	run->svc.cg = s.sibling.cg = &s.cg[0];
+	cgroup_open_leave(&plan->cgroups, s.cg_leave);
+	run->svc.cg = &s.cg[0];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
 		s.shares[i].svc.cg = &s.cg[1 + i];
 	if (log_console)
@@ -415,14 +419,11 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	if (s.timerfd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
 
-	service_init(&run->svc, &plan->vmm);
 	start_shares(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	readiness_init(&s.ready, &plan->cfg, run->ready_fd, notify_fd);
 	run->svc.argv = run->argv.v;
-	if (sibling_argv)
-		start_sibling(&s, sibling_argv);
 	if (log_console) {
 		run->svc.out_fd = add_relay(&s, "console");
 		run->svc.err_fd = add_relay(&s, "vmm");
@@ -443,7 +444,13 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	}
 	log_info("vmm", "guest running");
 	readiness_vmm_running(&s.ready);
-	/* Every service runs: from here PID 1 only supervises. */
-	self_confine_pid1(plan->landlock_abi, s.ready.notify_fd);
+	/* Every service runs: from here PID 1 only supervises. The lifeline,
+	 * which supervise polls, now tells it that the outer is gone, and the
+	 * death signal would kill it before it could remove the VM's cgroups
+	 * (outer_gone): PID 1 lets it go. Before this point an outer's death
+	 * kills PID 1 at once; the next start removes the cgroups then. */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "clear parent-death signal");
+	self_confine_pid1(plan->landlock_abi, s.ready.notify_fd, cgroups, s.cg_leave);
 	supervise(&s);
 }

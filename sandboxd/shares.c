@@ -13,6 +13,11 @@
  * or wedged start-up, not a normal one. */
 #define SHARE_READY_TIMEOUT_MS 10000
 
+void share_argv(const struct plan *plan, size_t i, struct argv *a)
+{
+	virtiofsd_argv(&plan->virtiofsd, &plan->cfg.shares[i], 3, a);
+}
+
 static void start_one(const struct plan *plan, size_t i, struct share_service *sh, int err_fd)
 {
 	const struct config *cfg = &plan->cfg;
@@ -32,9 +37,9 @@ static void start_one(const struct plan *plan, size_t i, struct share_service *s
 	if (sh->vmm_fd < 0)
 		die_errno(EXIT_TEMPORARY, sh->name, "connect to %s", path);
 
-	virtiofsd_argv(&plan->virtiofsd, share, 3, &sh->argv);
+	share_argv(plan, i, &sh->argv);
 	sh->svc.argv = sh->argv.v;
-	sh->svc.fds[0] = listen_fd;
+	sh->svc.fds[0] = listen_fd;	/* fd 3 in the service */
 	sh->svc.nfds = 1;
 	sh->svc.err_fd = err_fd;
 	if (service_start(&sh->svc, plan) < 0)

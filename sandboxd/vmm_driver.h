@@ -8,6 +8,7 @@
 #include "argv.h"
 #include "config.h"
 #include "net.h"
+#include "plan.h"
 #include "service.h"
 
 /* The VMM service as PID 1 runs it: the plan's facts and the driver's state. */
@@ -22,6 +23,14 @@ struct vmm_run {
 	const struct net_plan *net;	/* the tap (net->tap_fd) and guest's address */
 	int ready_fd;		/* PID 1's end of the guest's readiness port; -1: none */
 	void *priv;		/* driver state, e.g. its QMP connection */
+	/* --print-argv: prepare runs as for a start, but the vmm_pass_*
+	 * helpers only number the fds the service would get and open
+	 * nothing, so that the printed command line comes from the code
+	 * that builds it for a start. */
+	bool dry_run;
+	/* Each passed file, for --print-argv: its path and open flags. */
+	const char *file_path[SERVICE_MAX_FDS];
+	int file_flags[SERVICE_MAX_FDS];
 };
 
 struct vmm_driver {
@@ -65,6 +74,10 @@ bool host_has_hw_virt(void);
  * or build cannot do. */
 const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, bool *kvm);
 
+/* RUN for PLAN's VMM service, before prepare; the share fds -1 until the
+ * shares run. DRY_RUN: --print-argv (above). */
+void vmm_run_init(struct vmm_run *run, const struct plan *plan, bool dry_run);
+
 /* Hands FD to the VMM service (closed in PID 1 once it started); returns
  * the number the service will see it as. */
 int vmm_pass_fd(struct vmm_run *run, int fd);
@@ -80,6 +93,14 @@ int vmm_readiness_port(struct vmm_run *run);
  * needs no access of its own to the file or its directory. Returns the
  * service's fd number, or -1 (logged). */
 int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags);
+
+/* A listening unix socket at PATH (unix_socket.h), handed over; the
+ * service's fd number, or -1 (logged). */
+int vmm_pass_listener(struct vmm_run *run, const char *path);
+
+/* A pipe whose write end is handed over; its read end in *READ_END (-1 in
+ * a dry run). The service's fd number, or -1 with errno set. */
+int vmm_pass_pipe(struct vmm_run *run, int *read_end);
 
 /* The conventional status for a service's wait status: its exit code, or
  * 128 + N when killed by signal N. */

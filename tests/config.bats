@@ -514,3 +514,40 @@ start_and_check_refuse() {
 	RUNDIR=$T/absent start_and_check_refuse "$CONF:4: runtime_dir: '$T/rt' exists and was not made by sandboxd"
 	[[ -d $T/rt ]]
 }
+
+# --- --print-argv -----------------------------------------------------------
+
+@test "config: --print-argv prints each service's command line shell-quoted, and creates nothing" {
+	# The exec driver's line is CMD as given: quoting must bring every
+	# word back, spaces, quotes and $ included. Its shares run as for
+	# any VM.
+	conf "vmm = qemu" "share = data:share:ro" "disk = disk.img"
+	run --separate-stderr "$SANDBOXD" --print-argv --exec "$CONF" -- /bin/echo "a b" "it's" '$x' ''
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
+	assert_equal "${lines[1]}" "vmm /bin/echo 'a b' 'it'\\''s' '\$x' ''"
+	eval "words=(${lines[1]#vmm })"
+	assert_equal "${#words[@]}" 5
+	assert_equal "${words[2]}" "it's"
+	assert_equal "${words[3]}" '$x'
+	[[ ! -e $RUNDIR ]]
+
+	# QEMU's: the files it inherits, with the numbers its argv names.
+	run --separate-stderr "$SANDBOXD" --print-argv "$CONF"
+	assert_success
+	assert_line --regexp "^vmm /usr/bin/qemu-system-x86_64 .* -kernel /proc/self/fd/4 -initrd /proc/self/fd/5 "
+	assert_line "vmm fd 4 read-only $T/vmlinuz"
+	assert_line "vmm fd 5 read-only $T/initrd.img"
+	assert_line "vmm fd 7 read-only $T/disk.img"
+	assert_line "vmm fd 8 read-write $T/disk.img"
+	assert_line --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
+	assert_line --regexp "^vmm .* -chardev socket,id=fs0,fd=6 .* -add-fd fd=7,set=1 -add-fd fd=8,set=1 "
+	[[ ! -e $RUNDIR ]]
+}
+
+@test "config: --print-argv refuses what --check refuses (FILE:LINE, exit 100)" {
+	conf "vcpus = 0"
+	run "$SANDBOXD" --print-argv "$CONF"
+	expect_error 5 "vcpus: expected an integer 1..64, got '0'"
+}

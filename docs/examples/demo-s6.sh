@@ -52,9 +52,8 @@ show_log() {
 	tail -n "+$1" "$logdir/current" | s6-tai64nlocal | sed 's/^/   /'
 }
 
-. docs/examples/demo-share.sh
 share=build/demo-share
-demo_share "$share"
+docs/examples/demo-share.sh "$share"
 
 echo "== s6-services/make-service: the service directory for $conf"
 s6-services/make-service -l "$logdir" "$svc" "$conf" build/sandboxd
@@ -91,7 +90,7 @@ wait_log "sandboxd-finish: " 10 || true
 show_log $((shown + 1))
 status=$(s6-svstat -o exitcode "$svc")
 echo "== sandboxd exited with status $status"
-demo_share_report "$share"
+docs/examples/demo-share.sh --report "$share"
 
 s6-svscanctl -t "$scan"
 wait "$svscan" || true

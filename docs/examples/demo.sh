@@ -12,9 +12,9 @@ conf=docs/examples/demo.conf
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-. docs/examples/demo-share.sh
+# The share: a file from the host, the guest's script, and guest-xattr.
 share=build/demo-share
-demo_share "$share"
+docs/examples/demo-share.sh "$share"
 
 echo "== sandboxd $conf: the guest console follows"
 build/sandboxd "$conf" > "$work/console" < /dev/null &
@@ -45,7 +45,7 @@ status=0
 wait "$vm" || status=$?
 wait
 echo "== sandboxd exited with status $status"
-demo_share_report "$share"
+docs/examples/demo-share.sh --report "$share"
 [[ $status == 0 ]] || exit "$status"
 
 # The bundled VMM serves the same share: its FUSE requests go to a virtiofsd
