@@ -114,6 +114,22 @@ static void add_network(struct vmm_run *run)
 		 pci ? ",romfile=" : "");
 }
 
+/* With readiness = guest: COM2, the guest's /dev/ttyS1, for its READY=1
+ * (readiness.h), on PID 1's socket; index 1 is 0x2f8, IRQ 3, on q35 and
+ * microvm alike. */
+static int add_readiness_port(struct vmm_run *run)
+{
+	int port = vmm_readiness_port(run);
+
+	if (port > 0) {
+		argv_add(&run->argv, "-chardev");
+		argv_add(&run->argv, "socket,id=ready,fd=%d", port);
+		argv_add(&run->argv, "-device");
+		argv_add(&run->argv, "isa-serial,chardev=ready,index=1");
+	}
+	return port < 0 ? -1 : 0;
+}
+
 static const char *qemu_binary(char *const *exec, char *buf, size_t len)
 {
 	(void)exec;
@@ -126,7 +142,7 @@ static int qemu_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct qemu *q = calloc(1, sizeof *q);
-	int qmp_fd, port;
+	int qmp_fd;
 
 	if (!q)
 		return -1;
@@ -173,16 +189,6 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "stdio,id=console,signal=off");
 	argv_add(a, "-serial");
 	argv_add(a, "chardev:console");
-	if ((port = vmm_readiness_port(run)) < 0)
-		return -1;
-	if (port) {
-		/* COM2, the guest's /dev/ttyS1, for its READY=1: index 1 is
-		 * 0x2f8, IRQ 3, on q35 and microvm alike. */
-		argv_add(a, "-chardev");
-		argv_add(a, "socket,id=ready,fd=%d", port);
-		argv_add(a, "-device");
-		argv_add(a, "isa-serial,chardev=ready,index=1");
-	}
 	argv_add(a, "-chardev");
 	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", qmp_fd);
 	argv_add(a, "-mon");
@@ -196,7 +202,9 @@ static int qemu_prepare(struct vmm_run *run)
 		 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
 	add_network(run);
 	add_shares(run);
-	return add_disks(run);
+	if (add_disks(run) < 0)
+		return -1;
+	return add_readiness_port(run);
 }
 
 static int qemu_wait_ready(struct vmm_run *run, int timeout_ms)

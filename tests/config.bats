@@ -543,6 +543,8 @@ start_and_check_refuse() {
 	assert_line "vmm fd 8 read-write $T/disk.img"
 	assert_line --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
 	assert_line --regexp "^vmm .* -chardev socket,id=fs0,fd=6 .* -add-fd fd=7,set=1 -add-fd fd=8,set=1 "
+	# The guest's readiness port (readiness = guest, the default), last.
+	assert_line --regexp "^vmm .* -chardev socket,id=ready,fd=9 -device isa-serial,chardev=ready,index=1\$"
 	[[ ! -e $RUNDIR ]]
 }
 
