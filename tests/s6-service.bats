@@ -162,6 +162,27 @@ teardown() {
 	wait_for_line "$T/logs/vm/current" "sandboxd-finish: the guest ignored the power-off requests" 10
 }
 
+@test "a VMM killed from outside: exit 137 under s6, said by finish, restarted after its delay" {
+	make_vm vm
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	run s6-svwait -U -t 60000 "$T/scan/vm"
+	assert_success
+	VM_PID=$(s6-svstat -o pid "$T/scan/vm")
+	kill -KILL "$(vm_vmm_pid)"
+	wait_for_line "$T/logs/vm/current" "${STAMP}sandboxd-finish: the VMM was killed by signal 9 from outside sandboxd \\(exit 137\\)" 60
+	wait_for_line "$T/logs/vm/current" "${STAMP}sandboxd-finish: failure 1 in a row: restarting in 1 s" 10
+	run grep -E "${STAMP}sandboxd: vm $VM_NAME: vmm: killed by signal 9, not sent by sandboxd" "$T/logs/vm/current"
+	assert_success
+	# s6 brings it back after the delay: a new sandboxd, ready again.
+	run s6-svwait -U -t 60000 "$T/scan/vm"
+	assert_success
+	run s6-svstat -o pid "$T/scan/vm"
+	refute_output "$VM_PID"
+	unset VM_PID
+	stop_with 0
+}
+
 @test "two VMs log apart; megabytes without a newline are cut into lines, rotated, and do not stall the guest" {
 	vm_conf "$(sbx_run "head -c 1500000 /dev/zero | tr '\\0' x; echo; echo BIG-DONE")"
 	cp "$T/vm.conf" "$T/big.conf"
