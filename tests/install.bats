@@ -1,12 +1,16 @@
 #!/usr/bin/env bats
 # Installing as a Debian admin does: make install / uninstall with DESTDIR,
-# what lands where, and the installed tree checking its own example config;
+# what lands where, and the installed tree checking and running its own example VM;
 # the command line's answers an operator meets first.
 
 load helpers/common
+load helpers/vm
 
 setup() { common_setup; }
-teardown() { common_teardown; }
+teardown() {
+	vm_cleanup
+	common_teardown
+}
 
 @test "make install DESTDIR: binaries, profiles without test-probe, guest image, example, s6 template, man pages" {
 	run make -s -C "$ROOT" install DESTDIR="$T/root"
@@ -33,6 +37,26 @@ teardown() { common_teardown; }
 	assert_success
 	run find "$T/root" -type f
 	assert_output ""
+}
+
+@test "the installed tree runs its example VM: ready when the guest says so, SIGTERM powers it off (0)" {
+	run make -s -C "$ROOT" install DESTDIR="$T/root"
+	assert_success
+	P=$T/root/usr/local
+	# The example under its own name and runtime dir (a VM name runs once
+	# per host), beside the installed one: its relative paths still hold.
+	sed -e "s|^name = .*|name = $VM_NAME|" -e "s|^runtime_dir = .*|runtime_dir = $T/run|" \
+		"$P/share/sandboxd/examples/example.conf" > "$P/share/sandboxd/examples/t.conf"
+	SANDBOXD=$P/bin/sandboxd
+	: > "$T/ready"
+	"$SANDBOXD" --notify-fd 3 "$P/share/sandboxd/examples/t.conf" > "$T/console" 2> "$T/log" 3> "$T/ready" < /dev/null &
+	VM_PID=$!
+	wait_for_line "$T/ready" '^$' 120 || { cat "$T/log"; fail "no readiness"; }
+	run grep -c SBX-GUEST-READY "$T/console"
+	assert_output 1
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
 }
 
 @test "the man pages are lint-clean and name every exit code and check-profile" {
