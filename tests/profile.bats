@@ -184,9 +184,9 @@ check() {
 }
 
 @test "profile: blocks" {
-	bad 1 "if: expected kvm, tcg, shares, disks or network, got 'arm'" "if arm" "end"
-	bad 1 "if: expected kvm|tcg|shares|disks" "if" "end"
-	bad 1 "if: expected kvm|tcg|shares|disks" "if kvm tcg" "end"
+	bad 1 "if: expected kvm, tcg, shares, disks, network, tap, user or asan, got 'arm'" "if arm" "end"
+	bad 1 "if: expected FLAG... (kvm, tcg, shares, disks, network, tap, user, asan)" "if" "end"
+	bad 1 "if: expected kvm, tcg, shares, disks, network, tap, user or asan, got 'arm'" "if kvm arm" "end"
 	bad 1 "'else' without 'if'" "else"
 	bad 2 "'end' without 'if'" "syscall read" "end"
 	bad 1 "'if' without 'end'" "if kvm" "syscall read"
@@ -214,7 +214,7 @@ check() {
 	check --kvm "$FIX/full"
 	assert_line --index 0 "mode: kvm (--kvm); parameters: placeholders, no CONFIG given"
 	assert_line --index 1 \
-		"profile: $FIX/full: valid in every mode (kvm and tcg, with and without disks, shares and a network, plain and asan)"
+		"profile: $FIX/full: valid in every mode (kvm and tcg, with and without disks, shares and a network (tap or user), plain and asan)"
 	assert_line --regexp '^syscalls: 13 allowed on [a-z0-9_]+ \(5 of them with conditions\), 0 fail with an errno, everything else kills$'
 	local bpf
 	bpf=$(sed -n 's/^bpf: \([0-9]*\) instructions$/\1/p' <<<"$output")
