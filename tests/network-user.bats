@@ -30,7 +30,9 @@ listening() { in_ns ss -Hltn "sport = :$1" | awk '{ print $4 }'; }
 	# A web server on the test namespace's loopback only.
 	mkdir "$T/www"
 	echo "page-from-the-host-loopback" > "$T/www/page.txt"
-	in_ns python3 -u -m http.server -b 127.0.0.1 -d "$T/www" "$port" > "$T/http.log" 2>&1 3>&- &
+	# exec: $! is the server itself, for teardown to kill.
+	exec ip netns exec "$NS" python3 -u -m http.server -b 127.0.0.1 -d "$T/www" "$port" \
+		> "$T/http.log" 2>&1 3>&- &
 	NET_SERVERS="${NET_SERVERS:-} $!"
 	wait_for_line "$T/http.log" '^Serving HTTP' 10
 	vm_conf "$(sbx_run "wget -q -O - http://10.0.2.2:$port/page.txt
