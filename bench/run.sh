@@ -11,8 +11,10 @@
 #      guest runs (right after SBX-GUEST-READY, in every run of (b)).
 # Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
 # bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
-# (bench/results/virtiofs.md), and bench/vmm-fs.sh the share's requests
-# through the bundled VMM against QEMU (a section of virtiofs.md).
+# (bench/results/virtiofs.md), bench/vmm-fs.sh the share's requests
+# through the bundled VMM against QEMU (a section of virtiofs.md), and
+# bench/net.sh guest TCP through tap and user (a section of
+# bench/results/net.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -476,3 +478,7 @@ cat "$OUT"
 # The same virtiofsd behind the bundled VMM's vhost-user frontend against
 # QEMU's (issue 12): a section at the end of virtiofs.md.
 "$ROOT/bench/vmm-fs.sh"
+
+# Guest TCP through a tap and through passt (network = user), sandboxed
+# against the same QEMU and passt run bare (issue 13): a section of net.md.
+"$ROOT/bench/net.sh"

@@ -20,6 +20,7 @@ OUT=${1:-/var/tmp/passt-measure}
 NS=sbxmeasure$$
 mkdir -p "$OUT"
 cleanup() {
+	# shellcheck disable=SC2086 # two pids
 	[[ -n ${SRV:-} ]] && kill $SRV 2>/dev/null
 	ip netns del "$NS" 2>/dev/null || true
 }
@@ -34,9 +35,10 @@ in_ns ip link set tmpl1 up
 in_ns ip route add default via 10.9.0.1
 echo measure-page > "$OUT/index.html"
 head -c 1M /dev/urandom > "$OUT/big.bin"
-in_ns python3 -m http.server -b 127.0.0.1 -d "$OUT" 8000 > "$OUT/http.log" 2>&1 &
+# Not through in_ns: $! is then the server itself, for cleanup to kill.
+ip netns exec "$NS" python3 -m http.server -b 127.0.0.1 -d "$OUT" 8000 > "$OUT/http.log" 2>&1 &
 SRV=$!
-in_ns python3 -c '
+ip netns exec "$NS" python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 53))
@@ -44,6 +46,7 @@ while True:
     d, a = s.recvfrom(2048)
     s.sendto(b"udp-reply\n", a)' &
 SRV="$SRV $!"
+# shellcheck disable=SC2016 # the guest's shell expands it
 cmd='wget -q -O - http://10.0.2.2:8000/index.html && echo SBX-FETCH-OK
 wget -q -O - http://10.0.2.2:8000/big.bin | wc -c
 nslookup -timeout=2 example.invalid 10.0.2.2
