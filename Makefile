@@ -61,9 +61,10 @@ check: deps
 	$(MAKE) all guest test-binaries
 	bats --print-output-on-failure tests/
 
+# S6=1: the demo VM as an s6 service (s6-svscan, its logger, readiness).
 demo: deps
 	$(MAKE) all guest $(B)/guest-xattr $(B)/guests/fs.elf
-	./docs/examples/demo.sh
+	$(if $(S6),./docs/examples/demo-s6.sh,./docs/examples/demo.sh)
 
 bench: deps
 	$(MAKE) all guest test-binaries

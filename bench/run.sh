@@ -4,17 +4,21 @@
 #      sandboxd --exec, interleaved, LAUNCH_RUNS timed runs each; in the
 #      same rounds, sandboxd with its layers added one at a time (profiles
 #      generated from profiles/test-probe into build/bench/profiles/) and
-#      bwrap with test-probe's compiled seccomp filter ("Layer by layer");
+#      bwrap with test-probe's compiled seccomp filter ("Layer by layer"),
+#      and sandboxd --exec with cgroups = off (what the cgroups cost);
 #  (b) boot of the guest image to SBX-GUEST-READY: sandboxd against the same
 #      QEMU command run bare, interleaved, BOOT_RUNS runs each;
 #  (c) VmHWM/VmRSS of sandboxd's two processes and of QEMU, read while the
-#      guest runs (right after SBX-GUEST-READY, in every run of (b)).
+#      guest runs (right after SBX-GUEST-READY, in every run of (b));
+#  (d) the demo VM's figures per cgroup (peak memory, pids, CPU), as
+#      sandboxd logs them on SIGUSR1 and at the end.
 # Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
 # bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
 # (bench/results/virtiofs.md), bench/vmm-fs.sh the share's requests
-# through the bundled VMM against QEMU (a section of virtiofs.md), and
-# bench/net.sh guest TCP through tap and user (a section of
-# bench/results/net.md).
+# through the bundled VMM against QEMU (a section of virtiofs.md),
+# bench/vmm-net.sh the bundled VMM's virtio-net against QEMU's (a section
+# of net.md), and bench/net.sh guest TCP through tap and user, sandboxed
+# and bare (the section after it in net.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -99,6 +103,10 @@ layer_profile 1-namespaces 'syscall|landlock|rlimit'
 layer_profile 2-rlimits 'syscall|landlock'
 layer_profile 3-landlock 'syscall'
 { cat "$T/exec.conf"; echo "landlock_max_abi = 0"; } > "$T/exec-nolandlock.conf"
+# What the cgroups add: the same launch with none (cgroups = off).
+{ cat "$T/exec.conf"; echo "cgroups = off"; } > "$T/exec-nocg.conf"
+n_hier=$("$SANDBOXD" --check "$T/exec.conf" 2> /dev/null | grep -c '^cgroup hierarchy: ')
+n_cg=$("$SANDBOXD" --check "$T/exec.conf" 2> /dev/null | grep -c '^cgroup [a-z0-9-]*: vm-')
 layer_cmds=(
 	"$SANDBOXD --no-seccomp --exec $T/exec-nolandlock.conf --profile $LAYERS/1-namespaces -- $TRUE"
 	"$SANDBOXD --no-seccomp --exec $T/exec-nolandlock.conf --profile $LAYERS/2-rlimits -- $TRUE"
@@ -134,10 +142,11 @@ launch_names=(
 	"sandboxd: 1 namespaces, mounts, ids"
 	"sandboxd: 2 + rlimits"
 	"sandboxd: 3 + Landlock"
+	"sandboxd --exec, cgroups = off"
 )
 # Table (a): the first five; the rest and the fifth (step 4) make the
 # layer-by-layer table.
-K_BARE=0 K_BWRAP=2 K_SBX=4 K_BWRAP_SC=5 K_L1=6 K_L2=7 K_L3=8
+K_BARE=0 K_BWRAP=2 K_SBX=4 K_BWRAP_SC=5 K_L1=6 K_L2=7 K_L3=8 K_NOCG=9
 launch_cmds=(
 	"$TRUE"
 	"$UNSHARE --pid --mount --fork --mount-proc $TRUE"
@@ -146,6 +155,7 @@ launch_cmds=(
 	"$SANDBOXD --exec $T/exec.conf -- $TRUE"
 	"3<$T/test-probe.bpf $BWRAP ${BWRAP_FLAGS[*]} --seccomp 3 $TRUE"
 	"${layer_cmds[@]}"
+	"$SANDBOXD --exec $T/exec-nocg.conf -- $TRUE"
 )
 launch_argv=()
 for c in "${launch_cmds[@]}"; do
@@ -173,47 +183,77 @@ runtime_dir = $T/run-vm
 $PROFILE_LINE
 EOF
 
-# What sandboxd's QEMU driver runs under TCG (sandboxd/driver_qemu.c), with
-# paths instead of inherited fds, and without -S and the QMP monitor that
-# sandboxd uses to start the guest and to power it off.
-ACCEL=tcg
-MACHINE=q35
-CPU=qemu64
-if [[ -e /sys/module/kvm_intel || -e /sys/module/kvm_amd ]] && [[ -w /dev/kvm ]]; then
-	ACCEL=kvm MACHINE=microvm,acpi=on CPU=host
-fi
-BARE_QEMU=("$QEMU" -name bench -nodefaults -no-user-config -display none -no-reboot
-	-M "$MACHINE,memory-backend=mem")
-[[ $ACCEL == kvm ]] && BARE_QEMU+=(-global virtio-mmio.force-legacy=false)
-# shellcheck disable=SC2054 # commas inside QEMU's option values
-BARE_QEMU+=(-accel "$ACCEL" -cpu "$CPU" -smp 1 -m 256M
-	-object memory-backend-memfd,id=mem,size=256M,share=on
-	-chardev stdio,id=console,signal=off -serial chardev:console
-	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE")
+# What sandboxd runs for vm.conf (`sandboxd --print-argv`, from the code
+# that builds it for a start), and the same QEMU bare: with paths instead
+# of inherited fds, and without -S, QEMU's own -sandbox and the QMP monitor
+# that sandboxd uses to start the guest and to power it off (bare_qemu,
+# host-kind.sh). The accelerator and machine are sandboxd's choice.
+sandboxd_argv "$SANDBOXD" "$T/vm.conf"
+bare_qemu ""	# no share
+arg_after() {	# OPTION: its value in BARE_QEMU
+	local i
+	for ((i = 0; i < ${#BARE_QEMU[@]}; i++)); do
+		if [[ ${BARE_QEMU[i]} == "$1" ]]; then echo "${BARE_QEMU[i + 1]}"; fi
+	done
+}
+ACCEL=$(arg_after -accel)
+MACHINE=$(arg_after -M)
+MACHINE=${MACHINE%,memory-backend=mem}
 
 echo "bench: (b) boot to $MARKER, sandboxd and bare QEMU interleaved, $BOOT_RUNS runs each after $BOOT_WARMUP warm-up round" >&2
 "$TIMER" boot "$BOOT_RUNS" "$BOOT_WARMUP" "$MARKER" "$T/logs" \
 	"$SANDBOXD" "$T/vm.conf" --- "${BARE_QEMU[@]}" > "$T/boot.tsv"
 
-# The QEMU argv that sandboxd ran, and whether the bare one is the same
-# once fds, -S and the QMP monitor are taken out.
+# The QEMU argv that sandboxd ran (read from /proc by the timer), and
+# whether it is the one --print-argv gave.
 sbx_argv=$(cat "$T/logs/argv-0-d2.txt")
-bare_argv=$(cat "$T/logs/argv-1-d0.txt")
-norm=$sbx_argv
-norm=${norm/ -S / }
-norm=$(sed -E 's| -chardev socket,id=qmp,fd=[0-9]+,server=on,wait=off -mon chardev=qmp,mode=control||' <<< "$norm")
-# QEMU's own seccomp filter is part of sandboxd's confinement, not of the
-# bare command.
-norm=$(sed -E 's| -sandbox [^ ]+||' <<< "$norm")
-kfd=$(sed -nE 's|.* -kernel /proc/self/fd/([0-9]+) .*|\1|p' <<< "$norm")
-ifd=$(sed -nE 's|.* -initrd /proc/self/fd/([0-9]+) .*|\1|p' <<< "$norm")
-norm=${norm/-kernel \/proc\/self\/fd\/$kfd/-kernel $KERNEL}
-norm=${norm/-initrd \/proc\/self\/fd\/$ifd/-initrd $INITRD}
-if [[ $norm == "$bare_argv" ]]; then
-	argv_check="identical once the fds, \`-S\`, QEMU's own \`-sandbox\` filter and the QMP monitor are taken out"
+if [[ $sbx_argv == "${SBX_ARGV_vmm[*]}" ]]; then
+	argv_check="the one \`sandboxd --print-argv\` printed"
 else
-	argv_check="**differs** (check bench/run.sh against sandboxd/driver_qemu.c): after taking out fds, -S, -sandbox and QMP, sandboxd's is \`$norm\`"
+	argv_check="**not** the one \`sandboxd --print-argv\` printed (\`${SBX_ARGV_vmm[*]}\`)"
 fi
+
+# ---------------------------------------------------------------- (d) the demo VM
+# docs/examples/demo.conf as `make demo` runs it (its share made by
+# docs/examples/demo-share.sh), with this run's name and paths: once the
+# guest's round trip is done, SIGUSR1 (sandboxd logs each cgroup's figures
+# while the VM runs), then SIGTERM (the figures as the VM ends).
+echo "bench: (d) the demo VM's cgroup figures" >&2
+"$ROOT/docs/examples/demo-share.sh" "$T/demo-share"
+sed -e "s|^name = .*|name = bench-demo|" -e "s|^runtime_dir = .*|runtime_dir = $T/run-demo|" \
+	-e "s|^kernel = .*|kernel = $KERNEL|" -e "s|^initrd = .*|initrd = $INITRD|" \
+	-e "s|^share = demo:.*|share = demo:$T/demo-share:rw|" "$ROOT/docs/examples/demo.conf" > "$T/demo.conf"
+echo "$PROFILE_LINE" >> "$T/demo.conf"
+"$SANDBOXD" "$T/demo.conf" > "$T/demo.console" 2> "$T/demo.log" < /dev/null &
+demo_pid=$!
+# await FILE PATTERN SECONDS: PATTERN appeared in FILE (tail follows it
+# by inotify, and ends with the VM).
+await() { timeout "$3" grep -q -m1 -- "$2" <(tail -n +1 -F --pid="$demo_pid" "$1" 2> /dev/null); }
+await "$T/demo.console" "guest: wrote from-guest.txt" 120 ||
+	{ kill -TERM "$demo_pid"; die "the demo VM did not do its round trip (see $T/demo.*)"; }
+kill -USR1 "$demo_pid"
+await "$T/demo.log" "cgroup sandboxd: peak memory" 20 || die "no figures on SIGUSR1 (see $T/demo.log)"
+kill -TERM "$demo_pid"
+wait "$demo_pid" || die "the demo VM exited with status $? (see $T/demo.log)"
+
+# One row per cgroup: its figures on SIGUSR1, then at the end.
+demo_table() {
+	local -A run=() end=()
+	local -a order=()
+	local line name figs at=run
+	while IFS= read -r line; do
+		[[ $line == *"shutdown requested"* ]] && at=end
+		[[ $line =~ cgroup\ ([a-z0-9-]+):\ peak\ memory\ (.*)\ MiB,\ pids\ (.*),\ CPU\ (.*)\ s$ ]] || continue
+		name=${BASH_REMATCH[1]}
+		figs="${BASH_REMATCH[2]} | ${BASH_REMATCH[3]} | ${BASH_REMATCH[4]}"
+		if [[ $at == run ]]; then run[$name]=$figs; order+=("$name"); else end[$name]=$figs; fi
+	done < "$T/demo.log"
+	echo "| cgroup | peak memory MiB, running | pids | CPU s | peak memory MiB, at the end | pids | CPU s |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for name in "${order[@]}"; do
+		echo "| $name | ${run[$name]} | ${end[$name]:-? | ? | ?} |"
+	done
+}
 
 # ---------------------------------------------------------------- results
 # Every figure is bench/stats.py's. get FILE FMT SPEC...: the statistics
@@ -310,6 +350,8 @@ layer_table() {
 	layer_row "$K_SBX" "$K_L3" "sandboxd: 4 + seccomp (= sandboxd --exec)" "$n_syscalls syscalls, $bpf_insns BPF instructions"
 	layer_row "$K_BWRAP" "$K_BARE" "bwrap" ""
 	layer_row "$K_BWRAP_SC" "$K_BWRAP" "bwrap + seccomp" "the same $bpf_insns BPF instructions"
+	layer_row "$K_NOCG" "$K_BARE" "sandboxd --exec, cgroups = off" "everything but the cgroups"
+	layer_row "$K_SBX" "$K_NOCG" "sandboxd --exec (with cgroups)" "$n_cg cgroups in each of $n_hier hierarchies: made, limits written, PID 1 and the service placed, removed at the end"
 }
 
 # "+0.12 ms (95% interval +0.08 to +0.15)" for K − J in METRIC.
@@ -423,10 +465,11 @@ The same \`sandboxd --exec CONF --profile FILE -- /bin/true\` with the layers of
 - **sandboxd: 3**: \`sandboxd --no-seccomp --exec CONF --profile build/bench/profiles/3-landlock -- /bin/true\`
 - **sandboxd: 4**: the \`sandboxd --exec CONF -- /bin/true\` of (a), under test-probe
 - **bwrap + seccomp**: \`bwrap ${BWRAP_FLAGS[*]} --seccomp 3 /bin/true\` with test-probe's filter on fd 3
+- **sandboxd --exec, cgroups = off**: the \`sandboxd --exec CONF -- /bin/true\` of (a) with CONF plus \`cgroups = off\`: no cgroup is made, PID 1 and the service stay in the timer's; its marginal against step 4 is what the VM's cgroups cost a start
 
 bwrap's peer of step 4: the \`bwrap\` launcher of (a) plus \`--seccomp 3\`, fd 3 being test-probe's filter as \`sandboxd check-profile --bpf FILE\` writes it (compiled as sandboxd compiles it for this config: $bpf_insns instructions, the count that sandboxd logs; opened afresh by the timer for every run). /bin/true runs under it, and \`Seccomp: 2\` in a command's /proc/self/status shows it is installed.
 
-"marginal" is the median of the round-by-round differences from the row it adds to (step k − step k−1; step 1 − bare exec; bwrap − bare exec; bwrap + seccomp − bwrap), with its distribution-free 95% interval in parentheses (order statistics n/2 ∓ 0.98√n of the $LAUNCH_RUNS sorted differences); likewise for CPU time. It pairs the runs of one round, made within some tens of milliseconds under much the same load; on a busy host it can differ from the difference of two rows' medians, which compares runs made under whatever load each met.
+"marginal" is the median of the round-by-round differences from the row it adds to (step k − step k−1; step 1 − bare exec; bwrap − bare exec; bwrap + seccomp − bwrap; cgroups = off − bare exec; with cgroups − cgroups = off), with its distribution-free 95% interval in parentheses (order statistics n/2 ∓ 0.98√n of the $LAUNCH_RUNS sorted differences); likewise for CPU time. It pairs the runs of one round, made within some tens of milliseconds under much the same load; on a busy host it can differ from the difference of two rows' medians, which compares runs made under whatever load each met.
 
 $(layer_table)
 
@@ -436,14 +479,14 @@ sandboxd's log of one run of steps 1 to 3 (step 4's is above):
 $(for i in 1 2 3; do sed "s|$T|\$T|g; s|$LAYERS|build/bench/profiles|g" "$T/layer-$i.log"; done)
 \`\`\`
 
-Reading: of the $(pm "$K_SBX" "$K_BARE") ms ($(pm "$K_SBX" "$K_BARE" cpu_ms) ms of CPU) that sandboxd with its full profile adds to a bare exec, step 1 (namespaces, mounts, the privilege drop, two processes of its own) takes $(pm "$K_L1" "$K_BARE") ms ($(pm "$K_L1" "$K_BARE" cpu_ms) ms of CPU). Step 2, rlimits, $(layer_cost "$K_L2" "$K_L1"): $n_rlimits setrlimit calls. Step 3, Landlock, $(layer_cost "$K_L3" "$K_L2"): a ruleset, $n_paths rule paths opened and added, and landlock_restrict_self in the service. Step 4, seccomp, $(layer_cost "$K_SBX" "$K_L3"): that is PID 1 compiling test-probe with libseccomp on every launch ($n_syscalls syscalls into $bpf_insns instructions, exported through a memfd), the TSYNC install, and every syscall of /bin/true's start-up running through the filter. bwrap's \`--seccomp\` with the same program, over plain bwrap, $(layer_cost "$K_BWRAP_SC" "$K_BWRAP"); it installs a program compiled beforehand.${compile_note} With every layer on, sandboxd takes $(L "$K_SBX" %.2f) ms against $(L "$K_BWRAP_SC" %.2f) ms for bwrap with the same seccomp filter and no Landlock, rlimits or uid switch.
+Reading: of the $(pm "$K_SBX" "$K_BARE") ms ($(pm "$K_SBX" "$K_BARE" cpu_ms) ms of CPU) that sandboxd with its full profile adds to a bare exec, step 1 (namespaces, mounts, the privilege drop, two processes of its own) takes $(pm "$K_L1" "$K_BARE") ms ($(pm "$K_L1" "$K_BARE" cpu_ms) ms of CPU). Step 2, rlimits, $(layer_cost "$K_L2" "$K_L1"): $n_rlimits setrlimit calls. Step 3, Landlock, $(layer_cost "$K_L3" "$K_L2"): a ruleset, $n_paths rule paths opened and added, and landlock_restrict_self in the service. Step 4, seccomp, $(layer_cost "$K_SBX" "$K_L3"): that is PID 1 compiling test-probe with libseccomp on every launch ($n_syscalls syscalls into $bpf_insns instructions, exported through a memfd), the TSYNC install, and every syscall of /bin/true's start-up running through the filter. bwrap's \`--seccomp\` with the same program, over plain bwrap, $(layer_cost "$K_BWRAP_SC" "$K_BWRAP"); it installs a program compiled beforehand.${compile_note} With every layer on, sandboxd takes $(L "$K_SBX" %.2f) ms against $(L "$K_BWRAP_SC" %.2f) ms for bwrap with the same seccomp filter and no Landlock, rlimits or uid switch. The cgroups (part of step 1: vm-NAME, vm-NAME/vmm and vm-NAME/sandboxd in each of the $n_hier v$(sed -n 's/^cgroups: v\([0-9]\).*/\1/p' <<< "$("$SANDBOXD" --check "$T/exec.conf" 2> /dev/null)") hierarchies, their limits written, PID 1 and the service placed in theirs, all removed when the VM ends), against the same launch with \`cgroups = off\`, $(layer_cost "$K_SBX" "$K_NOCG").
 
 ## (b) Boot to \`$MARKER\`
 
 From \`posix_spawn\` until the marker appears on the child's stdout (a pipe the timer reads; QEMU's serial console is that stdout in both cases). Then the timer reads memory figures (c), sends SIGTERM and waits. Interleaved, $BOOT_WARMUP untimed round, then $BOOT_RUNS runs each. Guest: \`build/guest/vmlinuz\` + \`initramfs.cpio.gz\`, \`$CMDLINE\`, 256 MiB, 1 vCPU.
 
-- sandboxd: \`sandboxd vm.conf\`. Its QEMU ran as: \`$sbx_argv\`. sandboxd starts QEMU with \`-S\` and lets the guest run with QMP \`cont\` once it has connected to QMP, so its figure includes that round trip.
-- bare: \`${BARE_QEMU[*]}\`, no \`-S\`, no QMP. Compared with sandboxd's: $argv_check.
+- sandboxd: \`sandboxd vm.conf\`. Its QEMU ran as: \`$sbx_argv\`, $argv_check. sandboxd starts QEMU with \`-S\` and lets the guest run with QMP \`cont\` once it has connected to QMP, so its figure includes that round trip.
+- bare: \`${BARE_QEMU[*]}\`: that argv less \`-S\`, QEMU's own \`-sandbox\` filter and the QMP monitor, with the paths of the files sandboxd passes as fds (\`bare_qemu\` in bench/host-kind.sh).
 - "stop" is SIGTERM to exit and is not a like-for-like figure: sandboxd turns SIGTERM into a graceful guest power-off (ACPI power button through QMP \`system_powerdown\`, guest prints SBX-SHUTDOWN and powers off); bare QEMU just exits on SIGTERM.
 
 $(boot_table)
@@ -462,6 +505,12 @@ VmHWM (peak RSS), VmRSS and RssShmem (QEMU's guest RAM is a shared memfd) from \
 
 $(mem_table)
 
+## (d) The demo VM's figures per service
+
+\`docs/examples/demo.conf\` (\`make demo\`'s VM: QEMU, $(sed -n 's/^memory = //p' "$T/demo.conf") of guest RAM, $(sed -n 's/^vcpus = //p' "$T/demo.conf") vCPU, a writable virtio-fs share served by its own virtiofsd) with this run's name and paths, once: its guest boots, reads a file from the share and writes one back with an extended attribute (\`docs/examples/demo-share.sh\`), then idles. sandboxd logs each cgroup's figures on SIGUSR1, sent here once the round trip is done, and again as the VM ends after SIGTERM (the guest powered off gracefully): peak memory (v1 \`memory.max_usage_in_bytes\`, v2 \`memory.peak\`), the processes in it (\`pids.current\`; at the end PID 1 logs them right after it has killed what was left and reaped the VMM, so a virtiofsd may still be counted, and PID 1's own cgroup counts PID 1), CPU time (v1 \`cpuacct.usage\`, v2 \`cpu.stat\` usage_usec).
+
+$(demo_table)
+
 ## Reading
 
 Running /bin/true through sandboxd's full service setup takes $(L 4 %.2f) ms median, $(sub "$sbx_ms" "$bare_ms") ms over a bare exec ($(L 0 %.2f) ms) and $(ratio "$sbx_ms" "$unshare_ms")× \`unshare --pid --mount --fork --mount-proc\` ($(L 1 %.2f) ms), which does a fraction of the work (one namespace pair, one mount, no uid switch, no second mount namespace, no tmpfs, no config, no seccomp or Landlock); it is ${vs_bwrap}, run here without seccomp or Landlock. ${cpu_note} These are milliseconds paid once per VM start, small next to a boot. The boot itself: under TCG on this host the guest reached \`$MARKER\` in $(get "$T/boot.tsv" %.0f 0:ready_ms:median) ms median under sandboxd and $(get "$T/boot.tsv" %.0f 1:ready_ms:median) ms with the same QEMU run bare, a difference of ${boot_diff} ms, ${boot_verdict}; this includes sandboxd's start-paused-then-QMP-\`cont\` handshake. sandboxd's two processes peak at $(mib "$sbx_pair_kb") MiB together (outer + PID 1; RSS counts shared pages such as libc's), against $(mib "$qemu_kb") MiB for QEMU, of which $(mib "$qemu_shm_kb") MiB is shared memory, i.e. the part of the 256 MiB memfd guest RAM that the guest has touched, and the rest QEMU's private memory. Caveats: this host is a 2-vCPU VM, so the boot figures measure TCG more than anything else; with hardware KVM (and microvm) boots are far shorter and sandboxd's fixed few milliseconds weigh more, though still small; other sessions may have used the host's 2 cores meanwhile (see the load averages), which interleaving spreads evenly but does not remove.
@@ -479,6 +528,11 @@ cat "$OUT"
 # QEMU's (issue 12): a section at the end of virtiofs.md.
 "$ROOT/bench/vmm-fs.sh"
 
+# The net test guest's echo round trips through the bundled VMM's
+# virtio-net against QEMU's, on a tap (issue 13): a section of net.md.
+"$ROOT/bench/vmm-net.sh"
+
 # Guest TCP through a tap and through passt (network = user), sandboxed
-# against the same QEMU and passt run bare (issue 13): a section of net.md.
+# against the same QEMU and passt run bare (issue 13): a section of net.md,
+# after vmm-net.sh's, which replaces everything from its heading on.
 "$ROOT/bench/net.sh"

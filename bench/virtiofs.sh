@@ -81,19 +81,6 @@ record() { printf '%s\t%s\t%s\t%s\n' "$@" >> "$T/results.tsv"; }
 
 descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
 
-# The argv of sandboxd's virtiofsd and QEMU, read while the guest runs:
-# $T/argv.virtiofsd and $T/argv.qemu, NUL-separated as in /proc.
-save_argv() {
-	local p comm
-	for p in $(descendants "$1"); do
-		comm=$(cat "/proc/$p/comm" 2> /dev/null) || continue
-		case $comm in
-		virtiofsd) cp "/proc/$p/cmdline" "$T/argv.virtiofsd" ;;
-		qemu-system-x86) cp "/proc/$p/cmdline" "$T/argv.qemu" ;;
-		esac
-	done
-}
-
 # cpu_ticks PID: "QEMU VIRTIOFSD", the user + system CPU time (clock ticks)
 # of the descendants of PID that run QEMU and virtiofsd, each process's
 # threads together.
@@ -129,7 +116,6 @@ guest_run() {
 		printf '%s\n' "$line" >> "$log.console"
 		case $line in
 		SBX-GUEST-READY)
-			[[ $kind == sandboxed && $run == 1 ]] && save_argv "$pid"
 			read -r q0 v0 < <(cpu_ticks "$pid") ;;
 		"VFS ok")
 			ok=1
@@ -155,36 +141,15 @@ sandboxed_vm() {
 	echo "BENCH-STATUS $rc"
 }
 
-# sandboxd's virtiofsd argv as it is; its QEMU argv without what sandboxd
-# adds to drive and confine QEMU (-S, which QMP's `cont` ends; QEMU's own
-# -sandbox; the QMP monitor), and with paths for the fds: kernel, initrd,
-# and the share's connection, which QEMU makes itself here.
-bare_argv() {
-	local -a q
-	local i a
-	mapfile -d '' VFSD_ARGV < "$T/argv.virtiofsd"
-	mapfile -d '' q < "$T/argv.qemu"
-	[[ ${VFSD_ARGV[1]} == --fd=3 ]] || die "sandboxd's virtiofsd was not given --fd=3: ${VFSD_ARGV[*]}"
-	QEMU_ARGV=()
-	for ((i = 0; i < ${#q[@]}; i++)); do
-		a=${q[i]}
-		case $a in
-		-S) ;;
-		-sandbox) i=$((i + 1)) ;;
-		-chardev) case ${q[i + 1]} in
-			socket,id=qmp,*) i=$((i + 1)) ;;
-			socket,id=fs0,fd=*) QEMU_ARGV+=(-chardev "socket,id=fs0,path=$SOCK"); i=$((i + 1)) ;;
-			*) QEMU_ARGV+=("$a") ;;
-			esac ;;
-		-mon) i=$((i + 1)) ;;
-		-kernel) QEMU_ARGV+=(-kernel "$KERNEL"); i=$((i + 1)) ;;
-		-initrd) QEMU_ARGV+=(-initrd "$INITRD"); i=$((i + 1)) ;;
-		*) QEMU_ARGV+=("$a") ;;
-		esac
-	done
-	[[ ${QEMU_ARGV[*]} != *fd=* && ${QEMU_ARGV[*]} != */proc/self/fd/* ]] ||
-		die "sandboxd's QEMU argv has an fd this script does not replace: ${QEMU_ARGV[*]}"
-}
+# The command lines sandboxd runs for vm.conf (`sandboxd --print-argv`):
+# (b) runs virtiofsd's as it is, QEMU's less what sandboxd adds to drive
+# and confine QEMU, with paths for its files and the share's socket, to
+# which QEMU connects itself (bare_qemu, host-kind.sh).
+sandboxd_argv "$SANDBOXD" "$T/vm.conf"
+VFSD_ARGV=("${SBX_ARGV_virtiofsd_bench[@]}")
+[[ ${VFSD_ARGV[1]} == --fd=3 ]] || die "sandboxd's virtiofsd is not given --fd=3: ${VFSD_ARGV[*]}"
+bare_qemu "$SOCK"
+QEMU_ARGV=("${BARE_QEMU[@]}")
 
 # virtiofsd with a listening socket on fd 3, as root: bench/listen-exec
 # binds and listens, says so, and execs virtiofsd with the socket as fd 3.
@@ -219,12 +184,11 @@ host_run() {
 }
 
 # Rounds alternate a b c and b a c, so that neither guest always follows
-# the other. The first run is sandboxed: the bare argv are taken from it.
+# the other.
 echo "bench: virtiofs: $RUNS rounds of sandboxed, bare and host runs, interleaved" >&2
 for ((r = 1; r <= RUNS; r++)); do
 	if ((r % 2)); then
 		guest_run sandboxed "$r" sandboxed_vm
-		((r > 1)) || bare_argv
 		guest_run bare "$r" bare_vm
 	else
 		guest_run bare "$r" bare_vm
@@ -344,8 +308,6 @@ shown() { sed "s|$T|\$T|g; s|$ROOT/||g"; }
 # quoted WORD...: as a shell reads them back; only words with other bytes
 # than these are single-quoted (printf %q would escape QEMU's commas).
 quoted() { shell_words "$@" | shown; }
-mapfile -d '' SBX_VFSD_ARGV < "$T/argv.virtiofsd"
-mapfile -d '' SBX_QEMU_ARGV < "$T/argv.qemu"
 
 {
 cat <<EOF
@@ -387,11 +349,11 @@ Paths in the source tree are shown relative to it, the run's temporary directory
 $(shown < "$T/vm.conf")
 \`\`\`
 
-sandboxd (PID 1 of its VM) starts virtiofsd as its confined service ($(shown <<< "${prof_line:-?}"); uid ${vfsd_uid:-?}) on a listening socket it passes as fd 3, makes QEMU's end of the connection itself, and starts QEMU as the VMM service (under its profile and QEMU's own \`-sandbox\`); each service in a session of its own. Their argv, read from \`/proc\` while the first guest ran:
+sandboxd (PID 1 of its VM) starts virtiofsd as its confined service ($(shown <<< "${prof_line:-?}"); uid ${vfsd_uid:-?}) on a listening socket it passes as fd 3, makes QEMU's end of the connection itself, and starts QEMU as the VMM service (under its profile and QEMU's own \`-sandbox\`); each service in a session of its own. Their argv, as \`sandboxd --print-argv\` prints them from the code that builds them for a start (tests/sandboxd-self.bats checks them against the running processes' \`/proc/PID/cmdline\`):
 
 \`\`\`
-$(quoted "${SBX_VFSD_ARGV[@]}")
-$(quoted "${SBX_QEMU_ARGV[@]}")
+$(quoted "${SBX_ARGV_virtiofsd_bench[@]}")
+$(quoted "${SBX_ARGV_vmm[@]}")
 \`\`\`
 
 **(b) bare**, as root, without sandboxd: the same virtiofsd argv under \`bench/listen-exec\`, which binds and listens on the socket and execs virtiofsd with the socket as fd 3 (virtiofsd then accepts QEMU's connection). QEMU starts once the socket listens, with sandboxd's argv less what sandboxd adds to drive and confine QEMU (\`-S\`, which QMP's \`cont\` ends under sandboxd; \`-sandbox\`; the QMP monitor), with paths for its fds (kernel, initrd, and the share's socket, to which QEMU connects itself). Each runs in a session of its own (\`setsid\`), as sandboxd's services do: with sched_autogroup on (it is here), a session is a scheduling group, and on a loaded host a process's CPU share depends on it:

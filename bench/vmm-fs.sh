@@ -29,20 +29,12 @@ TAG=myfs
 
 die() { echo "bench: vmm-fs: $*" >&2; exit 111; }
 
-for f in vmm guests/fs.elf connect-exec listen-exec; do
+for f in sandboxd vmm guests/fs.elf connect-exec listen-exec; do
 	[[ -e $B/$f ]] || die "build/$f missing: run \`make all test-binaries\`"
 done
 [[ -x $VIRTIOFSD ]] || die "no virtiofsd at $VIRTIOFSD (install qemu-system-common)"
 QEMU=$(command -v qemu-system-x86_64) || die "qemu-system-x86_64 not installed"
-if [[ ! -r /dev/kvm || ! -w /dev/kvm ]]; then
-	echo "bench: vmm-fs: /dev/kvm is not usable here: the bundled VMM cannot run; $OUT left as it was" >&2
-	exit 0
-fi
-[[ -f $OUT ]] || die "$OUT missing: bench/virtiofs.sh writes the file this adds a section to"
-
-mkdir -p "$B/bench"
-STAMP=$B/bench/console-stamp
-cc -O2 -Wall -Wextra -Werror -std=gnu17 -o "$STAMP" "$ROOT/bench/console-stamp.c"
+bench_vmm_prereqs "bench: vmm-fs" "$OUT"
 
 bench_workdir sbx-bench-vmmfs "bench: vmm-fs"
 mkdir "$T/share" "$T/stamps" "$T/logs"
@@ -52,8 +44,15 @@ load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 cp "$B/vmm" "$T/vmm"
 cp "$B/guests/fs.elf" "$T/fs.elf"
 SOCK=$T/vfs.sock
-VFSD_ARGV=("$VIRTIOFSD" --fd=3 -o source="$T/share" -o sandbox=chroot -o xattr -o cache=none
-	-o log_level=warn)
+# virtiofsd as sandboxd runs it for a writable share with cache=none
+# (`sandboxd --print-argv`, sandboxd_argv in host-kind.sh).
+printf '%s\n' "name = vmmfsbench" "kernel = $T/fs.elf" "runtime_dir = $T/run" \
+	"share = $TAG:$T/share:rw:cache=none" > "$T/vfs.conf"
+SANDBOXD_VIRTIOFSD=$VIRTIOFSD sandboxd_argv "$B/sandboxd" "$T/vfs.conf"
+declare -n sbx_vfsd="SBX_ARGV_virtiofsd_$TAG"
+VFSD_ARGV=("${sbx_vfsd[@]}")
+[[ ${VFSD_ARGV[0]} == "$VIRTIOFSD" && ${VFSD_ARGV[1]} == --fd=3 ]] ||
+	die "sandboxd's virtiofsd for $T/vfs.conf is not $VIRTIOFSD --fd=3: ${VFSD_ARGV[*]}"
 CMDLINE="console=ttyS0 bench reqs=$REQS mib=$MIB"
 
 vmm_cmd() {	# CMDLINE: sets CMD

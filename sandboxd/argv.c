@@ -26,3 +26,11 @@ void argv_add(struct argv *a, const char *fmt, ...)
 	a->v[a->n++] = s;
 	a->v[a->n] = NULL;
 }
+
+void argv_free(struct argv *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	*a = (struct argv){ 0 };
+}

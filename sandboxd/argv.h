@@ -13,4 +13,7 @@ struct argv {
 __attribute__((format(printf, 2, 3)))
 void argv_add(struct argv *a, const char *fmt, ...);
 
+/* Frees A's words and list. */
+void argv_free(struct argv *a);
+
 #endif

@@ -261,6 +261,19 @@ void cgroup_plan(struct plan *p)
 	uint64_t mem = SANDBOXD_MIB, pids = SANDBOXD_PIDS;
 
 	snprintf(cg->vm, sizeof cg->vm, "vm-%s", cfg->name);
+	/* None at all: the VM's processes stay in sandboxd's own cgroup (the
+	 * supervisor's). For a host whose manager places the VM itself, and
+	 * for measuring what the cgroups cost (bench/run.sh). */
+	if (cfg->cgroups == CGROUPS_OFF) {
+		for (int k = 0; k <= CGK_NKEYS; k++)
+			if (cfg->cgroup_lines[k])
+				die(EXIT_PERMANENT, NULL, "%s:%u: %s: cgroups = off makes no cgroup to "
+				    "apply it to", cfg->file, cfg->cgroup_lines[k],
+				    k < CGK_NKEYS ? cgroup_key_names[k] : "cgroup_parent");
+		log_info(NULL, STEP ": off (cgroups = off): no cgroup is made, the VM's processes stay "
+			 "in sandboxd's own, without limits");
+		return;
+	}
 	find_v1(cfg, cg);
 	if (cg->nhier)
 		cg->version = 1;

@@ -10,7 +10,8 @@
  *   start (outer, before PID 1)     cgroup_make, cgroup_place_pid1
  *   PID 1                           cgroup_open, cgroup_fork, cgroup_report,
  *                                   cgroup_explain_kill (cgroup_run.c)
- *   end (outer, confined)           cgroup_remove */
+ *   end (outer, confined)           cgroup_remove
+ *   the outer gone (PID 1, confined) cgroup_leave, then cgroup_remove */
 #ifndef SANDBOXD_CGROUP_H
 #define SANDBOXD_CGROUP_H
 
@@ -90,8 +91,9 @@ struct cgroup_dirs {
 void cgroup_make(const struct cgroup_plan *cg, struct cgroup_dirs *d);
 /* PID1 into vm-NAME/sandboxd, before it runs anything of its own. */
 void cgroup_place_pid1(const struct cgroup_plan *cg, pid_t pid1);
-/* At the end, in the outer once PID 1 is reaped (confined: unlinkat
- * beneath D's fds only): removes every cgroup cgroup_make made. */
+/* At the end, in the outer once PID 1 is reaped, or in PID 1 once the
+ * outer is gone and PID 1 alone is left (confined: unlinkat beneath D's
+ * fds only): removes every cgroup cgroup_make made. */
 void cgroup_remove(const struct cgroup_dirs *d);
 
 /* PID 1's handle on one service's cgroup: what places a child into it
@@ -112,6 +114,13 @@ void cgroup_open(const struct cgroup_plan *cg, struct cgroup_run *run);
  * CLONE_INTO_CGROUP; v1: the child writes itself into each hierarchy
  * first thing). R NULL: a plain fork. */
 pid_t cgroup_fork(const struct cgroup_run *r, const char *service);
+/* In PID 1, with cgroup_open: the way out of the VM's cgroups, each
+ * hierarchy's cgroup.procs of vm-NAME's parent (where the outer is), into
+ * OUT[CGROUP_MAX_HIER] (-1 where none). Dies with 111. */
+void cgroup_open_leave(const struct cgroup_plan *cg, int out[CGROUP_MAX_HIER]);
+/* PID 1 (confined) moves itself out through FDS, so that the VM's cgroups
+ * can be removed: 0, or -1 (logged). */
+int cgroup_leave(const int fds[CGROUP_MAX_HIER]);
 /* One line: peak memory, current pids, CPU time. */
 void cgroup_report(const struct cgroup_run *r, const char *service);
 /* A service killed by SIGKILL: says so if its cgroup's OOM killer did it. */

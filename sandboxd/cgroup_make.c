@@ -83,8 +83,9 @@ static void apply(const struct cgroup_plan *cg, int dirfd, const char *dir, enum
 }
 
 /* A vm-NAME that is there already: the VM's lock (ids.c) is ours, so a
- * crashed run left it (its outer killed by SIGKILL). Its processes died
- * with its PID namespace; an rmdir refused means some live on. */
+ * crashed run left it (its outer killed during its start, or its PID 1
+ * killed with it). Its processes died with its PID namespace; an rmdir
+ * refused means some live on. */
 static void remove_stale(const struct cgroup_plan *cg, int dirfd, const char *parent)
 {
 	int fd = openat(dirfd, cg->vm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -98,13 +99,16 @@ static void remove_stale(const struct cgroup_plan *cg, int dirfd, const char *pa
 	}
 	if (!(d = fdopendir(fd)))
 		die_errno(EXIT_TEMPORARY, NULL, STEP ": read %s/%s", parent, cg->vm);
+	/* ENOENT: the last PID 1, whose outer was killed, removing it too
+	 * (pid1.c outer_gone); EBUSY: that PID 1 is still in it (111: s6
+	 * tries again). */
 	while ((e = readdir(d)))
 		if (e->d_type == DT_DIR && e->d_name[0] != '.' &&
-		    unlinkat(fd, e->d_name, AT_REMOVEDIR) < 0)
+		    unlinkat(fd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 			die_errno(EXIT_TEMPORARY, NULL, STEP ": remove stale cgroup %s/%s/%s", parent,
 				  cg->vm, e->d_name);
 	closedir(d);
-	if (unlinkat(dirfd, cg->vm, AT_REMOVEDIR) < 0)
+	if (unlinkat(dirfd, cg->vm, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		die_errno(EXIT_TEMPORARY, NULL, STEP ": remove stale cgroup %s/%s", parent, cg->vm);
 	log_warn(NULL, STEP ": removed stale cgroup %s/%s, left by a run that did not end cleanly",
 		 parent, cg->vm);

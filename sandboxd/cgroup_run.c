@@ -1,7 +1,8 @@
-/* PID 1's part of the VM's cgroups: each service forked into its own, and
- * its figures read back. Every file is opened before PID 1's mount
- * namespace replaces the host's /sys, and before it confines itself: the
- * confined PID 1 only preads the open fds (self_confine.c). */
+/* PID 1's part of the VM's cgroups: each service forked into its own, its
+ * figures read back, and PID 1's way out of them should the outer go.
+ * Every file is opened before PID 1's mount namespace replaces the host's
+ * /sys, and before it confines itself: the confined PID 1 only preads and
+ * writes the open fds (self_confine.c). */
 #include "cgroup.h"
 
 #include <errno.h>
@@ -68,6 +69,30 @@ void cgroup_open(const struct cgroup_plan *cg, struct cgroup_run *run)
 			r->stat[s] = open_in(cg, name, cg->version == 2 ? stat_files[s].v2
 								       : stat_files[s].v1, O_RDONLY);
 	}
+}
+
+void cgroup_open_leave(const struct cgroup_plan *cg, int out[CGROUP_MAX_HIER])
+{
+	char path[PATH_MAX + 32];
+
+	for (size_t h = 0; h < CGROUP_MAX_HIER; h++) {
+		out[h] = -1;
+		if (h >= cg->nhier)
+			continue;
+		snprintf(path, sizeof path, "%s/cgroup.procs", cg->hier[h].parent);
+		if ((out[h] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+			die_errno(EXIT_TEMPORARY, NULL, STEP ": open %s", path);
+	}
+}
+
+int cgroup_leave(const int fds[CGROUP_MAX_HIER])
+{
+	for (size_t h = 0; h < CGROUP_MAX_HIER; h++)
+		if (fds[h] >= 0 && write(fds[h], "0", 1) < 0) {
+			log_warn_errno(NULL, STEP ": leave the VM's cgroups");
+			return -1;
+		}
+	return 0;
 }
 
 pid_t cgroup_fork(const struct cgroup_run *r, const char *service)

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "profile.h"
 #include "seccomp_build.h"
+#include "vmm_driver.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,9 +135,18 @@ static bool choose_kvm(const struct options *o, const struct config *cfg, const 
 		*why = "the config's accel";
 		return cfg->accel == ACCEL_KVM;
 	}
-	*why = access("/dev/kvm", R_OK | W_OK) == 0 ? "/dev/kvm is usable here"
-						    : "/dev/kvm is not usable here";
-	return access("/dev/kvm", R_OK | W_OK) == 0;
+	if (cfg && cfg->vmm == VMM_BUILTIN) {
+		*why = "the builtin VMM runs on KVM only";
+		return true;
+	}
+	/* The question a start asks (vmm_driver_select): /dev/kvm alone is not
+	 * enough, a KVM without VT-x/SVM runs QEMU under TCG. */
+	if (host_has_hw_virt()) {
+		*why = "KVM has VT-x/SVM here";
+		return true;
+	}
+	*why = "no VT-x/SVM here: a start runs QEMU under TCG";
+	return false;
 }
 
 /* --bpf: the filter as the kernel takes it, an array of struct sock_filter

@@ -195,8 +195,11 @@ static const char *const vmm_names[] = {
 	[VMM_AUTO] = "auto", [VMM_QEMU] = "qemu", [VMM_BUILTIN] = "builtin", NULL };
 static const char *const accel_names[] = {
 	[ACCEL_AUTO] = "auto", [ACCEL_KVM] = "kvm", [ACCEL_TCG] = "tcg", NULL };
+static const char *const readiness_names[] = {
+	[READINESS_GUEST] = "guest", [READINESS_VMM] = "vmm", NULL };
 static const char *const cgroups_names[] = {
-	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", NULL };
+	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", [CGROUPS_OFF] = "off",
+	NULL };
 
 #define AT(f) .offset = offsetof(struct config, f)
 static const struct key keys[] = {
@@ -215,6 +218,9 @@ static const struct key keys[] = {
 	{ "uid_base",         parse_u32,         AT(uid_base), 1, MAX_ID_BASE },
 	{ "gid_base",         parse_u32,         AT(gid_base), 1, MAX_ID_BASE },
 	{ "shutdown_timeout", parse_seconds_ms,  AT(shutdown_timeout_ms), 100, 3600000 },
+	{ "readiness",        parse_choice,      AT(readiness), .choices = readiness_names,
+	  .what = "guest or vmm" },
+	{ "ready_late",       parse_seconds_ms,  AT(ready_late_ms), 100, 3600000 },
 	{ "runtime_dir",      parse_runtime_dir, AT(runtime_dir) },
 	{ "profile_dir",      parse_profile_dir, AT(profile_dir) },
 	{ "landlock_min_abi", parse_u32,         AT(landlock_min_abi), 0, LANDLOCK_ABI_KNOWN },
@@ -225,7 +231,7 @@ static const struct key keys[] = {
 	{ "cpu_weight",       config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cpu_max",          config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cgroups",          parse_choice,      AT(cgroups), .choices = cgroups_names,
-	  .what = "required or best-effort" },
+	  .what = "required, best-effort or off" },
 	{ "cgroup_parent",    config_parse_cgroup_parent, AT(cgroup_parent) },
 	{ "network",          config_parse_network,     AT(net) },
 	{ "mac",              config_parse_mac,         AT(net) },
@@ -236,12 +242,12 @@ static const struct key keys[] = {
 #define FIELD_SIZE(f) sizeof(((struct config *)0)->f)
 _Static_assert(FIELD_SIZE(vcpus) == 4 && FIELD_SIZE(uid_base) == 4 && FIELD_SIZE(gid_base) == 4
 	       && FIELD_SIZE(landlock_min_abi) == 4 && FIELD_SIZE(landlock_max_abi) == 4
-	       && FIELD_SIZE(shutdown_timeout_ms) == 4,
+	       && FIELD_SIZE(shutdown_timeout_ms) == 4 && FIELD_SIZE(ready_late_ms) == 4,
 	       "parse_u32 and parse_seconds_ms fields are 32-bit");
 _Static_assert(FIELD_SIZE(memory_mib) == 8 && FIELD_SIZE(tmpfs_mib) == 8,
 	       "parse_size fields are 64-bit");
 _Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int)
-	       && FIELD_SIZE(cgroups) == sizeof(int),
+	       && FIELD_SIZE(cgroups) == sizeof(int) && FIELD_SIZE(readiness) == sizeof(int),
 	       "parse_choice fields are int-sized enums");
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -289,6 +295,9 @@ static int set_defaults(struct parser *p, const char *file)
 	cfg->memory_mib = 256;
 	cfg->vcpus = 1;
 	cfg->shutdown_timeout_ms = 30000;
+	/* The shipped guest image announces itself (vmm/guest-image/init). */
+	cfg->readiness = READINESS_GUEST;
+	cfg->ready_late_ms = 60000;
 	cfg->landlock_min_abi = 0;
 	cfg->landlock_max_abi = LANDLOCK_ABI_KNOWN;
 	cfg->tmpfs_mib = 64;

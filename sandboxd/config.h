@@ -15,7 +15,7 @@
 #define CONFIG_ID_SPAN    16
 
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
-enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT };
+enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT, CGROUPS_OFF };
 
 /* A cgroup's limits (the VM's in the config, a service's in its profile);
  * 0: not set. cgroup.c applies them, cgroup_limits.c parses them. */
@@ -27,6 +27,8 @@ struct cgroup_limits {
 	uint32_t cpu_period_us;
 };
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+/* When s6 is told the VM is ready (sandboxd.conf(5), readiness). */
+enum readiness_kind { READINESS_GUEST, READINESS_VMM };
 
 /* Kernel, initrd, disk and share paths are pinned at parse time (paths.c):
  * opened O_PATH without following a symlink, the fd kept for the VM's
@@ -91,6 +93,8 @@ struct config {
 	uid_t uid_base;		/* service uid = uid_base + role offset; 0: the VM's */
 	gid_t gid_base;		/* range from the registry (ids.c); 0: uid_base */
 	unsigned shutdown_timeout_ms;
+	enum readiness_kind readiness;
+	unsigned ready_late_ms;	/* readiness = guest: logged as late after this */
 	char *runtime_dir;	/* default /run/sandboxd/NAME */
 	unsigned runtime_dir_line;	/* 0: the default */
 	char *profile_dir;	/* default: the installed profiles */

@@ -1,6 +1,7 @@
 /* The builtin driver: the bundled VMM (vmm/). It takes every file as an
  * inherited fd, says it is ready by writing a newline to --ready-fd once
- * its vCPUs run, and turns SIGTERM into Ctrl-Alt-Del for the guest. */
+ * its vCPUs run, gives the guest COM2 for its readiness line (--com2-fd),
+ * and turns SIGTERM into Ctrl-Alt-Del for the guest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,7 +49,7 @@ static int builtin_prepare(struct vmm_run *run)
 	const struct config *cfg = run->cfg;
 	struct argv *a = &run->argv;
 	struct builtin *b = calloc(1, sizeof *b);
-	int ready[2], n;
+	int n;
 
 	if (!b)
 		return -1;
@@ -65,9 +66,12 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--initrd");
 		argv_add(a, "/proc/self/fd/%d", n);
 	}
-	if (cfg->cmdline) {
+	/* The guest's address, if any, after the config's own words (as for
+	 * QEMU); without either the VMM's default command line stays. */
+	if (cfg->cmdline || run->net->guest_args[0]) {
 		argv_add(a, "--cmdline");
-		argv_add(a, "%s", cfg->cmdline);
+		argv_add(a, "%s%s%s", cfg->cmdline ? cfg->cmdline : "",
+			 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
 	}
 	argv_add(a, "--memory");
 	argv_add(a, "%lluM", (unsigned long long)cfg->memory_mib);
@@ -86,11 +90,26 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
 	}
-	if (pipe2(ready, O_CLOEXEC) < 0)
+	/* The tap PID 1 got from the outer (net.c), or PID 1's link to passt
+	 * (passt.c), framed as QEMU's stream: the VMM only reads and writes
+	 * it; no socket, no /dev/net/tun, no netlink in the VMM. */
+	if (run->net && (run->net->kind == NET_TAP || run->net->kind == NET_BRIDGE)) {
+		argv_add(a, "--net");
+		argv_add(a, "fd=%d,mac=%s,mode=tap", vmm_pass_fd(run, run->net->tap_fd), run->net->mac);
+	} else if (run->net && run->net->kind == NET_USER) {
+		argv_add(a, "--net");
+		argv_add(a, "fd=%d,mac=%s,mode=stream", vmm_pass_fd(run, run->user_fd), run->net->mac);
+	}
+	if ((n = vmm_readiness_port(run)) < 0)
+		return -1;
+	if (n) {
+		argv_add(a, "--com2-fd");
+		argv_add(a, "%d", n);
+	}
+	if ((n = vmm_pass_pipe(run, &b->ready_fd)) < 0)
 		return -1;
 	argv_add(a, "--ready-fd");
-	argv_add(a, "%d", vmm_pass_fd(run, ready[1]));
-	b->ready_fd = ready[0];
+	argv_add(a, "%d", n);
 	return 0;
 }
 
@@ -146,6 +165,8 @@ const struct vmm_driver vmm_driver_builtin = {
 	.name = "builtin",
 	.needs_kvm = true,
 	.shares = true,
+	.readiness_port = true,
+	.network = true,
 	.profile = "builtin-vmm",
 	.binary = builtin_binary,
 	.prepare = builtin_prepare,

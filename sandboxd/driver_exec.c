@@ -1,6 +1,9 @@
 /* The exec driver: `sandboxd --exec CONFIG [--profile FILE] -- CMD...` runs
  * CMD in the VMM's place, with every layer of a service, under FILE or the
- * test-probe profile. Tests run their probes this way, and the benchmark
+ * test-probe profile; the VM's other services run as for any VM (a
+ * virtiofsd per share, whose connection CMD inherits as a VMM would).
+ * Tests run their probes this way (a second probe standing in for a
+ * share's virtiofsd where a test needs two services), and the benchmark
  * measures the cost of the setup itself. */
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +20,9 @@ static int exec_prepare(struct vmm_run *run)
 {
 	for (char *const *p = run->exec_argv; *p; p++)
 		argv_add(&run->argv, "%s", *p);
+	/* fd 3 + i: share i's vhost-user connection. */
+	for (size_t i = 0; i < run->cfg->nshares; i++)
+		vmm_pass_fd(run, run->share_fds[i]);
 	return 0;
 }
 
@@ -45,6 +51,7 @@ static void exec_release(struct vmm_run *run)
 
 const struct vmm_driver vmm_driver_exec = {
 	.name = "exec",
+	.shares = true,
 	.profile = "test-probe",
 	.binary = exec_binary,
 	.prepare = exec_prepare,

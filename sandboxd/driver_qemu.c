@@ -13,7 +13,6 @@
 
 #include "log.h"
 #include "qmp.h"
-#include "unix_socket.h"
 #include "vmm_driver.h"
 
 #ifndef QEMU_BINARY
@@ -108,18 +107,33 @@ static void add_network(struct vmm_run *run)
 	const struct net_plan *n = run->net;
 	const bool pci = !strcmp(machine(run)->virtio_bus, "pci");
 
-	if (n && n->tap_fd >= 0) {
-		argv_add(&run->argv, "-netdev");
-		argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
-	} else if (run->user_fd >= 0) {
-		argv_add(&run->argv, "-netdev");
+	if (!n || n->kind == NET_NONE)
+		return;
+	argv_add(&run->argv, "-netdev");
+	if (n->kind == NET_USER)
 		argv_add(&run->argv, "stream,id=net0,server=off,addr.type=fd,addr.str=%d",
 			 vmm_pass_fd(run, run->user_fd));
-	} else
-		return;
+	else
+		argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
 	argv_add(&run->argv, "-device");
 	argv_add(&run->argv, "virtio-net-%s,netdev=net0,mac=%s%s", machine(run)->virtio_bus, n->mac,
 		 pci ? ",romfile=" : "");
+}
+
+/* With readiness = guest: COM2, the guest's /dev/ttyS1, for its READY=1
+ * (readiness.h), on PID 1's socket; index 1 is 0x2f8, IRQ 3, on q35 and
+ * microvm alike. */
+static int add_readiness_port(struct vmm_run *run)
+{
+	int port = vmm_readiness_port(run);
+
+	if (port > 0) {
+		argv_add(&run->argv, "-chardev");
+		argv_add(&run->argv, "socket,id=ready,fd=%d", port);
+		argv_add(&run->argv, "-device");
+		argv_add(&run->argv, "isa-serial,chardev=ready,index=1");
+	}
+	return port < 0 ? -1 : 0;
 }
 
 static const char *qemu_binary(char *const *exec, char *buf, size_t len)
@@ -140,11 +154,9 @@ static int qemu_prepare(struct vmm_run *run)
 		return -1;
 	run->priv = q;
 	snprintf(q->qmp_path, sizeof q->qmp_path, "%s/" QMP_SOCKET, cfg->runtime_dir);
-	qmp_fd = unix_listen(q->qmp_path);
-	if (qmp_fd < 0) {
-		log_warn_errno("vmm", "create QMP socket %s", q->qmp_path);
+	qmp_fd = vmm_pass_listener(run, q->qmp_path);
+	if (qmp_fd < 0)
 		return -1;
-	}
 
 	argv_add(a, "%s", run->binary);
 	argv_add(a, "-name");
@@ -184,7 +196,7 @@ static int qemu_prepare(struct vmm_run *run)
 	argv_add(a, "-serial");
 	argv_add(a, "chardev:console");
 	argv_add(a, "-chardev");
-	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", vmm_pass_fd(run, qmp_fd));
+	argv_add(a, "socket,id=qmp,fd=%d,server=on,wait=off", qmp_fd);
 	argv_add(a, "-mon");
 	argv_add(a, "chardev=qmp,mode=control");
 	if (pass_file(run, "-kernel", cfg->kernel, cfg->kernel_fd) < 0 ||
@@ -196,7 +208,9 @@ static int qemu_prepare(struct vmm_run *run)
 		 cfg->cmdline && run->net->guest_args[0] ? " " : "", run->net->guest_args);
 	add_network(run);
 	add_shares(run);
-	return add_disks(run);
+	if (add_disks(run) < 0)
+		return -1;
+	return add_readiness_port(run);
 }
 
 static int qemu_wait_ready(struct vmm_run *run, int timeout_ms)
@@ -284,6 +298,7 @@ const struct vmm_driver vmm_driver_qemu = {
 	.name = "qemu",
 	.shares = true,
 	.network = true,
+	.readiness_port = true,
 	.profile = "qemu",
 	.binary = qemu_binary,
 	.prepare = qemu_prepare,

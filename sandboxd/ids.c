@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "log.h"
 
 #define STEP "ids"
+/* How long a start waits for the last run of its VM to end (wait_ending). */
+#define ENDING_WAIT_S 10
 
 struct holder {
 	char name[64];
@@ -58,15 +61,44 @@ static void read_holder(int fd, struct holder *h)
 		h->name[0] = '\0';
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The lock of H's entry FD, held by a run whose outer process is gone: its
+ * PID 1, which holds the lock too, is ending the VM and removing its
+ * cgroups (pid1.c outer_gone), and the lock goes with it. Waits for that
+ * up to ENDING_WAIT_S (flock woken by an alarm); true once it is ours. */
+static bool wait_ending(int fd, const struct holder *h)
+{
+	struct sigaction quiet = { .sa_handler = on_alarm }, old;
+	bool ours;
+
+	if (h->pid <= 0 || kill((pid_t)h->pid, 0) == 0 || errno != ESRCH)
+		return false;
+	log_info(NULL, STEP ": the last run of vm %s (outer pid %ld, gone) is still ending: "
+		 "waiting for it", h->name, h->pid);
+	sigaction(SIGALRM, &quiet, &old);
+	alarm(ENDING_WAIT_S);
+	ours = flock(fd, LOCK_EX) == 0;
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	return ours;
+}
+
 /* Whether a running VM holds FD's range (its holder read into *H). An
- * unheld entry is left locked by us: the caller keeps or closes it. */
-static bool is_held(int fd, struct holder *h)
+ * unheld entry is left locked by us: the caller keeps or closes it. With
+ * ENDING_OF, a run of that VM that is ending is waited for. */
+static bool is_held(int fd, struct holder *h, const char *ending_of)
 {
 	bool held = flock(fd, LOCK_EX | LOCK_NB) < 0;
 
 	if (held && errno != EWOULDBLOCK)
 		die_errno(EXIT_TEMPORARY, NULL, STEP ": lock an entry of " SANDBOXD_ID_REGISTRY);
 	read_holder(fd, h);
+	if (held && ending_of && !strcmp(h->name, ending_of) && wait_ending(fd, h))
+		held = false;
 	return held;
 }
 
@@ -88,7 +120,7 @@ static bool overlap_held(int dir, uid_t base, struct holder *h)
 		    base >= b + CONFIG_ID_SPAN)
 			continue;
 		int fd = open_entry(dir, (uid_t)b, false);
-		found = fd >= 0 && is_held(fd, h);
+		found = fd >= 0 && is_held(fd, h, NULL);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -115,7 +147,7 @@ static enum slot_state probe_slot(int dir, uid_t base, const char *name, bool cr
 		die_errno(EXIT_TEMPORARY, NULL, STEP ": open the entry of uid %u in "
 			  SANDBOXD_ID_REGISTRY, (unsigned)base);
 	}
-	if (is_held(*fd, h)) {
+	if (is_held(*fd, h, create ? name : NULL)) {
 		close(*fd);
 		*fd = -1;
 		return SLOT_HELD;

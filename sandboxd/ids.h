@@ -25,7 +25,9 @@
  * close-on-exec, inherited by PID 1) and CFG's uid_base/gid_base (when
  * not configured) set to it; without, nothing is written and *CFG only
  * gets the answer. Dies with 100 if another running VM holds the range or
- * this VM already runs (its pid named), 111 if the registry fails. */
+ * this VM already runs (its pid named), 111 if the registry fails; a run
+ * of this VM whose outer process is gone, its PID 1 still ending the VM,
+ * is waited for (up to 10 s). */
 void ids_take(struct config *cfg, bool reserve);
 
 #endif

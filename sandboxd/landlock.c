@@ -245,7 +245,8 @@ void landlock_restrict_service(const struct profile *p, int abi, const char *ser
  * its domain, so they are outside it). The ASan build may also read
  * everything: its runtime reads /proc/self/maps and the binaries to
  * symbolise a report. */
-void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_t len)
+void landlock_confine_self(int abi, const int *dirs, size_t n, const char *removes, char *what,
+			   size_t len)
 {
 	size_t size;
 	struct ruleset_attr h = handled(abi, &size);
@@ -263,8 +264,7 @@ void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_
 			.allowed_access = FS(REMOVE_DIR), .parent_fd = dirs[i],
 		};
 		if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &remove, 0) < 0)
-			die_errno(EXIT_TEMPORARY, NULL, "landlock: rule to remove %s",
-				  i ? "the VM's cgroups" : "the runtime dir");
+			die_errno(EXIT_TEMPORARY, NULL, "landlock: rule to remove %s", removes);
 	}
 #ifdef __SANITIZE_ADDRESS__
 	if (add_fd_rule(ruleset, open("/", O_PATH | O_CLOEXEC), LL_READ, h.handled_access_fs) < 0)
@@ -273,9 +273,7 @@ void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_
 	if (syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "landlock: restrict sandboxd");
 	close(ruleset);
-	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s)", abi,
-		 !n ? "" : n == 1 ? " but removing the runtime dir"
-			 : " but removing the runtime dir and the VM's cgroups",
-		 h.handled_access_net ? ", no TCP" : "",
+	snprintf(what, len, "Landlock ABI %d (no file access%s%s%s%s)", abi, n ? " but removing " : "",
+		 n ? removes : "", h.handled_access_net ? ", no TCP" : "",
 		 h.scoped ? ", abstract unix sockets scoped" : "");
 }

@@ -28,11 +28,12 @@ void landlock_restrict_service(const struct profile *p, int abi, const char *ser
 
 /* sandboxd itself, once it only supervises (self_confine.c): a domain
  * that handles every right of the ABI in use and grants none, but
- * REMOVE_DIR beneath each of the N directories DIRS (O_PATH; the first
- * the runtime dir's parent, the others the VM's cgroups'); abstract
- * unix sockets are scoped, signals are not. The caller has set
- * no_new_privs. Says what it did in WHAT, for the log ("Landlock off" at
- * ABI 0); dies with 111. */
-void landlock_confine_self(int abi, const int *dirs, size_t n, char *what, size_t len);
+ * REMOVE_DIR beneath each of the N directories DIRS (O_PATH), for
+ * removing REMOVES (the log's words: "the runtime dir", "the VM's
+ * cgroups"); abstract unix sockets are scoped, signals are not. The
+ * caller has set no_new_privs. Says what it did in WHAT, for the log
+ * ("Landlock off" at ABI 0); dies with 111. */
+void landlock_confine_self(int abi, const int *dirs, size_t n, const char *removes, char *what,
+			   size_t len);
 
 #endif

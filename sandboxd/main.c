@@ -22,6 +22,7 @@
 #include "net.h"
 #include "pid1.h"
 #include "plan.h"
+#include "print_argv.h"
 #include "rundir.h"
 #include "self_confine.h"
 #include "vmm_driver.h"
@@ -33,21 +34,22 @@
 static const char usage[] =
 	"usage: sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log] [--log-console] CONFIG\n"
 	"       sandboxd --check CONFIG\n"
+	"       sandboxd --print-argv [--exec] CONFIG [-- CMD [ARG...]]\n"
 	"       sandboxd check-profile [--kvm|--tcg] [--bpf OUT] FILE [CONFIG]\n"
 	"       sandboxd check-profile [--kvm|--tcg] --diff FILE OTHER [CONFIG]\n"
 	"       sandboxd --version\n"
 	"       sandboxd [--notify-fd N] [--parent-pid PID] [--seccomp-log|--no-seccomp]\n"
-	"                --exec CONFIG [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]]\n";
+	"                --exec CONFIG [--profile FILE] -- CMD [ARG...]\n";
 
 struct options {
 	const char *config;
 	int notify_fd;
 	pid_t parent_pid;
 	bool check_only;
+	bool print_argv;
 	bool log_console;
 	enum filter_mode filter_mode;
 	char *const *exec_argv;
-	char *const *sibling_argv;
 	const char *profile;
 };
 
@@ -63,8 +65,7 @@ static long parse_number(const char *opt, const char *s, long max)
 	return v;
 }
 
-/* After --exec CONFIG: [--profile FILE] -- CMD [ARG...] [-- SIBLING [ARG...]].
- * A second -- ends CMD (argv is ours to cut) and starts a sibling service. */
+/* After --exec CONFIG: [--profile FILE] -- CMD [ARG...]. */
 static void parse_exec(struct options *o, int argc, char **argv)
 {
 	int i = 0;
@@ -75,16 +76,7 @@ static void parse_exec(struct options *o, int argc, char **argv)
 	}
 	if (i + 1 >= argc || strcmp(argv[i], "--") || argv[i + 1][0] != '/')
 		die(EXIT_PERMANENT, NULL, "--exec needs -- and an absolute command path\n%s", usage);
-	o->exec_argv = &argv[++i];
-	for (; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			argv[i] = NULL;
-			if (i + 1 >= argc || argv[i + 1][0] != '/')
-				die(EXIT_PERMANENT, NULL, "a sibling needs an absolute command path\n%s",
-				    usage);
-			o->sibling_argv = &argv[i + 1];
-			break;
-		}
+	o->exec_argv = &argv[i + 1];
 }
 
 static struct options parse_args(int argc, char **argv)
@@ -97,6 +89,8 @@ static struct options parse_args(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--check"))
 			o.check_only = true;
+		else if (!strcmp(a, "--print-argv"))
+			o.check_only = o.print_argv = true;
 		else if (!strcmp(a, "--log-console"))
 			o.log_console = true;
 		else if (!strcmp(a, "--exec"))
@@ -220,8 +214,12 @@ int main(int argc, char **argv)
 	sigfd = o.check_only ? -1 : block_signals();
 
 	/* 1. The plan: everything checked before anything is created on the
-	 * host (plan.c). --check stops here. */
+	 * host (plan.c). --check and --print-argv stop here. */
 	plan_build(&args, &plan);
+	if (o.print_argv) {
+		print_argv(&plan);
+		return 0;
+	}
 	if (o.check_only) {
 		plan_print(&plan);
 		return 0;
@@ -255,7 +253,7 @@ int main(int argc, char **argv)
 		close(lifeline[1]);
 		close(sigfd);
 		close(rundir.top);
-		pid1_main(&plan, o.sibling_argv, o.notify_fd, lifeline[0], o.log_console);
+		pid1_main(&plan, &cgroups, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
 	/* PID 1 into the VM's cgroup before its go on the lifeline. */

@@ -20,7 +20,7 @@
  * maps to the caller's loopback; the guest has the next address, on its
  * command line (sbx.ip=) and by passt's DHCP alike. Forwards listen on
  * their host address, 127.0.0.1 unless the config says otherwise. */
-static void build_argv(const struct plan *plan, struct argv *a)
+void passt_argv(const struct plan *plan, struct argv *a)
 {
 	const struct net_config *net = &plan->cfg.net;
 	char gw[INET_ADDRSTRLEN], guest[INET_ADDRSTRLEN], addr[INET_ADDRSTRLEN];
@@ -58,7 +58,7 @@ void passt_start(const struct plan *plan, struct passt_service *out)
 	service_init(svc, &plan->passt);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, link) < 0)
 		die_errno(EXIT_TEMPORARY, svc->name, "create the guest's link (socketpair)");
-	build_argv(plan, &out->argv);
+	passt_argv(plan, &out->argv);
 	svc->argv = out->argv.v;
 	svc->fds[0] = link[0];
 	svc->nfds = 1;

@@ -19,6 +19,9 @@ struct passt_service {
 	int vmm_fd;		/* the VMM's end of the link */
 };
 
+/* PLAN's passt command line into A (--print-argv prints it too). */
+void passt_argv(const struct plan *plan, struct argv *a);
+
 /* As root in PID 1, after the mounts and before the VMM: starts the
  * plan's passt in the namespace PLAN->net.host_netns_fd (closed here in
  * PID 1 once passt has it). Dies with 111 (logged: service and step). */

@@ -22,6 +22,7 @@
 #include "mounts.h"
 #include "net.h"
 #include "passt.h"
+#include "readiness.h"
 #include "relay.h"
 #include "self_confine.h"
 #include "shares.h"
@@ -47,14 +48,18 @@ struct supervisor {
 	struct timespec shutdown_deadline;
 	bool helper_failed;	/* a virtiofsd or passt died while the VMM ran */
 	struct violations violations;
-	struct service sibling;	/* exec driver only: a second service */
 	struct share_service shares[CONFIG_MAX_SHARES];
 	struct passt_service passt;	/* network = user */
-	struct service *svcs[3 + CONFIG_MAX_SHARES];	/* every service started */
+	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
-	struct relay relays[2];	/* --log-console: the console, the VMM's stderr */
+	const struct cgroup_dirs *cgdirs;	/* vm-NAME's parents, as the outer made them */
+	int cg_leave[CGROUP_MAX_HIER];	/* the way out of them (cgroup_leave) */
+	/* --log-console: each virtiofsd's stderr, the console, the VMM's stderr */
+	bool log_console;
+	struct relay relays[CONFIG_MAX_SHARES + 2];
 	size_t nrelays;
+	struct readiness ready;
 };
 
 static _Noreturn void abort_start(struct supervisor *s, struct service *failed);
@@ -66,17 +71,33 @@ static void add_service(struct supervisor *s, struct service *svc)
 	s->svcs[s->nsvcs++] = svc;
 }
 
+/* A relay of PREFIX's output into the log; returns the pipe's write end
+ * for the service, which PID 1 closes once the service runs. */
+static int add_relay(struct supervisor *s, const char *prefix)
+{
+	return relay_open(&s->relays[s->nrelays++], prefix);
+}
+
 /* Before the VMM, whose command line gets each share's connection. */
 static void start_shares(struct supervisor *s)
 {
 	const struct config *cfg = s->run->cfg;
+	int err_fds[CONFIG_MAX_SHARES];
 
 	if (!cfg->nshares || !s->drv->shares)
 		return;
+	for (size_t i = 0; i < cfg->nshares; i++) {
+		char prefix[sizeof s->relays[0].prefix];
+		snprintf(prefix, sizeof prefix, "virtiofsd-%s", cfg->shares[i].tag);
+		err_fds[i] = s->log_console ? add_relay(s, prefix) : -1;
+	}
 	/* All start first, then each is waited for: their start-ups overlap. */
-	shares_start(s->plan, s->shares);
-	for (size_t i = 0; i < cfg->nshares; i++)
+	shares_start(s->plan, s->shares, err_fds);
+	for (size_t i = 0; i < cfg->nshares; i++) {
 		add_service(s, &s->shares[i].svc);
+		if (err_fds[i] >= 0)
+			close(err_fds[i]);
+	}
 	for (size_t i = 0; i < cfg->nshares; i++) {
 		if (share_wait_ready(&s->shares[i], &cfg->shares[i]) < 0)
 			abort_start(s, &s->shares[i].svc);
@@ -93,18 +114,6 @@ static void start_passt(struct supervisor *s)
 	passt_start(s->plan, &s->passt);
 	add_service(s, &s->passt.svc);
 	s->run->user_fd = s->passt.vmm_fd;
-}
-
-static void start_sibling(struct supervisor *s, char *const *argv)
-{
-	struct service *sib = &s->sibling;
-
-	service_init(sib, &s->plan->vmm);	/* the same uid and profile */
-	sib->name = "sibling";
-	sib->argv = argv;
-	if (service_start(sib, s->plan) < 0)
-		die_errno(EXIT_TEMPORARY, "sibling", "fork");
-	add_service(s, sib);
 }
 
 /* The outer process writes one byte once it has confined itself (so its
@@ -325,6 +334,21 @@ static void report_cgroups(const struct supervisor *s)
 		cgroup_report(&s->cg[i], NULL);
 }
 
+/* The outer is gone (killed by SIGKILL: it would have waited for us
+ * otherwise), and with it whoever would remove the VM's cgroups once
+ * they are empty. So PID 1 ends the VM and does it: every process of the
+ * namespace killed and reaped, PID 1 moved out to where the outer was,
+ * the cgroups removed. */
+static _Noreturn void outer_gone(struct supervisor *s)
+{
+	kill_everything(s);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	if (cgroup_leave(s->cg_leave) == 0)
+		cgroup_remove(s->cgdirs);
+	die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
+}
+
 static void handle_signals(struct supervisor *s)
 {
 	struct signalfd_siginfo si;
@@ -349,16 +373,20 @@ static _Noreturn void supervise(struct supervisor *s)
 			log_info(NULL, "vm stopped, exit status %d", code);
 			_exit(code);
 		}
-		struct pollfd p[7] = {
+		/* Once the VM stops, readiness no longer matters. */
+		struct pollfd p[6 + sizeof s->relays / sizeof *s->relays] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->timerfd, .events = POLLIN },
 			{ .fd = s->lifeline, .events = POLLIN },
 			{ .fd = s->drv->event_fd(s->run), .events = POLLIN },
 			{ .fd = s->violations.kmsg, .events = POLLIN },
-			{ .fd = s->nrelays ? s->relays[0].fd : -1, .events = POLLIN },
-			{ .fd = s->nrelays ? s->relays[1].fd : -1, .events = POLLIN },
+			{ .fd = s->shutting_down ? -1 : readiness_fd(&s->ready), .events = POLLIN },
 		};
-		if (poll(p, 7, -1) < 0) {
+		int timeout = s->shutting_down ? -1 : readiness_late_check(&s->ready);
+
+		for (size_t i = 0; i < s->nrelays; i++)
+			p[6 + i] = (struct pollfd){ .fd = s->relays[i].fd, .events = POLLIN };
+		if (poll(p, 6 + s->nrelays, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(EXIT_TEMPORARY, NULL, "poll");
@@ -371,28 +399,30 @@ static _Noreturn void supervise(struct supervisor *s)
 			if (!s->killed)
 				request_shutdown(s);
 		}
-		if (p[2].revents) {
-			kill_everything(s);
-			die(EXIT_TEMPORARY, NULL, "the outer sandboxd is gone: VM killed");
-		}
+		if (p[2].revents)
+			outer_gone(s);
 		if (p[3].revents && s->drv->handle_event(s->run) < 0 && !s->shutting_down)
 			log_info("vmm", "control connection closed");
 		if (p[4].revents)
 			violations_report(&s->violations, s->svcs, s->nsvcs);
+		if (p[5].revents)
+			readiness_read(&s->ready);
 		for (size_t i = 0; i < s->nrelays; i++)
-			if (p[5 + i].revents)
+			if (p[6 + i].revents)
 				relay_read(&s->relays[i]);
 	}
 }
 
-_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
+_Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgroups, int notify_fd,
 			 int lifeline_fd, bool log_console)
 {
-	struct vmm_run vmm = { .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
-			       .exec_argv = plan->exec_argv, .net = &plan->net, .user_fd = -1 };
+	struct vmm_run vmm;
 	const struct vmm_driver *drv = plan->drv;
 	struct vmm_run *run = &vmm;
-	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd };
+	struct supervisor s = { .plan = plan, .drv = drv, .run = run, .lifeline = lifeline_fd,
+				.cgdirs = cgroups, .log_console = log_console };
+
+	vmm_run_init(run, plan, false);
 
 	/* Credential changes clear the death signal, so PID 1 sets it once and
 	 * never changes credentials; the lifeline closes the race with an
@@ -406,7 +436,8 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	violations_open(&s.violations);
 	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
 	cgroup_open(&plan->cgroups, s.cg);
-	run->svc.cg = s.sibling.cg = &s.cg[plan->vmm.cgroup];
+	cgroup_open_leave(&plan->cgroups, s.cg_leave);
+	run->svc.cg = &s.cg[plan->vmm.cgroup];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
 		s.shares[i].svc.cg = &s.cg[plan->shares[i].cgroup];
 	if (log_console)
@@ -417,18 +448,15 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 	if (s.timerfd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
 
-	service_init(&run->svc, &plan->vmm);
 	start_shares(&s);
 	start_passt(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
+	readiness_init(&s.ready, &plan->cfg, run->ready_fd, notify_fd);
 	run->svc.argv = run->argv.v;
-	if (sibling_argv)
-		start_sibling(&s, sibling_argv);
 	if (log_console) {
-		run->svc.out_fd = relay_open(&s.relays[0], "console");
-		run->svc.err_fd = relay_open(&s.relays[1], "vmm");
-		s.nrelays = 2;
+		run->svc.out_fd = add_relay(&s, "console");
+		run->svc.err_fd = add_relay(&s, "vmm");
 	}
 	if (service_start(&run->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, "vmm", "fork");
@@ -445,11 +473,14 @@ _Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int
 		abort_start(&s, &run->svc);
 	}
 	log_info("vmm", "guest running");
-	if (notify_fd >= 0) {
-		(void)!write(notify_fd, "\n", 1);
-		close(notify_fd);
-	}
-	/* Every service runs: from here PID 1 only supervises. */
-	self_confine_pid1(plan->landlock_abi);
+	readiness_vmm_running(&s.ready);
+	/* Every service runs: from here PID 1 only supervises. The lifeline,
+	 * which supervise polls, now tells it that the outer is gone, and the
+	 * death signal would kill it before it could remove the VM's cgroups
+	 * (outer_gone): PID 1 lets it go. Before this point an outer's death
+	 * kills PID 1 at once; the next start removes the cgroups then. */
+	if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+		die_errno(EXIT_TEMPORARY, NULL, "clear parent-death signal");
+	self_confine_pid1(plan->landlock_abi, s.ready.notify_fd, cgroups, s.cg_leave);
 	supervise(&s);
 }

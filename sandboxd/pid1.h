@@ -3,14 +3,18 @@
 #ifndef SANDBOXD_PID1_H
 #define SANDBOXD_PID1_H
 
+#include "cgroup.h"
 #include "plan.h"
 
-/* Carries out PLAN. SIBLING_ARGV (the exec driver's tests) or NULL. NOTIFY_FD (or -1) gets a newline once the guest runs.
- * LOG_CONSOLE: the VMM's console and stderr relayed to stdout (relay.h). LIFELINE_FD is the
+/* Carries out PLAN; CGROUPS are the VM's cgroups as the outer made them
+ * (PID 1 removes them if the outer goes first). NOTIFY_FD (or -1) gets a
+ * newline once the VM is ready (readiness.h). LOG_CONSOLE: the VMM's
+ * console and stderr, and each virtiofsd's stderr, relayed to stdout
+ * (relay.h). LIFELINE_FD is the
  * read end of a pipe whose write end only the outer sandboxd holds: one
  * byte comes once the outer has confined itself, and it hangs up when the
  * outer process is gone. Never returns. */
-_Noreturn void pid1_main(const struct plan *plan, char *const *sibling_argv, int notify_fd,
+_Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgroups, int notify_fd,
 			 int lifeline_fd, bool log_console);
 
 #endif

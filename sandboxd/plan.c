@@ -263,6 +263,11 @@ void plan_print(const struct plan *p)
 	       (unsigned)(cfg->uid_base + CONFIG_ID_SPAN - 1), (unsigned)cfg->gid_base,
 	       (unsigned)(cfg->gid_base + CONFIG_ID_SPAN - 1));
 	printf("runtime dir: %s\n", cfg->runtime_dir);
+	if (cfg->readiness == READINESS_GUEST && p->drv->readiness_port)
+		printf("readiness: guest (READY=1 on its COM2, /dev/ttyS1; logged as late after "
+		       "%u.%03u s)\n", cfg->ready_late_ms / 1000, cfg->ready_late_ms % 1000);
+	else
+		printf("readiness: vmm (once %s runs the guest)\n", p->drv->name);
 	net_print(&p->net, cfg);
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)

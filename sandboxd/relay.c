@@ -31,7 +31,8 @@ int relay_open(struct relay *r, const char *prefix)
 
 	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
 		die_errno(EXIT_TEMPORARY, prefix, "log: pipe");
-	*r = (struct relay){ .fd = p[0], .prefix = prefix };
+	*r = (struct relay){ .fd = p[0] };
+	snprintf(r->prefix, sizeof r->prefix, "%s", prefix);
 	return p[1];
 }
 
@@ -58,22 +59,34 @@ drop:
 	r->dropped++;
 }
 
+ssize_t relay_read_some(int *fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (*fd < 0)
+		return -1;
+	n = read(*fd, buf, len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return n;
+}
+
 void relay_read(struct relay *r)
 {
 	char in[65536];
-	ssize_t n;
+	ssize_t n = relay_read_some(&r->fd, in, sizeof in);
 
-	if (r->fd < 0)
+	if (n == 0)
 		return;
-	n = read(r->fd, in, sizeof in);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
+	if (n < 0) {
 		if (r->len)
 			emit(r, r->buf, r->len);
 		r->len = 0;
-		close(r->fd);
-		r->fd = -1;
 		return;
 	}
 	for (const char *c = in, *end = in + n; c < end;) {

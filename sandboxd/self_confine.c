@@ -1,7 +1,8 @@
 /* sandboxd confines itself once it only supervises: PID 1 once the guest
- * runs (every service started, readiness notified), the outer process once
- * PID 1 is cloned: no_new_privs, Landlock (landlock_confine_self), then
- * the compiled-in seccomp tables below, each syscall with what it is for.
+ * runs (every service started; the guest's READY=1 may come later), the
+ * outer process once PID 1 is cloned: no_new_privs, Landlock
+ * (landlock_confine_self), then the compiled-in seccomp tables below, each
+ * syscall with what it is for.
  * How they were measured and which tests hold them to it: "sandboxd
  * itself" in docs/confinement.md. */
 #include "self_confine.h"
@@ -25,8 +26,10 @@
 #include "seccomp_build.h"
 
 /* Values only known at run time, filled into a condition's datum. */
-enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE, CG0, CG1, CG2, CG3, NSLOTS };
-_Static_assert(CG3 - CG0 + 1 == CGROUP_MAX_HIER, "a slot per cgroup hierarchy");
+enum slot { CONST, PID1, SIGFD, DIRFD, LIFELINE, NOTIFY, CG0, CG1, CG2, CG3, OUT0, OUT1, OUT2, OUT3,
+	    NSLOTS };
+_Static_assert(CG3 - CG0 + 1 == CGROUP_MAX_HIER && OUT3 - OUT0 + 1 == CGROUP_MAX_HIER,
+	       "a slot per cgroup hierarchy");
 
 struct cond {
 	unsigned arg;
@@ -55,13 +58,22 @@ struct rule {
 /* pointer argument N is NULL */
 #define NULL_PTR(n) { (n), SCMP_CMP_EQ, 0, 0, CONST }
 
+/* rmdir of the VM's cgroups through the fd of vm-NAME's parent in each
+ * hierarchy (cgroup_make.c cgroup_remove); an unused slot is -1 */
+#define REMOVE_VM_CGROUPS \
+	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)), \
+	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR))
+
 /* PID 1 after readiness: the poll loop of pid1.c supervise() and what its
  * handlers do. */
 static const struct rule pid1_rules[] = {
 	/* the loop itself; QMP replies and the SIGSYS audit record are
 	 * awaited with a deadline */
 	ALLOW(poll),
-	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS) */
+	/* signalfd, timerfd, /dev/kmsg (the audit record of a SIGSYS), the
+	 * guest's readiness port, the relayed console and daemons' stderr */
 	ALLOW(read),
 	/* the cgroups' figures (SIGUSR1, the end, an OOM kill explained):
 	 * files opened before confinement, read at offset 0 (cgroup_run.c);
@@ -71,9 +83,12 @@ static const struct rule pid1_rules[] = {
 	ALLOW(recvfrom),
 	/* QMP: system_powerdown on the connected socket, to no new address */
 	ALLOW_IF(sendto, NULL_PTR(4)),
-	/* the log, stderr; the relayed console (--log-console), stdout */
+	/* the log, stderr; the relayed console (--log-console), stdout;
+	 * s6's notification fd, when the guest's READY=1 is still to come
+	 * (else -1, no fd) */
 	ALLOW_IF(write, EQ32(0, STDERR_FILENO)),
 	ALLOW_IF(write, EQ32(0, STDOUT_FILENO)),
+	ALLOW_IF(write, IS32(0, NOTIFY)),
 	/* reaping the services */
 	ALLOW(wait4),
 	/* SIGTERM: the bundled VMM's and the exec driver's graceful stop;
@@ -83,10 +98,21 @@ static const struct rule pid1_rules[] = {
 	ALLOW_IF(kill, EQ32(1, SIGKILL)),
 	/* the shutdown timeout */
 	ALLOW(timerfd_settime),
-	/* the driver's release: the QMP socket, the ready pipe */
+	/* the driver's release: the QMP socket, the ready pipe; the
+	 * notification fd once written */
 	ALLOW(close),
 	/* _exit with the VM's status */
 	ALLOW(exit_group),
+	/* The outer gone (pid1.c outer_gone): PID 1 leaves the VM's cgroups
+	 * for vm-NAME's parent, writing "0" to each parent's cgroup.procs
+	 * (opened before confinement: no open here), and removes them through
+	 * the parents' fds (cgroup_remove; Landlock grants REMOVE_DIR there,
+	 * nothing else). An unused slot is -1. */
+	ALLOW_IF(write, IS32(0, OUT0)),
+	ALLOW_IF(write, IS32(0, OUT1)),
+	ALLOW_IF(write, IS32(0, OUT2)),
+	ALLOW_IF(write, IS32(0, OUT3)),
+	REMOVE_VM_CGROUPS,
 	/* Not seen in the measured runs, allowed because they can come at
 	 * any time, and a PID 1 killed for them would kill the VM:
 	 * - malloc growing the heap (json-c parsing a QMP message, libseccomp
@@ -124,10 +150,7 @@ static const struct rule outer_rules[] = {
 	/* the VM's cgroups, empty once PID 1 is gone: rmdir through the fd of
 	 * vm-NAME's parent in each hierarchy (cgroup_make.c cgroup_remove;
 	 * Landlock grants REMOVE_DIR there); an unused slot is -1 */
-	ALLOW_IF(unlinkat, IS32(0, CG0), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG1), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG2), EQ32(2, AT_REMOVEDIR)),
-	ALLOW_IF(unlinkat, IS32(0, CG3), EQ32(2, AT_REMOVEDIR)),
+	REMOVE_VM_CGROUPS,
 	ALLOW(exit_group),
 };
 
@@ -194,7 +217,8 @@ static size_t count_syscalls(const struct rule *a, size_t na, const struct rule 
 
 /* no_new_privs, Landlock, seccomp; then the one line saying so. */
 static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots[],
-		    int landlock_abi, const int *dirs, size_t ndirs, const char *who)
+		    int landlock_abi, const int *dirs, size_t ndirs, const char *removes,
+		    const char *who)
 {
 	scmp_filter_ctx ctx = seccomp_new(SCMP_ACT_KILL_PROCESS, who);
 	struct sock_fprog bpf;
@@ -209,7 +233,7 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	seccomp_release(ctx);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "confine %s: set no_new_privs", who);
-	landlock_confine_self(landlock_abi, dirs, ndirs, landlock, sizeof landlock);
+	landlock_confine_self(landlock_abi, dirs, ndirs, removes, landlock, sizeof landlock);
 	confine_install_seccomp(&bpf, who);
 	log_info(NULL, "confined: %s: no_new_privs, %s, seccomp %zu syscalls (%zu rules, "
 		 "%u BPF instructions), anything else kills", who, landlock,
@@ -218,10 +242,28 @@ static void confine(const struct rule *rules, size_t n, const scmp_datum_t slots
 	free(bpf.filter);
 }
 
-void self_confine_pid1(int landlock_abi)
+/* The cgroup slots: each hierarchy's vm-NAME parent (the dir fds of D),
+ * and in DIRS from index FIRST on; -1 for a hierarchy the host lacks. */
+static void cgroup_slots(scmp_datum_t slots[], const struct cgroup_dirs *d, int *dirs, size_t first)
 {
-	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, NULL, landlock_abi, NULL, 0,
-		"PID 1");
+	for (size_t i = 0; i < CGROUP_MAX_HIER; i++) {
+		slots[CG0 + i] = i < d->n ? (uint32_t)d->fd[i] : UINT32_MAX;
+		if (i < d->n)
+			dirs[first + i] = d->fd[i];
+	}
+}
+
+void self_confine_pid1(int landlock_abi, int notify_fd, const struct cgroup_dirs *cgroups,
+		       const int leave[CGROUP_MAX_HIER])
+{
+	scmp_datum_t slots[NSLOTS] = { [NOTIFY] = (uint32_t)notify_fd };
+	int dirs[CGROUP_MAX_HIER];
+
+	cgroup_slots(slots, cgroups, dirs, 0);
+	for (size_t i = 0; i < CGROUP_MAX_HIER; i++)
+		slots[OUT0 + i] = leave[i] >= 0 ? (uint32_t)leave[i] : UINT32_MAX;
+	confine(pid1_rules, sizeof pid1_rules / sizeof *pid1_rules, slots, landlock_abi, dirs,
+		cgroups->n, "the VM's cgroups", "PID 1");
 }
 
 void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_parent_fd,
@@ -233,11 +275,9 @@ void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_par
 	};
 	int dirs[1 + CGROUP_MAX_HIER] = { runtime_parent_fd };
 
-	for (size_t i = 0; i < CGROUP_MAX_HIER; i++) {
-		slots[CG0 + i] = i < cgroups->n ? (uint32_t)cgroups->fd[i] : UINT32_MAX;
-		if (i < cgroups->n)
-			dirs[1 + i] = cgroups->fd[i];
-	}
+	cgroup_slots(slots, cgroups, dirs, 1);
+	for (size_t i = 0; i < CGROUP_MAX_HIER; i++)
+		slots[OUT0 + i] = UINT32_MAX;
 
 #ifdef __SANITIZE_ADDRESS__
 	/* The outer's leak check, which exit() would run. PID 1 ends with
@@ -247,5 +287,6 @@ void self_confine_outer(int landlock_abi, pid_t pid1, int sigfd, int runtime_par
 #endif
 
 	confine(outer_rules, sizeof outer_rules / sizeof *outer_rules, slots, landlock_abi,
-		dirs, 1 + cgroups->n, "outer");
+		dirs, 1 + cgroups->n, cgroups->n ? "the runtime dir and the VM's cgroups"
+						 : "the runtime dir", "outer");
 }

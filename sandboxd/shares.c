@@ -13,7 +13,12 @@
  * or wedged start-up, not a normal one. */
 #define SHARE_READY_TIMEOUT_MS 10000
 
-static void start_one(const struct plan *plan, size_t i, struct share_service *sh)
+void share_argv(const struct plan *plan, size_t i, struct argv *a)
+{
+	virtiofsd_argv(&plan->virtiofsd, &plan->cfg.shares[i], 3, a);
+}
+
+static void start_one(const struct plan *plan, size_t i, struct share_service *sh, int err_fd)
 {
 	const struct config *cfg = &plan->cfg;
 	const struct share *share = &cfg->shares[i];
@@ -32,19 +37,20 @@ static void start_one(const struct plan *plan, size_t i, struct share_service *s
 	if (sh->vmm_fd < 0)
 		die_errno(EXIT_TEMPORARY, sh->name, "connect to %s", path);
 
-	virtiofsd_argv(&plan->virtiofsd, share, 3, &sh->argv);
+	share_argv(plan, i, &sh->argv);
 	sh->svc.argv = sh->argv.v;
-	sh->svc.fds[0] = listen_fd;
+	sh->svc.fds[0] = listen_fd;	/* fd 3 in the service */
 	sh->svc.nfds = 1;
+	sh->svc.err_fd = err_fd;
 	if (service_start(&sh->svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, sh->name, "fork");
 	close(listen_fd);
 }
 
-void shares_start(const struct plan *plan, struct share_service *out)
+void shares_start(const struct plan *plan, struct share_service *out, const int *err_fds)
 {
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
-		start_one(plan, i, &out[i]);
+		start_one(plan, i, &out[i], err_fds ? err_fds[i] : -1);
 }
 
 int share_wait_ready(const struct share_service *sh, const struct share *share)

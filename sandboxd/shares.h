@@ -23,11 +23,15 @@ struct share_service {
 	int vmm_fd;		/* the connected end, for the VMM */
 };
 
+/* Share I's virtiofsd command line, its listening socket being fd 3: what
+ * a start runs, and what --print-argv prints. */
+void share_argv(const struct plan *plan, size_t i, struct argv *a);
+
 /* As root in PID 1, after the mounts and before the VMM: starts the
- * plan's virtiofsd for each share. Dies with 111 (logged: share and step)
- * if one cannot start; PID 1's exit takes the ones already started with
- * it. */
-void shares_start(const struct plan *plan, struct share_service *out);
+ * plan's virtiofsd for each share, its stderr on ERR_FDS[i] (NULL, or -1:
+ * sandboxd's). Dies with 111 (logged: share and step) if one cannot start;
+ * PID 1's exit takes the ones already started with it. */
+void shares_start(const struct plan *plan, struct share_service *out, const int *err_fds);
 
 /* Waits until SH's virtiofsd serves its socket: 0, or -1 with errno set
  * (logged). */

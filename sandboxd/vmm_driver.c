@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "unix_socket.h"
 
 bool host_has_hw_virt(void)
 {
@@ -24,19 +26,68 @@ int vmm_pass_fd(struct vmm_run *run, int fd)
 	return 3 + (int)s->nfds++;
 }
 
+void vmm_run_init(struct vmm_run *run, const struct plan *plan, bool dry_run)
+{
+	*run = (struct vmm_run){ .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
+				 .exec_argv = plan->exec_argv, .net = &plan->net, .ready_fd = -1,
+				 .user_fd = -1,
+				 .dry_run = dry_run };
+	for (size_t i = 0; i < CONFIG_MAX_SHARES; i++)
+		run->share_fds[i] = -1;
+	service_init(&run->svc, &plan->vmm);
+}
+
+int vmm_readiness_port(struct vmm_run *run)
+{
+	int sv[2] = { -1, -1 };
+
+	if (run->cfg->readiness != READINESS_GUEST)
+		return 0;
+	/* A socket, which QEMU's socket chardev needs; non-blocking both: the
+	 * VMM drops what PID 1 has not read rather than stall the guest. */
+	if (!run->dry_run &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) < 0)
+		return -1;
+	run->ready_fd = sv[0];
+	return vmm_pass_fd(run, sv[1]);
+}
+
 int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags)
 {
 	char self[32];
-	int fd;
+	int fd = -1, n;
 
 	/* The pinned file itself, whatever its path names now. */
 	snprintf(self, sizeof self, "/proc/self/fd/%d", pinned);
-	fd = open(self, flags | O_CLOEXEC);
-	if (fd < 0) {
+	if (!run->dry_run && (fd = open(self, flags | O_CLOEXEC)) < 0) {
 		log_warn_errno(run->svc.name, "open %s", path);
 		return -1;
 	}
+	n = vmm_pass_fd(run, fd);
+	run->file_path[n - 3] = path;
+	run->file_flags[n - 3] = flags;
+	return n;
+}
+
+int vmm_pass_listener(struct vmm_run *run, const char *path)
+{
+	int fd = -1;
+
+	if (!run->dry_run && (fd = unix_listen(path)) < 0) {
+		log_warn_errno(run->svc.name, "create socket %s", path);
+		return -1;
+	}
 	return vmm_pass_fd(run, fd);
+}
+
+int vmm_pass_pipe(struct vmm_run *run, int *read_end)
+{
+	int p[2] = { -1, -1 };
+
+	if (!run->dry_run && pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	*read_end = p[0];
+	return vmm_pass_fd(run, p[1]);
 }
 
 int wait_status_code(int wstatus)
@@ -48,13 +99,15 @@ int wait_status_code(int wstatus)
 	return EXIT_TEMPORARY;
 }
 
-/* The bundled VMM's virtio-mmio slots (vmm/vm.h). */
+/* The bundled VMM's virtio-mmio slots (vmm/vm.h): disks, shares and the
+ * network device. */
 #define BUILTIN_MAX_SHARES 4
 #define BUILTIN_MAX_DEVICES 8
 
 static bool builtin_fits(const struct config *cfg)
 {
-	return cfg->nshares <= BUILTIN_MAX_SHARES && cfg->ndisks + cfg->nshares <= BUILTIN_MAX_DEVICES;
+	return cfg->nshares <= BUILTIN_MAX_SHARES &&
+	       cfg->ndisks + cfg->nshares + (cfg->net.kind != NET_NONE) <= BUILTIN_MAX_DEVICES;
 }
 
 static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec, bool hw)
@@ -78,8 +131,8 @@ static const struct vmm_driver *pick_driver(const struct config *cfg, bool exec,
 		break;
 	}
 	if (!builtin_fits(cfg))
-		die(EXIT_PERMANENT, NULL, "%s: vmm = builtin has at most %d shares and %d disks and "
-		    "shares together: use vmm = qemu", cfg->file, BUILTIN_MAX_SHARES,
+		die(EXIT_PERMANENT, NULL, "%s: vmm = builtin has at most %d shares and %d disks, "
+		    "shares and network together: use vmm = qemu", cfg->file, BUILTIN_MAX_SHARES,
 		    BUILTIN_MAX_DEVICES);
 	if (cfg->accel == ACCEL_TCG)
 		die(EXIT_PERMANENT, NULL, "vmm = builtin runs on KVM only: accel = tcg is QEMU's");

@@ -8,6 +8,7 @@
 #include "argv.h"
 #include "config.h"
 #include "net.h"
+#include "plan.h"
 #include "service.h"
 
 /* The VMM service as PID 1 runs it: the plan's facts and the driver's state. */
@@ -21,7 +22,16 @@ struct vmm_run {
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	const struct net_plan *net;	/* the tap (net->tap_fd) and guest's address */
 	int user_fd;		/* network = user: the VMM's end of passt's link; -1 */
+	int ready_fd;		/* PID 1's end of the guest's readiness port; -1: none */
 	void *priv;		/* driver state, e.g. its QMP connection */
+	/* --print-argv: prepare runs as for a start, but the vmm_pass_*
+	 * helpers only number the fds the service would get and open
+	 * nothing, so that the printed command line comes from the code
+	 * that builds it for a start. */
+	bool dry_run;
+	/* Each passed file, for --print-argv: its path and open flags. */
+	const char *file_path[SERVICE_MAX_FDS];
+	int file_flags[SERVICE_MAX_FDS];
 };
 
 struct vmm_driver {
@@ -29,6 +39,7 @@ struct vmm_driver {
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
 	bool shares;		/* attaches the config's shares (vhost-user-fs) */
 	bool network;		/* has a network device for the plan's tap or passt */
+	bool readiness_port;	/* gives the guest COM2 for its READY=1 (readiness.h) */
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */
 	const char *profile;
@@ -64,15 +75,33 @@ bool host_has_hw_virt(void);
  * or build cannot do. */
 const struct vmm_driver *vmm_driver_select(const struct config *cfg, bool exec, bool *kvm);
 
+/* RUN for PLAN's VMM service, before prepare; the share fds -1 until the
+ * shares run. DRY_RUN: --print-argv (above). */
+void vmm_run_init(struct vmm_run *run, const struct plan *plan, bool dry_run);
+
 /* Hands FD to the VMM service (closed in PID 1 once it started); returns
  * the number the service will see it as. */
 int vmm_pass_fd(struct vmm_run *run, int fd);
+
+/* With readiness = guest: a connected pair of non-blocking stream sockets,
+ * one end in run->ready_fd for PID 1, the other handed to the VMM for the
+ * guest's COM2; returns the number the service will see it as (>= 3), 0
+ * with readiness = vmm (no port), -1 with errno set on failure. */
+int vmm_readiness_port(struct vmm_run *run);
 
 /* Opens the file PATH was pinned to (its O_PATH fd PINNED, config.h) with
  * FLAGS as root, before the uid switch, and hands it over: the service
  * needs no access of its own to the file or its directory. Returns the
  * service's fd number, or -1 (logged). */
 int vmm_pass_file(struct vmm_run *run, const char *path, int pinned, int flags);
+
+/* A listening unix socket at PATH (unix_socket.h), handed over; the
+ * service's fd number, or -1 (logged). */
+int vmm_pass_listener(struct vmm_run *run, const char *path);
+
+/* A pipe whose write end is handed over; its read end in *READ_END (-1 in
+ * a dry run). The service's fd number, or -1 with errno set. */
+int vmm_pass_pipe(struct vmm_run *run, int *read_end);
 
 /* The conventional status for a service's wait status: its exit code, or
  * 128 + N when killed by signal N. */

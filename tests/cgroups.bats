@@ -279,17 +279,43 @@ other_vm() {
 	done
 }
 
-@test "SIGKILL of the outer: the VM's cgroups are left empty; the next start removes them and says so" {
+@test "SIGKILL of the outer: PID 1 kills the VM and removes its cgroups, with no next start; a restart waits for it" {
 	exec_bg wait
 	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
-	local pid1 svc c
+	local pid1 svc next
 	pid1=$(vm_pid1) svc=$(svc_pid)
+	[[ -d $(cg_dir pids vmm) ]]
+	# PID 1 stopped meanwhile, so that a restart surely meets it ending.
+	kill -STOP "$pid1"
 	kill -KILL "$VM_PID"
-	wait_for_exit "$pid1" 20
-	wait_for_exit "$svc" 20
+	vm_wait_exit 20
+	assert_equal "$VM_STATUS" 137
+	# The restart finds the VM's lock held by PID 1, whose outer is gone,
+	# and waits for it rather than refusing a running VM (exit 100).
+	"$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" ids \
+		> "$T/out2" 2> "$T/log2" < /dev/null &
+	next=$!
+	wait_for_line "$T/log2" "ids: the last run of vm $VM_NAME \(outer pid [0-9]+, gone\) is still ending: waiting for it" 20 ||
+		fail "the restart did not wait: $(cat "$T/log2")"
+	kill -CONT "$pid1"
+	# PID 1, left alone, ends the VM, leaves its cgroups, removes them,
+	# and then says so and exits.
+	wait_for_line "$T/log" "the outer sandboxd is gone: VM killed" 20 ||
+		fail "PID 1 did not end the VM: $(cat "$T/log")"
+	process_gone "$svc" || fail "the service still runs"
+	refute grep -q "cgroups: remove\|leave the VM's cgroups" "$T/log"
+	wait_for_exit "$next" 30 || fail "the restart still runs: $(cat "$T/log2")"
+	assert_equal "$WAIT_STATUS" 0
+	grep -q "^ids: " "$T/out2"
+	# Nothing stale was left for it to remove, and it left nothing.
+	refute grep -q "removed stale cgroup" "$T/log2"
+	no_cgroup_left
+}
+
+@test "a stale vm-NAME (its run killed before it could remove it) is removed at the next start, which says so" {
+	local c
 	for c in $CTRLS; do
-		[[ -d $(cg_dir "$c") ]]
-		assert_equal "$(cat "$(cg_dir "$c")"/*/cgroup.procs "$(cg_dir "$c")/cgroup.procs")" ""
+		mkdir -p "$(cg_dir "$c" vmm)"
 	done
 	probe -- ids
 	assert_success
@@ -297,6 +323,35 @@ other_vm() {
 		grep -q "^sandboxd: vm $VM_NAME: cgroups: removed stale cgroup $(cg_dir "$c"), left by a run that did not end cleanly\$" <<< "$stderr"
 	done
 	no_cgroup_left
+}
+
+@test "cgroups = off: no cgroup is made, the service stays in the caller's; a limit or cgroup_parent beside it is a FILE:LINE error" {
+	conf_add "cgroups = off"
+	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+	assert_success
+	assert_line "cgroups: none"
+	exec_bg wait
+	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
+	no_cgroup_left
+	# The service's and PID 1's cgroups are this shell's, in every hierarchy.
+	local mine pid
+	mine=$(grep -E ':(memory|pids|cpu,cpuacct):' /proc/self/cgroup)
+	for pid in "$(svc_pid)" "$(vm_pid1)"; do
+		assert_equal "$(grep -E ':(memory|pids|cpu,cpuacct):' "/proc/$pid/cgroup")" "$mine"
+	done
+	kill -TERM "$VM_PID"
+	vm_wait_exit 20
+	assert_equal "$VM_STATUS" 0
+	grep -q "cgroups: off (cgroups = off): no cgroup is made" "$T/log"
+	local bad
+	for bad in "memory_max = 1G" "cgroup_parent = /"; do
+		conf_add "$bad"
+		run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
+		assert_equal "$status" 100
+		grep -q "^sandboxd: vm $VM_NAME: $T/vm.conf:$(wc -l < "$T/vm.conf"): ${bad%% *}: cgroups = off makes no cgroup to apply it to\$" <<< "$stderr" ||
+			fail "$bad: $stderr"
+		sed -i '$d' "$T/vm.conf"
+	done
 }
 
 @test "a real VM: QEMU's threads in vmm, virtiofsd's in virtiofsd-TAG; SIGUSR1 and the end log each cgroup's figures" {

@@ -191,6 +191,9 @@ bad_value() {
 @test "config: shutdown_timeout 4 decimals" { bad_value shutdown_timeout 1.2345 "$SECONDS_"; }
 @test "config: shutdown_timeout no decimals after ." { bad_value shutdown_timeout 2. "$SECONDS_"; }
 @test "config: shutdown_timeout with unit" { bad_value shutdown_timeout 30s "$SECONDS_"; }
+@test "config: readiness unknown"        { bad_value readiness up "guest or vmm"; }
+@test "config: ready_late 0"             { bad_value ready_late 0 "$SECONDS_"; }
+@test "config: ready_late too large"     { bad_value ready_late 3601 "$SECONDS_"; }
 @test "config: runtime_dir relative"     { bad_value runtime_dir run/t1 "$ABSPATH"; }
 @test "config: runtime_dir /"            { bad_value runtime_dir / "$ABSPATH"; }
 @test "config: runtime_dir with .."      { bad_value runtime_dir /run/sandboxd/.. "$ABSPATH"; }
@@ -388,6 +391,8 @@ SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 		uid_base = 4294967279
 		gid_base = 1
 		shutdown_timeout = 2.5
+		readiness = guest
+		ready_late = 90
 		runtime_dir = $RUNDIR
 		profile_dir = profiles
 		landlock_min_abi = 7
@@ -404,6 +409,18 @@ SHARE_="TAG:PATH:rw|ro[:devices][:cache=auto|always|none]"
 		conf "$v"
 		check_ok
 	done
+}
+
+@test "config: --check prints the readiness: the guest's READY=1 by default, or the VMM's start" {
+	conf
+	check_ok
+	assert_line "readiness: guest (READY=1 on its COM2, /dev/ttyS1; logged as late after 60.000 s)"
+	conf "vmm = qemu" "readiness = vmm"
+	check_ok
+	assert_line "readiness: vmm (once qemu runs the guest)"
+	conf "ready_late = 2.5"
+	check_ok
+	assert_line --partial "logged as late after 2.500 s"
 }
 
 @test "config: accel = kvm passes --check only where KVM has VT-x/SVM, as a start does" {
@@ -496,4 +513,43 @@ start_and_check_refuse() {
 	sed -i "s|^runtime_dir = .*|runtime_dir = $T/rt|" "$CONF"
 	RUNDIR=$T/absent start_and_check_refuse "$CONF:4: runtime_dir: '$T/rt' exists and was not made by sandboxd"
 	[[ -d $T/rt ]]
+}
+
+# --- --print-argv -----------------------------------------------------------
+
+@test "config: --print-argv prints each service's command line shell-quoted, and creates nothing" {
+	# The exec driver's line is CMD as given: quoting must bring every
+	# word back, spaces, quotes and $ included. Its shares run as for
+	# any VM.
+	conf "vmm = qemu" "share = data:share:ro" "disk = disk.img"
+	run --separate-stderr "$SANDBOXD" --print-argv --exec "$CONF" -- /bin/echo "a b" "it's" '$x' ''
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	assert_line --index 0 --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
+	assert_equal "${lines[1]}" "vmm /bin/echo 'a b' 'it'\\''s' '\$x' ''"
+	eval "words=(${lines[1]#vmm })"
+	assert_equal "${#words[@]}" 5
+	assert_equal "${words[2]}" "it's"
+	assert_equal "${words[3]}" '$x'
+	[[ ! -e $RUNDIR ]]
+
+	# QEMU's: the files it inherits, with the numbers its argv names.
+	run --separate-stderr "$SANDBOXD" --print-argv "$CONF"
+	assert_success
+	assert_line --regexp "^vmm /usr/bin/qemu-system-x86_64 .* -kernel /proc/self/fd/4 -initrd /proc/self/fd/5 "
+	assert_line "vmm fd 4 read-only $T/vmlinuz"
+	assert_line "vmm fd 5 read-only $T/initrd.img"
+	assert_line "vmm fd 7 read-only $T/disk.img"
+	assert_line "vmm fd 8 read-write $T/disk.img"
+	assert_line --regexp "^virtiofsd-data /[^ ]*virtiofsd --fd=3 .*source=$T/share"
+	assert_line --regexp "^vmm .* -chardev socket,id=fs0,fd=6 .* -add-fd fd=7,set=1 -add-fd fd=8,set=1 "
+	# The guest's readiness port (readiness = guest, the default), last.
+	assert_line --regexp "^vmm .* -chardev socket,id=ready,fd=9 -device isa-serial,chardev=ready,index=1\$"
+	[[ ! -e $RUNDIR ]]
+}
+
+@test "config: --print-argv refuses what --check refuses (FILE:LINE, exit 100)" {
+	conf "vcpus = 0"
+	run "$SANDBOXD" --print-argv "$CONF"
+	expect_error 5 "vcpus: expected an integer 1..64, got '0'"
 }

@@ -153,19 +153,21 @@ GETCPU=309
 
 @test "seccomp: two services killed at once are each named from their own record" {
 	local name=sandboxd-test-$BATS_TEST_NUMBER-$$ pid1 svc
-	# Without the filter both calls pass (the sibling's first: the VMM
-	# service ending ends the VM).
+	# Without the filter both calls pass (the other service's first: the
+	# VMM service ending ends the VM).
 	probe --no-seccomp -- await:"$name-pass" syscall:24 -- syscall:$GETCPU listen:"$name-pass" wait
 	assert_success
 	assert_line --regexp "^syscall:24: ok"
 	assert_line --regexp "^syscall:$GETCPU: ok"
 
-	# The VMM service calls sched_yield and its sibling getcpu once someone
-	# listens on @NAME in the VM's network namespace (PID 1's).
+	# The VMM service calls sched_yield and the other service (a probe
+	# standing in for share other's virtiofsd) getcpu once someone listens
+	# on @NAME in the VM's network namespace (PID 1's).
 	# PID 1 is stopped meanwhile: the two records and the two SIGCHLDs
 	# reach it together, to be matched whatever their order.
-	"$SANDBOXD" --exec "$T/vm.conf" -- "$PROBE" await:"$name" syscall:24 ids \
-		-- "$PROBE" await:"$name" syscall:$GETCPU ids > "$T/out" 2> "$T/log" < /dev/null &
+	other_service await:"$name" syscall:$GETCPU ids
+	env "${OTHER_ENV[@]}" "$SANDBOXD" --exec "$T/vm-other.conf" --profile "$T/probe-profile" \
+		-- "$PROBE" await:"$name" syscall:24 ids > "$T/out" 2> "$T/log" < /dev/null &
 	VM_PID=$!
 	wait_for_line "$T/log" "vmm: guest running" 10
 	pid1=$(vm_pid1)
@@ -182,9 +184,9 @@ GETCPU=309
 	run cat "$T/out"
 	refute_line --partial "ids:"
 	run cat "$T/log"
-	assert_line --partial "sibling: killed by signal 31"
+	assert_line --partial "share other: killed by signal 31"
 	assert_line --partial "vmm: killed by signal 31"
-	assert_line --partial "sibling: seccomp: getcpu is not in the profile: killed"
+	assert_line --partial "share other: seccomp: getcpu is not in the profile: killed"
 	assert_line --partial "vmm: seccomp: sched_yield is not in the profile: killed"
 	refute_line --partial "no audit record named the syscall"
 }

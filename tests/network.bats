@@ -256,3 +256,27 @@ bad() {
 	wait_for_exit "$vmm" 30 || process_gone "$vmm"
 	assert_equal "$(net_taps)" ""
 }
+
+@test "network: a step the kernel refuses names the step, the device and the kernel's extended ack; exit 111, no tap left" {
+	# A bridge may have an MTU of 65535, a tap at most 65521: the tap
+	# takes the bridge's MTU, which the kernel refuses with an extended
+	# ack. The plan sees a bridge and passes; the start fails at that step.
+	in_ns ip link add bigbr type bridge
+	in_ns ip link set bigbr mtu 65535
+	vm_conf "" "network = bridge:bigbr"
+	run in_ns "$REAL_SANDBOXD" --check "$T/vm.conf"
+	assert_success
+	assert_line "network: tap on bridge bigbr (index $(in_ns cat /sys/class/net/bigbr/ifindex)), mtu 65535, guest mac $(sed -n 's/.*guest mac \(.*\)/\1/p' <<< "$output")"
+	run --separate-stderr "$SANDBOXD" "$T/vm.conf"
+	assert_failure 111
+	grep -qE "^sandboxd: vm $VM_NAME: network: set the MTU of sbx[0-9]+: Invalid argument \(kernel: mtu greater than device maximum\)\$" <<< "$stderr" ||
+		fail "$stderr"
+	assert_equal "$(net_taps)" ""
+	[[ ! -e $T/run ]] || fail "runtime dir made"
+	# The text is the kernel's: ip gets the same extended ack for a tap.
+	in_ns ip tuntap add mode tap name xtap0
+	run in_ns ip link set xtap0 mtu 65535
+	assert_failure
+	assert_output --partial "mtu greater than device maximum"
+	in_ns ip link del xtap0
+}

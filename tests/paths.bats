@@ -70,8 +70,9 @@ with_rundir() {
 	vm_conf "$(sbx_run 'true')"
 	vm_start
 	wait_for_line "$T/log" "vmm: started as pid" 30
-	# SIGKILL to the outer: it cannot remove the runtime dir; PID 1 dies
-	# with it (its death signal), and the dir stays, marked as ours.
+	# SIGKILL to the outer: it cannot remove the runtime dir; PID 1 ends
+	# the VM (its death signal during the start, its lifeline once the
+	# guest runs) and cannot either: the dir stays, marked as ours.
 	kill -KILL "$VM_PID"
 	vm_wait_exit 30
 	[[ -d $T/run ]]

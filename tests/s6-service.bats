@@ -35,6 +35,20 @@ stop_with() {
 	assert_output "$1"
 }
 
+# counted LOGDIR SOURCE REGEX: how many lines SOURCE sent that match REGEX
+# (awk's), in LOGDIR's rotated files and current, plus those SOURCE's
+# relay counted as dropped for a full log: a relay may drop, never lose
+# count.
+counted() {
+	cat "$1"/@*.s "$1/current" 2>/dev/null | awk -v p="$2: " -v re="$3" '
+		{ sub(/^@[0-9a-f]+ /, "") }
+		index($0, p) != 1 { next }
+		{ line = substr($0, length(p) + 1) }
+		line ~ /^\[sandboxd: [0-9]+ lines dropped/ { split(line, w, " "); n += w[2]; next }
+		line ~ re { n++ }
+		END { print n + 0 }'
+}
+
 s6_start() {
 	s6-svscan "$T/scan" > "$T/svscan.log" 2>&1 &
 	SCAN=$!
@@ -166,8 +180,13 @@ teardown() {
 	# 1.5 MB: at least one rotated file, and the x lines cut at 1024 bytes.
 	run compgen -G "$T/logs/big/@*.s"
 	assert_success
+	# 1464 lines of 1024 x and one of 864: each in the log or counted as
+	# dropped (the relay drops what a slow logger cannot take at once).
+	assert_equal "$(counted "$T/logs/big" console '^x+$')" 1465
+	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -cE '${STAMP}console: x{1025}'"
+	assert_output 0
 	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -cE '${STAMP}console: x{1024}\$'"
-	assert_output 1464
+	refute_output 0
 	run bash -c "cat '$T'/logs/big/@*.s '$T/logs/big/current' | grep -E '${STAMP}' | grep -vcE '${STAMP}(console|sandboxd|vmm|sandboxd-finish): '"
 	assert_output 0
 	# Each VM's lines in its own log only.
@@ -179,5 +198,85 @@ teardown() {
 	run s6-svwait -D -t 60000 "$T/scan/small"
 	assert_success
 	run s6-svstat -o exitcode "$T/scan/small"
+	assert_output 0
+}
+
+@test "readiness = guest: up, not ready (and said late) while the guest holds its READY=1 back; s6-svwait -U returns once it comes" {
+	mkdir "$T/g"
+	# The guest cannot hear of a change the host makes on its share, so it
+	# polls for the file (cache=none: no cached lookups); the test itself
+	# waits on events only.
+	vm_conf "sbx.mount=g $(sbx_cmd sbx.ready_check 'echo HOLDING-READY; until [ -e /mnt/g/go ]; do sleep 0.1; done')" \
+		"share = g:$T/g:rw:cache=none" "ready_late = 1"
+	make_vm vm
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	wait_for_line "$T/logs/vm/current" "${STAMP}console: HOLDING-READY\$" 90
+	wait_for_line "$T/logs/vm/current" \
+		"${STAMP}sandboxd: vm $VM_NAME: readiness: no READY=1 from the guest within ready_late = 1.000 s" 30
+	run s6-svstat -o up,ready "$T/scan/vm"
+	assert_output "true false"
+	touch "$T/g/go"
+	run s6-svwait -U -t 60000 "$T/scan/vm"
+	assert_success
+	run s6-svstat -o up,ready "$T/scan/vm"
+	assert_output "true true"
+	# In the log: sandboxd waits for the guest, the guest holds back, then
+	# announces, and only then is the VM ready.
+	run grep -oE "readiness: waiting for the guest|console: HOLDING-READY|readiness: the guest sent READY=1|console: SBX-GUEST-READY" \
+		"$T/logs/vm/current"
+	assert_output "readiness: waiting for the guest
+console: HOLDING-READY
+readiness: the guest sent READY=1
+console: SBX-GUEST-READY"
+	stop_with 0
+}
+
+@test "readiness = vmm: ready once the VMM runs, though the guest never announces itself" {
+	vm_conf "$(sbx_cmd sbx.ready_check 'echo NEVER-READY; false')" "readiness = vmm"
+	make_vm vm
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	run s6-svwait -U -t 60000 "$T/scan/vm"
+	assert_success
+	wait_for_line "$T/logs/vm/current" "${STAMP}console: SBX-READY-CHECK-FAILED 1\$" 90
+	run s6-svstat -o up,ready "$T/scan/vm"
+	assert_output "true true"
+	run grep -c "readiness: " "$T/logs/vm/current"
+	assert_output 0
+	stop_with 0
+}
+
+@test "each virtiofsd's stderr is in the VM's log as virtiofsd-TAG:, megabytes of it without stalling the guest" {
+	[[ -e /dev/kvm ]] || skip "no /dev/kvm: the bundled VMM runs on KVM only"
+	mkdir "$T/share"
+	echo "written by the host" > "$T/share/hostfile"
+	# The bundled VMM's fs guest: 40000 FUSE_INITs of protocol 6, each of
+	# which virtiofsd refuses with a line on its stderr (1.5 MB), then its
+	# whole workload.
+	{
+		echo "name = $VM_NAME"
+		echo "vmm = builtin"
+		echo "kernel = $ROOT/build/guests/fs.elf"
+		echo "memory = 32M"
+		echo "runtime_dir = $T/run"
+		echo "readiness = vmm"
+		echo "share = myfs:$T/share:rw"
+		echo "cmdline = badinit=40000"
+	} > "$T/vm.conf"
+	make_vm vm
+	touch "$T/scan/vm/down"
+	s6_start
+	wait_for_line "$T/vm.supervise-events" '^status$' 10
+	s6-svc -o "$T/scan/vm"
+	wait_for_line "$T/logs/vm/current" "sandboxd-finish: guest powered off cleanly" 180
+	local all="cat '$T'/logs/vm/@*.s '$T/logs/vm/current'"
+	run grep -E "${STAMP}console: fs: (40000 INITs|done)" "$T/logs/vm/current"
+	assert_line --partial "console: fs: 40000 INITs of protocol 6 refused"
+	assert_line --partial "console: fs: done"
+	# Every refusal is in the log, or counted as dropped by a full log.
+	assert_equal "$(counted "$T/logs/vm" virtiofsd-myfs '^fuse: unsupported protocol version: 6[.]31$')" 40000
+	# Sources apart: each line has its source's prefix.
+	run bash -c "$all | grep -E '${STAMP}' | grep -vcE '${STAMP}(console|sandboxd|vmm|virtiofsd-myfs|sandboxd-finish): '"
 	assert_output 0
 }

@@ -9,7 +9,8 @@ load helpers/disk
 setup() { common_setup; }
 teardown() { vm_cleanup; common_teardown; }
 
-# builtin_conf GUEST [KEY = VALUE lines...]
+# builtin_conf GUEST [KEY = VALUE lines...]: readiness = vmm unless a line
+# says otherwise: of the test guests only `ready` announces itself.
 builtin_conf() {
 	local guest=$1
 	shift
@@ -20,6 +21,7 @@ builtin_conf() {
 		echo "memory = 32M"
 		echo "runtime_dir = $T/run"
 		echo "shutdown_timeout = 20"
+		[[ " $* " == *" readiness = "* ]] || echo "readiness = vmm"
 		printf '%s\n' "$@"
 	} > "$T/vm.conf"
 }
@@ -124,4 +126,38 @@ builtin_conf() {
 	kill -TERM "$VM_PID"
 	vm_wait_exit 60
 	assert_equal "$VM_STATUS" 0
+}
+
+@test "vmm = builtin, readiness = guest: ready once the guest's READY=1 comes on COM2, after a 100 kB line that is not it" {
+	builtin_conf ready "readiness = guest" "cmdline = flood=100000"
+	vm_start
+	wait_for_line "$T/console" "ready: announced" 60
+	wait_for_line "$T/log" "readiness: the guest sent READY=1" 30
+	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	run grep -oE "vmm: guest running|readiness: waiting for the guest|readiness: the guest sent READY=1" "$T/log"
+	assert_output "vmm: guest running
+readiness: waiting for the guest
+readiness: the guest sent READY=1"
+}
+
+@test "vmm = builtin, readiness = guest: 2 MB on COM2 without a newline neither stall the guest nor make it ready" {
+	builtin_conf ready "readiness = guest" "ready_late = 0.5" "cmdline = flood=2000000 announce=0"
+	vm_start
+	# The guest got all of it out, and said nothing more.
+	wait_for_line "$T/console" "ready: silent" 120
+	wait_for_line "$T/log" "readiness: no READY=1 from the guest within ready_late = 0.500 s" 30
+	[[ ! -s $T/ready ]] || fail "notified: $(od -c "$T/ready")"
+	# PID 1 still answers: the stop request reaches the guest.
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
+	[[ ! -s $T/ready ]] || fail "notified: $(od -c "$T/ready")"
+	run cat "$T/console"
+	assert_line "ready: flooded 2000000 bytes"
+	assert_line "ready: Ctrl-Alt-Del"
+	run grep -c "readiness: the guest sent" "$T/log"
+	assert_output 0
 }

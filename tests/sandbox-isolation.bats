@@ -101,7 +101,8 @@ no_trace() {
 	pid1=$(vm_pid1) vmm=$(vm_vmm_pid)
 	kill -KILL "$VM_PID"
 	wait_for_exit "$VM_PID" 10
-	# PID 1 dies of its death signal; the kernel then kills the namespace.
+	# PID 1 sees its lifeline hang up, kills the namespace's processes,
+	# removes the VM's cgroups and exits.
 	wait_for_exit "$pid1" 10
 	wait_for_exit "$vmm" 10
 	no_trace "$VM_PID" "$pid1" "$vmm"

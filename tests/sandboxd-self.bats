@@ -29,7 +29,7 @@ teardown() { vm_cleanup; common_teardown; }
 # What the ASan build's tables add (self_confine.c sanitizer_rules).
 SANITIZER_ALLOWS=" sigaltstack mmap mmap,arg2=PROT_EXEC munmap madvise sched_yield futex open
 	openat read read,arg0=0 fcntl newfstatat readlink close ioctl,arg1=TCGETS pipe2 write
-	write,arg0=0 write,arg0=1 write,arg0=3 getpid exit_group "
+	write,arg0=0 write,arg0=1 write,arg0=3 write,arg0=999 getpid exit_group "
 
 # What neither may do: exec, files, sockets, tracing, other ABIs, mounts,
 # ids, namespaces, new processes, module loading, other processes' memory.
@@ -69,7 +69,7 @@ vm_poweroff() {
 	done
 	run cat "$T/log"
 	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: outer: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the runtime dir and the VM's cgroups, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls \([0-9]+ rules, [0-9]+ BPF instructions\), anything else kills$"
-	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: PID 1: no_new_privs, Landlock ABI [0-9]+ \(no file access, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls"
+	assert_line --regexp "^sandboxd: vm $VM_NAME: confined: PID 1: no_new_privs, Landlock ABI [0-9]+ \(no file access but removing the VM's cgroups, no TCP, abstract unix sockets scoped\), seccomp [0-9]+ syscalls"
 	# PID 1 confines itself after readiness, so after "guest running".
 	[[ $(grep -n "confined: PID 1" "$T/log" | cut -d: -f1) -gt \
 	   $(grep -n "vmm: guest running" "$T/log" | cut -d: -f1) ]]
@@ -88,13 +88,28 @@ vm_poweroff() {
 	assert_output $'filters 0:\nexecve allow\nopenat allow\nptrace allow\nmount allow'
 
 	vm_running
-	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 wait4 kill,arg0=-1,arg1=SIGKILL
-		kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk mmap,arg2=PROT_READ
-		munmap clock_gettime restart_syscall)
+	# vm-NAME's parent in each cgroup hierarchy (inherited from the outer)
+	# and its cgroup.procs, PID 1's way out should the outer be killed.
+	local fd path parents cgfds=()
+	parents=$("$SANDBOXD" --check "$T/vm.conf" 2>/dev/null | sed -n 's|^cgroup hierarchy: \(.*\)/vm-[^/]*$|\1|p')
+	for fd in /proc/"$PID1"/fd/*; do
+		path=$(readlink "$fd")
+		if grep -qxF "$path" <<< "$parents"; then
+			cgfds+=("unlinkat,arg0=${fd##*/},arg2=AT_REMOVEDIR")
+		elif grep -qxF "${path%/cgroup.procs}" <<< "$parents"; then
+			cgfds+=("write,arg0=${fd##*/}")
+		fi
+	done
+	assert_equal "${#cgfds[@]}" $((2 * $(wc -l <<< "$parents")))
+	# write to fd 3: the notification fd of vm_start, for the guest's
+	# READY=1 that comes after PID 1 confined itself
+	local allows=(poll read pread64 recvfrom sendto write,arg0=2 write,arg0=1 write,arg0=3 wait4
+		kill,arg0=-1,arg1=SIGKILL kill,arg0=2,arg1=SIGTERM timerfd_settime close exit_group brk
+		mmap,arg2=PROT_READ munmap clock_gettime restart_syscall "${cgfds[@]}")
 	# a datagram to an address, a write to any fd but the log's two
-	# (stderr; stdout, the relayed console), signals other than the two,
-	# executable memory
-	local denies=(sendto,arg4=4096 write,arg0=0 write,arg0=3 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
+	# (stderr; stdout, the relayed console) and the notification fd,
+	# signals other than the two, executable memory
+	local denies=(sendto,arg4=4096 write,arg0=0 write,arg0=999 kill,arg0=-1,arg1=SIGSTOP kill,arg0=2,arg1=SIGINT
 		mmap,arg2=PROT_EXEC unlinkat getpid sigaltstack)
 	run "$DUMP" "$PID1" "${DENIED_BOTH[@]}" "${allows[@]}" "${denies[@]}"
 	assert_success
@@ -151,7 +166,7 @@ landlock_calls() {
 	grep -E '^landlock_(create_ruleset|add_rule|restrict_self)\(' "$1" | grep -vE "^$ASAN_RULE$"
 }
 
-@test "Landlock: PID 1 and the outer each restrict themselves, every right handled, the outer's rules REMOVE_DIR" {
+@test "Landlock: PID 1 and the outer each restrict themselves, every right handled, their rules REMOVE_DIR" {
 	command -v strace >/dev/null || skip "strace not installed"
 	vm_conf ""
 	# LeakSanitizer (the ASan build) cannot run under ptrace.
@@ -182,11 +197,15 @@ landlock_calls() {
 		assert_line --index $i --regexp '^landlock_add_rule\([0-9]+, LANDLOCK_RULE_PATH_BENEATH, \{allowed_access=LANDLOCK_ACCESS_FS_REMOVE_DIR, parent_fd=[0-9]+\}, 0\) += 0$'
 	done
 	assert_line --index $((3 + nhier)) --regexp "$restrict"
-	# PID 1: its ruleset, no rule, restrict.
+	# PID 1: its ruleset, one rule per cgroup hierarchy (it removes the
+	# VM's cgroups if the outer is killed), restrict.
 	run landlock_calls "$T/st.$pid1"
-	assert_equal "${#lines[@]}" 2
+	assert_equal "${#lines[@]}" $((2 + nhier))
 	assert_line --index 0 --regexp "$ruleset"
-	assert_line --index 1 --regexp "$restrict"
+	for ((i = 1; i < 1 + nhier; i++)); do
+		assert_line --index $i --regexp '^landlock_add_rule\([0-9]+, LANDLOCK_RULE_PATH_BENEATH, \{allowed_access=LANDLOCK_ACCESS_FS_REMOVE_DIR, parent_fd=[0-9]+\}, 0\) += 0$'
+	done
+	assert_line --index $((1 + nhier)) --regexp "$restrict"
 }
 
 @test "the confined outer removes the runtime dir; the log says what Landlock holds at ABI 3 and 0" {
@@ -199,7 +218,7 @@ landlock_calls() {
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
 	assert_success
 	grep -q "confined: outer: no_new_privs, Landlock ABI 3 (no file access but removing the runtime dir and the VM's cgroups), seccomp" <<< "$stderr"
-	grep -q "confined: PID 1: no_new_privs, Landlock ABI 3 (no file access), seccomp" <<< "$stderr"
+	grep -q "confined: PID 1: no_new_privs, Landlock ABI 3 (no file access but removing the VM's cgroups), seccomp" <<< "$stderr"
 	[[ ! -e $T/run ]] || fail "runtime dir left behind"
 	sed -i 's/^landlock_max_abi = 3$/landlock_max_abi = 0/' "$T/vm.conf"
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$ROOT/build/probe" ids
@@ -221,4 +240,57 @@ landlock_calls() {
 	run cat "$T/log"
 	assert_line --partial "vmm: shutdown requested"
 	assert_line --partial "vm stopped, exit status 0"
+}
+
+# same_argv PID LINE: PID's /proc cmdline is LINE's argv (--print-argv's
+# line without its role), word for word.
+same_argv() {
+	local -a live printed
+	mapfile -d '' live < "/proc/$1/cmdline"
+	eval "printed=(${2#* })"
+	assert_equal "$(printf '%q\n' "${live[@]}")" "$(printf '%q\n' "${printed[@]}")"
+}
+
+# open_as PID FD: "MODE PATH" of PID's FD (MODE read-only or read-write).
+open_as() {
+	local flags
+	flags=$(awk '/^flags:/ { print $2 }' "/proc/$1/fdinfo/$2") || return 1
+	printf '%s %s\n' "$( ((8#$flags & 3)) && echo read-write || echo read-only)" \
+		"$(readlink "/proc/$1/fd/$2")"
+}
+
+@test "--print-argv prints the command lines a start runs: QEMU's and virtiofsd's /proc cmdline, the files at their fds" {
+	mkdir "$T/a"
+	truncate -s 1M "$T/disk.img"
+	vm_conf "" "share = a:$T/a:rw" "disk = $T/disk.img"
+	run --separate-stderr "$SANDBOXD" --print-argv "$T/vm.conf"
+	assert_success
+	[[ ! -e $T/run ]] || fail "--print-argv made the runtime dir"
+	local printed=("${lines[@]}") line fd mode path n=0 live
+	vm_start
+	wait_for_line "$T/console" SBX-GUEST-READY 60 || fail "guest not ready: $(cat "$T/log")"
+	VMM=$(vm_vmm_pid)
+	# What QEMU holds: an fd of -add-fd is dup'd by QEMU and the
+	# original closed, so such a file is looked for at any number.
+	live=$(for fd in /proc/"$VMM"/fd/*; do open_as "$VMM" "${fd##*/}"; done)
+	for line in "${printed[@]}"; do
+		case $line in
+		"vmm fd "*)
+			read -r _ _ fd mode path <<< "$line"
+			n=$((n + 1))
+			if [[ $(readlink "/proc/$VMM/fd/$fd") == "$path" ]]; then
+				assert_equal "$(open_as "$VMM" "$fd")" "$mode $path"
+			else
+				grep -qxF "$mode $path" <<< "$live" || fail "QEMU holds no $mode fd of $path"
+			fi ;;
+		"vmm "*) same_argv "$VMM" "$line" ;;
+		"virtiofsd-a "*) same_argv "$(vm_share_pid 0)" "$line" ;;
+		*) fail "unexpected line: $line" ;;
+		esac
+	done
+	# Kernel, initrd, the disk read-only and read-write.
+	assert_equal "$n" 4
+	kill -TERM "$VM_PID"
+	vm_wait_exit 60
+	assert_equal "$VM_STATUS" 0
 }

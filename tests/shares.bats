@@ -27,11 +27,12 @@ XATTR_SYSCALLS=(setxattr lsetxattr fsetxattr getxattr lgetxattr fgetxattr listxa
 
 @test "a writable share: the guest's whole file workload, checked on the host, while the VMM's filters hold no xattr syscall" {
 	"$ROOT/tests/helpers/fs-host.sh" prepare "$T/a"
-	share_conf 'sh /mnt/a/fs-workload.sh rw' a "share = a:$T/a:rw"
+	share_conf 'sh /mnt/a/fs-workload.sh rw' a "share = a:$T/a:rw" "readiness = vmm"
 	vm_start
 	# The seed regression, read back from the kernel while the VM runs:
-	# readiness comes when QEMU runs the guest, seconds before the guest's
-	# kernel has booted, let alone started the workload.
+	# with readiness = vmm, readiness comes when QEMU runs the guest,
+	# seconds before the guest's kernel has booted, let alone started the
+	# workload.
 	wait_for_line "$T/ready" "" 90 || fail "not ready: $(cat "$T/log")"
 	local vmm vfs task x
 	vmm=$(vm_vmm_pid) vfs=$(vm_share_pid 0)

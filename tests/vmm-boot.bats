@@ -91,6 +91,32 @@ teardown() { vmm_teardown; }
 	assert_equal "$(od -An -c "$T/ready" | tr -d ' ')" '\n'
 }
 
+@test "--com2-fd: what the guest sends on COM2 (0x2f8) goes to fd N" {
+	need_kvm
+	vmm_start "$VMM" --kernel "$G/ready.elf" --com2-fd 3 3>"$T/com2"
+	vmm_wait_line "ready: announced" 30 || fail "guest did not announce"
+	kill -TERM "$VMM_PID"
+	wait_for_exit "$VMM_PID" 30 || fail "VMM still running after SIGTERM"
+	assert_equal "$WAIT_STATUS" 0
+	assert_equal "$(cat "$T/com2")" "READY=1"
+}
+
+@test "--com2-fd: a reader that never reads does not stall the guest: COM2 drops what does not fit" {
+	need_kvm
+	# A pipe whose read end this shell holds open and never reads: 300 kB
+	# do not fit in its 64 KiB.
+	mkfifo "$T/fifo"
+	exec {held}<>"$T/fifo"
+	vmm_start "$VMM" --kernel "$G/ready.elf" --cmdline "flood=300000" --com2-fd 3 3>"$T/fifo"
+	vmm_wait_line "ready: announced" 60 || fail "guest stalled"
+	kill -TERM "$VMM_PID"
+	wait_for_exit "$VMM_PID" 30 || fail "VMM still running after SIGTERM"
+	exec {held}<&-
+	assert_equal "$WAIT_STATUS" 0
+	run cat "$T/console"
+	assert_line "ready: flooded 300000 bytes"
+}
+
 @test "the same hello guest boots on QEMU microvm" {
 	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 	run timeout 60 qemu-system-x86_64 -M microvm -kernel "$G/hello.elf" -append "one=1" \
@@ -99,6 +125,19 @@ teardown() { vmm_teardown; }
 	# isa-debug-exit makes QEMU exit with (value << 1) | 1.
 	assert_failure 1
 	assert_line "hello: Hello from the test guest"
+}
+
+@test "QEMU q35 and microvm take sandboxd's readiness port: COM2 on a socket chardev fd (driver_qemu.c)" {
+	command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+	# microvm is the machine with hardware KVM, q35 without; both run
+	# the ready guest under TCG here. Its READY=1 must come out of the
+	# socket PID 1 would hold.
+	local machine
+	for machine in q35 microvm; do
+		run timeout 60 "$ROOT/tests/helpers/qemu-ready-port.py" "$machine" "$G/ready.elf"
+		assert_success
+		assert_output "READY=1"
+	done
 }
 
 # Each bad argument: one line naming the problem, exit 100.

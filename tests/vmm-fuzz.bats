@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Short bounded libFuzzer runs (20 s each) from the seed corpora: virtio-mmio,
-# the virtqueue and virtio-blk request parsing; the vhost-user frontend
-# against a hostile backend. `make fuzz` runs long.
+# the virtqueue, virtio-blk request parsing and virtio-net's transmit and
+# receive; the vhost-user frontend against a hostile backend. `make fuzz`
+# runs long.
 
 bats_require_minimum_version 1.5.0
 load helpers/common

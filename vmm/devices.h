@@ -13,6 +13,11 @@ int serial8250__init(int out_fd, int wake_fd);
 /* Take up to N bytes of console input; returns how many were taken. */
 size_t serial8250__receive(const uint8_t *buf, size_t n);
 size_t serial8250__room(void);
+/* 8250 UART at COM2 (0x2f8, IRQ 3), output only: the guest's bytes to
+ * OUT_FD, made non-blocking; what its reader has no room for is dropped,
+ * so a guest writing without end never stalls a vCPU.  sandboxd reads the
+ * guest's readiness line there (sandboxd(8), READINESS). */
+int serial8250__init_com2(int out_fd);
 
 /* i8042 at 0x60/0x64 (IRQ 1): guest reset (0xfe) ends the VM with 0;
  * i8042__ctrl_alt_del queues Ctrl-Alt-Del scancodes (SIGTERM). */

@@ -25,11 +25,13 @@
 
 #define VCPUS_MAX 64
 #define DEFAULT_CMDLINE "console=ttyS0 reboot=k panic=-1"
+#define DEFAULT_MAC "52:54:00:12:34:56"
 
 static const char usage[] =
 	"usage: vmm --kernel FILE [--initrd FILE] [--cmdline STR] [--memory SIZE]\n"
 	"           [--vcpus N] [--disk PATH[,ro]]... [--fs tag=TAG,fd=N]...\n"
-	"           [--console FILE] [--ready-fd N]\n"
+	"           [--net fd=N[,mac=MAC][,mode=tap|stream]] [--console FILE] [--ready-fd N]\n"
+	"           [--com2-fd N]\n"
 	"\n"
 	"Boot FILE (a PVH ELF such as an extracted vmlinux, or a bzImage) on KVM.\n"
 	"  --kernel FILE    kernel image\n"
@@ -41,8 +43,14 @@ static const char usage[] =
 	"                   PATH fd:N is the inherited fd N\n"
 	"  --fs tag=TAG,fd=N  a virtio-fs share named TAG (1..36 bytes) on virtio-mmio,\n"
 	"                   served by the vhost-user backend connected on fd N\n"
+	"  --net fd=N[,mac=MAC][,mode=tap|stream]  a virtio-net device on virtio-mmio\n"
+	"                   over fd N: a tap (default), or a connected stream socket\n"
+	"                   with each frame behind its 4-byte big-endian length;\n"
+	"                   MAC XX:XX:XX:XX:XX:XX (default " DEFAULT_MAC ")\n"
 	"  --console FILE   write the serial console to FILE instead of stdout\n"
 	"  --ready-fd N     write a newline to fd N once all vCPUs run, then close it\n"
+	"  --com2-fd N      a second UART, COM2 (0x2f8, IRQ 3): what the guest sends\n"
+	"                   there goes to fd N, non-blocking (dropped when N is full)\n"
 	"Exit: 0 guest power-off or reset, 1 guest crash, 100 bad usage or KVM\n"
 	"unusable, 111 a host syscall failed.\n";
 
@@ -125,20 +133,65 @@ static void parse_fs(struct vm_cfg *cfg, char *arg)
 	cfg->shares[cfg->nshares++] = (struct fs_cfg){ .tag = arg + 4, .fd = (int)n };
 }
 
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	int end = 0;
+
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6 ||
+	    s[end] || end != 17 || (b[0] & 1))
+		return -1;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* --net fd=N[,mac=MAC][,mode=tap|stream]: keys in any order, each once. */
+static void parse_net(struct vm_cfg *cfg, char *arg)
+{
+	static const char bad[] = "--net %s: expected fd=N[,mac=XX:XX:XX:XX:XX:XX][,mode=tap|stream]";
+	char copy[128], *key, *save = NULL;
+	bool fd = false, mac = false, mode = false;
+
+	if (cfg->net.fd >= 0)
+		bad_usage("--net %s: only one network device", arg);
+	if (snprintf(copy, sizeof(copy), "%s", arg) >= (int)sizeof(copy))
+		bad_usage(bad, arg);
+	parse_mac(DEFAULT_MAC, cfg->net.mac);
+	for (key = strtok_r(copy, ",", &save); key; key = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(key, "fd=", 3) && !fd) {
+			cfg->net.fd = parse_int(key + 3, "--net fd", 0, 1 << 20);
+			fd = true;
+		} else if (!strncmp(key, "mac=", 4) && !mac) {
+			if (parse_mac(key + 4, cfg->net.mac) < 0)
+				bad_usage("--net %s: MAC must be XX:XX:XX:XX:XX:XX, unicast", arg);
+			mac = true;
+		} else if ((!strcmp(key, "mode=tap") || !strcmp(key, "mode=stream")) && !mode) {
+			cfg->net.mode = strcmp(key, "mode=tap") ? NET_MODE_STREAM : NET_MODE_TAP;
+			mode = true;
+		} else {
+			bad_usage(bad, arg);
+		}
+	}
+	if (!fd)
+		bad_usage(bad, arg);
+}
+
 static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' }, { "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' }, { "memory", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'n' }, { "disk", required_argument, NULL, 'd' },
-		{ "fs", required_argument, NULL, 'f' },
+		{ "fs", required_argument, NULL, 'f' }, { "net", required_argument, NULL, 'e' },
 		{ "console", required_argument, NULL, 'o' }, { "ready-fd", required_argument, NULL, 'r' },
+		{ "com2-fd", required_argument, NULL, '2' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*cfg = (struct vm_cfg){ .cmdline = DEFAULT_CMDLINE, .mem_size = 256 * MiB, .vcpus = 1,
-				.ready_fd = -1 };
+				.ready_fd = -1, .com2_fd = -1, .net.fd = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -149,8 +202,10 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		case 'n': cfg->vcpus = parse_int(optarg, "--vcpus", 1, VCPUS_MAX); break;
 		case 'd': parse_disk(cfg, optarg); break;
 		case 'f': parse_fs(cfg, optarg); break;
+		case 'e': parse_net(cfg, optarg); break;
 		case 'o': cfg->console = optarg; break;
 		case 'r': cfg->ready_fd = parse_int(optarg, "--ready-fd", 0, 1 << 20); break;
+		case '2': cfg->com2_fd = parse_int(optarg, "--com2-fd", 0, 1 << 20); break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default:
 			bad_usage("%s: unknown option or missing value", argv[optind - 1]);
@@ -166,6 +221,8 @@ static void parse_args(int argc, char **argv, struct vm_cfg *cfg)
 		die_errno(VMM_EXIT_USAGE, "initrd %s", cfg->initrd);
 	if (cfg->ready_fd >= 0 && fcntl(cfg->ready_fd, F_GETFD) < 0)
 		die_errno(VMM_EXIT_USAGE, "--ready-fd %d", cfg->ready_fd);
+	if (cfg->com2_fd >= 0 && fcntl(cfg->com2_fd, F_GETFD) < 0)
+		die_errno(VMM_EXIT_USAGE, "--com2-fd %d", cfg->com2_fd);
 }
 
 static int open_console(const struct vm_cfg *cfg)
@@ -181,15 +238,16 @@ static int open_console(const struct vm_cfg *cfg)
 }
 
 /* The main thread's loop: returns the VM's exit code.  Besides its own
- * four fds it watches each virtio-fs backend (virtio_fs__watch_fd). */
+ * four fds it watches each virtio-fs backend (virtio_fs__watch_fd) and the
+ * network backend (virtio_net__watch), which receives here. */
 static int run_loop(int sig_fd, int wake_fd)
 {
 	int stdin_open = 1, stdin_waits = 0;
-	unsigned int i, nfs = virtio_fs__count();
+	unsigned int i, nfs = virtio_fs__count(), nnet;
 	uint8_t buf[256];
 
 	for (;;) {
-		struct pollfd p[4 + 2 * VMM_MAX_SHARES] = {
+		struct pollfd p[4 + 2 * VMM_MAX_SHARES + 2] = {
 			{ .fd = vm__exit_fd(), .events = POLLIN }, { .fd = sig_fd, .events = POLLIN },
 			{ .fd = wake_fd, .events = POLLIN },
 			{ .fd = stdin_open && !stdin_waits ? STDIN_FILENO : -1, .events = POLLIN },
@@ -198,7 +256,8 @@ static int run_loop(int sig_fd, int wake_fd)
 
 		for (i = 0; i < nfs; i++)
 			p[4 + i] = (struct pollfd){ .fd = virtio_fs__watch_fd(i), .events = VIRTIO_FS_POLL_EVENTS };
-		if (poll(p, 4 + nfs, -1) < 0) {
+		nnet = virtio_net__watch(&p[4 + nfs]);
+		if (poll(p, 4 + nfs + nnet, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die_errno(VMM_EXIT_SYSCALL, "poll");
@@ -208,6 +267,8 @@ static int run_loop(int sig_fd, int wake_fd)
 		for (i = 0; i < nfs; i++)
 			if (p[4 + i].revents)
 				virtio_fs__watch_event(i);
+		if (nnet && (p[4 + nfs].revents || p[5 + nfs].revents))
+			virtio_net__watch_event(&p[4 + nfs]);
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
 
@@ -271,6 +332,8 @@ int main(int argc, char **argv)
 
 	check(kvm__create_vm(cfg.mem_size), "create the VM");
 	check(serial8250__init(open_console(&cfg), wake_fd), "serial8250");
+	if (cfg.com2_fd >= 0)
+		check(serial8250__init_com2(cfg.com2_fd), "serial8250 COM2");
 	check(i8042__init(), "i8042");
 	check(debug_exit__init(), "debug-exit");
 	check(acpi_pm__init(), "ACPI sleep registers");
@@ -287,6 +350,8 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < cfg.nshares; i++)
 		check(virtio_fs__init(&cfg.shares[i], cmdline, sizeof(cmdline)), "virtio-fs");
+	if (cfg.net.fd >= 0)
+		check(virtio_net__init(&cfg.net, cmdline, sizeof(cmdline)), "virtio-net");
 
 	check(boot__load(&cfg, cmdline, &entry), "load the kernel");
 	check(mptable__write(cfg.vcpus), "MP table");

@@ -68,7 +68,8 @@ static const struct sc_rule vcpu_rules[] = {
 	/* a crashed vCPU's registers, to stderr */
 	ALLOW_IF(ioctl, 1, KVM_GET_REGS),
 	ALLOW_IF(ioctl, 1, KVM_GET_SREGS),
-	/* console output, the exit and console wake-up eventfds, stderr */
+	/* console and COM2 output, the exit and console wake-up eventfds,
+	 * stderr; virtio-net's transmitted frames and its wake-up eventfd */
 	ALLOW(write),
 	/* virtio-blk IN, OUT and FLUSH */
 	ALLOW(preadv),
@@ -93,8 +94,9 @@ static const struct sc_rule vcpu_rules[] = {
 };
 
 /* The main thread: its poll loop over the exit eventfd, the SIGTERM
- * signalfd, the console wake-up eventfd, stdin and each virtio-fs
- * backend's socket and error eventfd, and exit(). */
+ * signalfd, the console wake-up eventfd, stdin, each virtio-fs backend's
+ * socket and error eventfd, and the network backend (virtio-net receives
+ * here: read, and write to finish a stream's frame), and exit(). */
 static const struct sc_rule main_rules[] = {
 	ALLOW(poll),
 	ALLOW(read),

@@ -88,4 +88,14 @@ unsigned int virtio_fs__count(void);
 int virtio_fs__watch_fd(unsigned int i);
 void virtio_fs__watch_event(unsigned int i);
 
+/* virtio-net on the backend NET->fd (vm.h); -errno, the failure recorded. */
+int virtio_net__init(const struct net_cfg *net, char *cmdline, size_t cmdline_size);
+
+/* The main loop watches the network backend: fills P[0] (the backend's fd,
+ * with what the device waits for) and P[1] (its wake-up eventfd) and
+ * returns 2, or 0 without a network device; then, when either reported
+ * something, virtio_net__watch_event moves frames (P as poll left it). */
+unsigned int virtio_net__watch(struct pollfd *p);
+void virtio_net__watch_event(const struct pollfd *p);
+
 #endif

@@ -26,51 +26,6 @@ struct virtio_blk_outhdr {
 };
 _Static_assert(sizeof(struct virtio_blk_outhdr) == 16, "virtio_blk_outhdr ABI");
 
-/* Gather up to MAX bytes starting SKIP bytes into the chain's readable
- * (WRITE false) or writable part into IOV; returns the byte count. */
-static uint64_t virtio_blk__chain_iov(const struct virtq_chain *c, bool write, uint64_t skip, uint64_t max,
-			  struct iovec *iov, int *niov)
-{
-	uint64_t total = 0;
-	unsigned int i;
-
-	*niov = 0;
-	for (i = 0; i < c->nseg && total < max; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		uint64_t len = s->len, take;
-
-		if (s->write != write)
-			continue;
-		if (skip >= len) {
-			skip -= len;
-			continue;
-		}
-		take = len - skip < max - total ? len - skip : max - total;
-		iov[(*niov)++] = (struct iovec){ s->p + skip, take };
-		total += take;
-		skip = 0;
-	}
-	return total;
-}
-
-/* Copy LEN bytes between BUF and the chain's readable part (to_chain
- * false) or writable part (to_chain true), from offset SKIP in that part. */
-static int virtio_blk__chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip, uint8_t *buf,
-		      uint64_t len)
-{
-	struct iovec iov[VIRTQ_MAX_SIZE];
-	int i, n;
-
-	if (virtio_blk__chain_iov(c, to_chain, skip, len, iov, &n) != len)
-		return -1;
-	for (i = 0; i < n; buf += iov[i].iov_len, i++)
-		if (to_chain)
-			memcpy(iov[i].iov_base, buf, iov[i].iov_len);
-		else
-			memcpy(buf, iov[i].iov_base, iov[i].iov_len);
-	return 0;
-}
-
 static uint8_t virtio_blk__rw(const struct blk_disk *d, const struct virtq_chain *c, bool is_read,
 		      uint64_t sector, uint32_t *written)
 {
@@ -80,9 +35,9 @@ static uint8_t virtio_blk__rw(const struct blk_disk *d, const struct virtq_chain
 	int niov;
 
 	if (is_read)
-		len = virtio_blk__chain_iov(c, true, 0, c->in_bytes - 1, iov, &niov);
+		len = virtq__chain_iov(c, true, 0, c->in_bytes - 1, iov, &niov);
 	else
-		len = virtio_blk__chain_iov(c, false, sizeof(struct virtio_blk_outhdr), c->out_bytes, iov, &niov);
+		len = virtq__chain_iov(c, false, sizeof(struct virtio_blk_outhdr), c->out_bytes, iov, &niov);
 	if (len % 512 || sector > d->sectors || len / 512 > d->sectors - sector)
 		return VIRTIO_BLK_S_IOERR;
 	if (!is_read && d->ro)
@@ -105,7 +60,7 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 	uint8_t status;
 
 	*written = 0;
-	if (virtio_blk__chain_copy(c, false, 0, (uint8_t *)&hdr, sizeof(hdr)) < 0 || c->in_bytes == 0) {
+	if (virtq__chain_copy(c, false, 0, (uint8_t *)&hdr, sizeof(hdr)) < 0 || c->in_bytes == 0) {
 		*why = "virtio-blk request without header or status byte";
 		return -1;
 	}
@@ -122,7 +77,7 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 		uint8_t id[sizeof(d->id)];
 
 		memcpy(id, d->id, sizeof(id));
-		virtio_blk__chain_copy(c, true, 0, id, n);
+		virtq__chain_copy(c, true, 0, id, n);
 		*written = (uint32_t)n;
 		status = VIRTIO_BLK_S_OK;
 		break;
@@ -131,7 +86,7 @@ int virtio_blk__request(const struct blk_disk *d, const struct virtq_chain *c, u
 		status = VIRTIO_BLK_S_UNSUPP;
 		break;
 	}
-	virtio_blk__chain_copy(c, true, c->in_bytes - 1, &status, 1);
+	virtq__chain_copy(c, true, c->in_bytes - 1, &status, 1);
 	*written += 1;
 	return 0;
 }

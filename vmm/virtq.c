@@ -3,6 +3,7 @@
  * guest_mem__slice(ring gpa + checked offset), and descriptors are copied
  * out once before use so the guest cannot change them under us. */
 #include <string.h>
+#include <sys/uio.h>
 
 #include "guest_mem.h"
 #include "virtq.h"
@@ -127,5 +128,46 @@ int virtq__push(struct virtq *vq, uint16_t head, uint32_t len, const char **why)
 	memcpy(slot, elem, sizeof(elem));
 	vq->used_idx++;
 	__atomic_store_n(used_idx, vq->used_idx, __ATOMIC_RELEASE);
+	return 0;
+}
+
+uint64_t virtq__chain_iov(const struct virtq_chain *c, bool write, uint64_t skip, uint64_t max,
+			 struct iovec *iov, int *niov)
+{
+	uint64_t total = 0;
+	unsigned int i;
+
+	*niov = 0;
+	for (i = 0; i < c->nseg && total < max; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint64_t len = s->len, take;
+
+		if (s->write != write)
+			continue;
+		if (skip >= len) {
+			skip -= len;
+			continue;
+		}
+		take = len - skip < max - total ? len - skip : max - total;
+		iov[(*niov)++] = (struct iovec){ s->p + skip, take };
+		total += take;
+		skip = 0;
+	}
+	return total;
+}
+
+int virtq__chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip, uint8_t *buf,
+		      uint64_t len)
+{
+	struct iovec iov[VIRTQ_MAX_SIZE];
+	int i, n;
+
+	if (virtq__chain_iov(c, to_chain, skip, len, iov, &n) != len)
+		return -1;
+	for (i = 0; i < n; buf += iov[i].iov_len, i++)
+		if (to_chain)
+			memcpy(iov[i].iov_base, buf, iov[i].iov_len);
+		else
+			memcpy(buf, iov[i].iov_base, iov[i].iov_len);
 	return 0;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #define VIRTQ_MAX_SIZE 256
 #define VIRTQ_MAX_CHAIN_BYTES (16u << 20)
@@ -54,5 +55,16 @@ int virtq__pop(struct virtq *vq, struct virtq_chain *c, const char **why);
 
 /* Return chain HEAD with LEN bytes written; -1 with *WHY on failure. */
 int virtq__push(struct virtq *vq, uint16_t head, uint32_t len, const char **why);
+
+/* Gather up to MAX bytes starting SKIP bytes into the chain's readable
+ * (WRITE false) or writable part into IOV; returns the byte count. */
+uint64_t virtq__chain_iov(const struct virtq_chain *c, bool write, uint64_t skip, uint64_t max,
+			 struct iovec *iov, int *niov);
+
+/* Copy LEN bytes between BUF and the chain's readable part (TO_CHAIN
+ * false) or writable part (TO_CHAIN true), from offset SKIP in that part;
+ * -1 (nothing copied) if that part is shorter than SKIP + LEN. */
+int virtq__chain_copy(const struct virtq_chain *c, bool to_chain, uint64_t skip, uint8_t *buf,
+		      uint64_t len);
 
 #endif

@@ -32,6 +32,18 @@ struct fs_cfg {
 #define VMM_MAX_SHARES 4
 #define VIRTIO_FS_TAG_MAX 36
 
+/* The network device given with --net fd=N[,mac=M][,mode=tap|stream]: N is
+ * a tap (IFF_TAP|IFF_NO_PI, with or without IFF_VNET_HDR), one frame per
+ * read and write, or a connected stream socket carrying frames each behind
+ * a 4-byte big-endian length (QEMU's -netdev stream, passt's --fd). */
+enum net_mode { NET_MODE_TAP, NET_MODE_STREAM };
+
+struct net_cfg {
+	int fd;			/* -1: no network device */
+	enum net_mode mode;
+	uint8_t mac[6];
+};
+
 struct vm_cfg {
 	const char *kernel;
 	const char *initrd;
@@ -40,10 +52,12 @@ struct vm_cfg {
 	uint64_t mem_size;
 	int vcpus;
 	int ready_fd;
+	int com2_fd;		/* --com2-fd, -1: no COM2 */
 	int ndisks;
 	struct disk_cfg disks[VMM_MAX_DISKS];
 	int nshares;
 	struct fs_cfg shares[VMM_MAX_SHARES];
+	struct net_cfg net;
 };
 
 /* Create the exit eventfd; before any device or vCPU can ask.  -errno. */

@@ -21,12 +21,13 @@ test-binaries: $(B)/vmm-asan
 $(B)/vmm-asan: $(VMM_SRCS) $(wildcard vmm/*.h)
 	$(CC) $(VMM_ASAN_CFLAGS) -pie -fsanitize=address,undefined -o $@ $(VMM_SRCS) -lpthread
 
-# libFuzzer targets over virtio-mmio, virtqueues and virtio-blk requests, and
+# libFuzzer targets over virtio-mmio, virtqueues, virtio-blk requests and
+# virtio-net's transmit and receive paths, and
 # over the vhost-user frontend's replies (tests/fuzz/).  `make fuzz` runs it for FUZZ_SECONDS (default 1 h);
 # tests/vmm-fuzz.bats runs it for 20 s in `make check`.
 FUZZ_CC := clang
 FUZZ_SRCS := tests/fuzz/fuzz_virtio.c vmm/virtq.c vmm/virtio_mmio.c vmm/virtio_blk.c \
-	vmm/guest_mem.c vmm/bus.c vmm/util.c
+	vmm/virtio_net.c vmm/vm.c vmm/guest_mem.c vmm/bus.c vmm/util.c
 FUZZ_VU_SRCS := tests/fuzz/fuzz_vhost_user.c vmm/vhost_user.c vmm/guest_mem.c vmm/util.c
 FUZZ_SECONDS ?= 3600
 test-binaries: $(B)/fuzz-virtio $(B)/fuzz-vhost-user

@@ -30,25 +30,11 @@ web=$!
 timeout 10 grep -q -m1 . <(tail -n +1 -F "$work/web-port" 2>/dev/null)
 port=$(head -n1 "$work/web-port")
 
-# The share: a file from the host, the guest's script, and guest-xattr
-# (static; the guest's busybox has no setfattr/getfattr).
+# The share: a file from the host, the guest's script, and guest-xattr.
 share=build/demo-share
-rm -rf "$share"
-mkdir -p "$share"
-cp build/guest-xattr "$share/"
-echo "hello from the host, $(uname -n)" > "$share/from-host.txt"
+docs/examples/demo-share.sh "$share"
+# The port the guest's round trip fetches its page from.
 echo "$port" > "$share/web-port"
-cat > "$share/round-trip.sh" <<'GUEST'
-cd /mnt/demo
-echo "guest: the host wrote: $(cat from-host.txt)"
-echo "hello from the guest, kernel $(uname -r)" > from-guest.txt
-./guest-xattr set from-guest.txt user.demo "set in the guest" > /dev/null
-echo "guest: wrote from-guest.txt, user.demo = $(./guest-xattr get from-guest.txt user.demo)"
-# The gateway's address is the host's loopback, through passt.
-echo "guest: fetched http://10.0.2.2:$(cat web-port)/: $(wget -q -O - "http://10.0.2.2:$(cat web-port)/")"
-# Idle until sandboxd asks the guest to power off (init then ends this).
-exec sleep 1000000
-GUEST
 
 echo "== sandboxd $conf: the guest console follows"
 build/sandboxd "$conf" > "$work/console" < /dev/null &
@@ -81,9 +67,7 @@ kill "$web"
 web=
 wait
 echo "== sandboxd exited with status $status"
-echo "== what the guest left in the share, read on the host:"
-echo "   $share/from-guest.txt: $(cat "$share/from-guest.txt")"
-echo "   user.demo = $(build/guest-xattr get "$share/from-guest.txt" user.demo)"
+docs/examples/demo-share.sh --report "$share"
 [[ $status == 0 ]] || exit "$status"
 
 # The bundled VMM serves the same share: its FUSE requests go to a virtiofsd

@@ -5,9 +5,11 @@ the guest writing to a virtio-blk disk (and to a virtio-fs share with
 --share), then the graceful shutdown sandboxd does on SIGTERM (QMP
 system_powerdown) and QEMU's exit.
 
-Files reach QEMU as inherited fds, in sandboxd's order: 3 the listening QMP
-socket, 4 the kernel, 5 the initrd, 6 and 7 the disk opened O_RDWR and
-O_RDONLY, both in fdset 1 (-add-fd).
+QEMU's argv, and virtiofsd's, are what `build/sandboxd --print-argv` prints
+for a config written here (the guest, a 16 MiB disk, the share): files
+reach QEMU as inherited fds at the numbers that argv names (the QMP
+socket, kernel, initrd, the share's connection, the disk once read-only
+and once read-write), opened here as sandboxd's PID 1 opens them.
 
     run-qemu.py [--accel tcg|kvm] [--sandbox] [--share] [--vcpus N]
                 [--strace-c FILE | --strace-o FILE] [--keep DIR]
@@ -16,12 +18,12 @@ O_RDONLY, both in fdset 1 (-add-fd).
                 [--fs-sandboxd PROFILE [--fs-conf LINE]...]
                 [--fs-inspect] [--fs-sigterm]
 
---sandbox adds QEMU's own second filter layer:
-    -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny
---share starts /usr/lib/qemu/virtiofsd on a temporary directory with the
-argv of virtiofsd-glue/virtiofsd.c (-o sandbox=chroot, -o xattr, a
-listening unix socket inherited as fd 3) and adds a vhost-user-fs device;
-the guest mounts it (sbx.mount=share0) and writes a file there.
+--sandbox keeps QEMU's own second filter layer (-sandbox ...), which
+sandboxd's argv has and which is otherwise taken out.
+--share adds a share to the config: virtiofsd runs with sandboxd's argv for
+it (a listening unix socket inherited as fd 3), and QEMU gets a socket
+connected to it at the fd its vhost-user-fs chardev names; the guest
+mounts it (sbx.mount=share0) and writes a file there.
 --workload rw|ro|'many N' (implies --share) runs tests/helpers/fs-workload.sh
 in the guest instead, on a share prepared by tests/helpers/fs-host.sh, and
 checks what the guest left there (fs-host.sh verify; for many the guest's
@@ -59,13 +61,12 @@ import tempfile
 import time
 import urllib.parse
 
+import print_argv
 import virtiofsd_run
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-QEMU = "/usr/bin/qemu-system-x86_64"
-VIRTIOFSD = "/usr/lib/qemu/virtiofsd"
+SANDBOXD = os.path.join(ROOT, "build/sandboxd")
 FS_HOST = os.path.join(ROOT, "tests/helpers/fs-host.sh")
-SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 
 
 def qmp(sock, cmd, **args):
@@ -128,8 +129,6 @@ def main():
     qmp_path = os.path.join(tmp, "qmp.sock")
     lsock = virtiofsd_run.listen_unix(qmp_path, 4)
 
-    kvm = opt.accel == "kvm"
-    bus = "device" if kvm else "pci"
     guest_cmd = ("dd if=/dev/urandom of=/dev/vda bs=64k count=32 conv=fsync 2>/dev/null"
                  " && echo SBX-DISK-WRITTEN")
     if opt.workload:
@@ -144,49 +143,47 @@ def main():
     if opt.share:
         cmdline += " sbx.mount=share0"
 
-    srcs = [lsock.fileno(),
-            os.open(os.path.join(opt.guest, "vmlinuz"), os.O_RDONLY),
-            os.open(os.path.join(opt.guest, "initramfs.cpio.gz"), os.O_RDONLY),
-            os.open(disk, os.O_RDWR), os.open(disk, os.O_RDONLY)]
-    raised = [os.dup2(fd, 200 + i, inheritable=False) for i, fd in enumerate(srcs)]
-
-    argv = [QEMU, "-name", "measure", "-nodefaults", "-no-user-config",
-            "-display", "none", "-no-reboot", "-S",
-            "-M", ("microvm,acpi=on" if kvm else "q35") + ",memory-backend=mem"]
-    if kvm:
-        argv += ["-global", "virtio-mmio.force-legacy=false"]
-    argv += ["-accel", opt.accel, "-cpu", opt.cpu or ("host" if kvm else "qemu64"),
-             "-smp", str(opt.vcpus), "-m", "%dM" % opt.memory,
-             "-object", "memory-backend-memfd,id=mem,size=%dM,share=on" % opt.memory,
-             "-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
-             "-chardev", "socket,id=qmp,fd=3,server=on,wait=off",
-             "-mon", "chardev=qmp,mode=control",
-             "-kernel", "/proc/self/fd/4", "-initrd", "/proc/self/fd/5",
-             "-append", cmdline,
-             # QEMU 7.2 opens a writable disk O_RDONLY first, then O_RDWR:
-             # an fdset with only an O_RDWR fd fails with "Could not dup FD
-             # for /dev/fdset/1 flags 0: Permission denied".
-             "-add-fd", "fd=6,set=1", "-add-fd", "fd=7,set=1",
-             "-drive", "file=/dev/fdset/1,format=raw,if=none,id=disk0,readonly=off",
-             "-device", "virtio-blk-%s,drive=disk0" % bus]
+    share = os.path.join(tmp, "share")
+    conf = os.path.join(tmp, "vm.conf")
+    with open(conf, "w") as f:
+        f.write("name = measure\nvmm = qemu\naccel = %s\nkernel = %s\ninitrd = %s\n"
+                "cmdline = %s\nmemory = %dM\nvcpus = %d\nruntime_dir = %s\ndisk = %s\n"
+                % (opt.accel, os.path.join(opt.guest, "vmlinuz"),
+                   os.path.join(opt.guest, "initramfs.cpio.gz"), cmdline, opt.memory,
+                   opt.vcpus, os.path.join(tmp, "run"), disk))
+        if opt.share:
+            os.makedirs(share, exist_ok=True)
+            f.write("share = share0:%s:%s\n" % (share, "ro" if opt.workload == "ro" else "rw"))
+    argvs, files = print_argv.read(SANDBOXD, conf)
+    argv = argvs["vmm"]
+    if not opt.sandbox:
+        i = argv.index("-sandbox")
+        del argv[i:i + 2]
+    if opt.cpu:
+        argv[argv.index("-cpu") + 1] = opt.cpu
+    # What each fd of QEMU's argv is: made or opened here as PID 1 does.
+    srcs = {print_argv.option_fd(argv, "socket,id=qmp,"): lsock.fileno()}
+    for n, (mode, path) in files.items():
+        srcs[n] = os.open(path, os.O_RDWR if mode == "read-write" else os.O_RDONLY)
     vfsd = None
     if opt.share:
-        share = os.path.join(tmp, "share")
         if opt.workload:
             subprocess.run([FS_HOST, "prepare", share], check=True)
         else:
-            os.makedirs(share, exist_ok=True)
             with open(os.path.join(share, "from-host"), "w") as f:
                 f.write("SBX-HOST-FILE\n")
         try:
-            vfsd, fs_sock = virtiofsd_run.start(opt, tmp, share, ROOT)
+            vfsd, fs_sock = virtiofsd_run.start(opt, tmp, share, ROOT, argvs["virtiofsd-share0"])
         except RuntimeError as e:
             print("error: %s" % e)
             return 1
-        argv += ["-chardev", "socket,id=fs0,path=" + fs_sock,
-                 "-device", "vhost-user-fs-%s,chardev=fs0,tag=share0" % bus]
-    if opt.sandbox:
-        argv += ["-sandbox", SANDBOX]
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(fs_sock)
+        srcs[print_argv.option_fd(argv, "socket,id=fs0,")] = conn.detach()
+    if sorted(srcs) != list(range(3, 3 + len(srcs))):
+        print("error: QEMU's fds %s are not 3.. in a row: %s" % (sorted(srcs), argv))
+        return 1
+    raised = [os.dup2(srcs[n], 200 + i, inheritable=False) for i, n in enumerate(sorted(srcs))]
 
     inject = ["-e", "inject=%s:error=ENOSYS" % opt.enosys] if opt.enosys else []
     if opt.strace_c:
@@ -205,7 +202,7 @@ def main():
     t0 = time.time()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=console,
                             pass_fds=tuple(range(3, 3 + len(raised))), preexec_fn=fds)
-    for fd in raised + srcs[1:]:
+    for fd in raised + [fd for fd in srcs.values() if fd != lsock.fileno()]:
         os.close(fd)
 
     def wait_console(marker):

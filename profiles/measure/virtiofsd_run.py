@@ -1,33 +1,34 @@
-"""virtiofsd for run-qemu.py --share/--workload: started the way sandboxd
-starts it, bare (as root, or as a non-root uid through setpriv, optionally
-traced), or for real under `sandboxd --exec` with a profile; then looked
-at while it serves, and stopped.
-
-The argv is virtiofsd-glue/virtiofsd.c's for the C virtiofsd:
+"""virtiofsd for run-qemu.py --share/--workload: started with the argv
+sandboxd runs for the share (`sandboxd --print-argv`, virtiofsd-glue's
+flags, e.g. for the C virtiofsd
     --fd=3 -o source=DIR -o cache=auto -o sandbox=chroot -o xattr
     -o log_level=warn --rlimit-nofile=0
-with fd 3 a listening unix socket, bound before virtiofsd starts (QEMU may
-connect at once: no waiting for a socket to appear).
+with fd 3 a listening unix socket, bound before virtiofsd starts: QEMU may
+connect at once, no waiting for a socket to appear), bare (as root, or as
+a non-root uid through setpriv, optionally traced), or for real under
+`sandboxd --exec` with a profile; then looked at while it serves, and
+stopped.
 
-Under `sandboxd --exec` (--fs-sandboxd PROFILE) the exec driver passes no
-fds, so virtiofsd makes its socket itself (--socket-path= in a second
-writable share of the config, which is how the service may write there),
-and then also writes a locked pid file in its runstate dir, /run/virtiofsd
-(a third share); a copy of the profile gets what that takes:
-socket(AF_UNIX), bind, listen, an accept on any fd, mkdir, unlink, getpid,
-fcntl F_SETLK. With --fd=3, as sandboxd runs it, virtiofsd does none of
-this (measured). It runs as the exec driver's service (uid base + 1, not
-a virtiofsd service's), so ${share_rw}/${share_ro} (set only for a
-virtiofsd service) become ${shares_rw}/${shares_ro}. A read-only share is
-read-only in sandboxd's mount namespace, as it will be for the real
-service."""
+Under `sandboxd --exec` (--fs-sandboxd PROFILE) the exec driver's command
+gets no listening socket, so virtiofsd makes its socket itself
+(--socket-path= in place of --fd=3, in a second writable share of the
+config, which is how the service may write there), and then also writes a
+locked pid file in its runstate dir, /run/virtiofsd (a third share); a
+copy of the profile gets what that takes: socket(AF_UNIX), bind, listen,
+an accept on any fd, mkdir, unlink, getpid, fcntl F_SETLK. With --fd=3, as
+sandboxd runs it, virtiofsd does none of this (measured). It runs as the
+exec driver's service (uid base + 1, not a virtiofsd service's), so
+${share_rw}/${share_ro} (set only for a virtiofsd service) become
+${shares_rw}/${shares_ro}. A read-only share is read-only in sandboxd's
+mount namespace, as it will be for the real service. The exec driver also
+starts a virtiofsd service of its own for each share of that config (with
+profiles/virtiofsd), as for any VM; only the one run here is looked at."""
 import os
 import signal
 import socket
 import subprocess
 import time
 
-VIRTIOFSD = "/usr/lib/qemu/virtiofsd"
 # QEMU 7.2's runstate dir (/var/run/virtiofsd, resolved).
 PIDDIR = "/run/virtiofsd"
 # The capabilities virtiofsd's setup_capabilities() asks for, chroot()
@@ -46,15 +47,7 @@ def listen_unix(path, backlog):
     return sock
 
 
-def glue_args(share, cache="auto"):
-    return ["-o", "source=" + share, "-o", "cache=" + cache, "-o", "sandbox=chroot",
-            "-o", "xattr", "-o", "log_level=warn", "--rlimit-nofile=0"]
-
-
-def _bare(opt, share, fd):
-    argv = [VIRTIOFSD, "--fd=%d" % fd] + glue_args(share)
-    if opt.fs_modcaps:
-        argv[-1:-1] = ["-o", "modcaps=" + opt.fs_modcaps]
+def _bare(opt, share, argv):
     if opt.fs_uid is not None:
         caps = "".join(",+" + c for c in opt.fs_caps.split(",") if c)
         argv = ["setpriv", "--reuid=%d" % opt.fs_uid, "--regid=%d" % opt.fs_uid,
@@ -84,7 +77,7 @@ def _exec_profile(profile, out):
                 "syscall fcntl if arg1 == F_SETLK\n")
 
 
-def _sandboxd(opt, tmp, share, root):
+def _sandboxd(opt, tmp, share, root, vfsd_argv):
     sockdir = os.path.join(tmp, "sock")
     os.makedirs(sockdir, exist_ok=True)
     os.makedirs(PIDDIR, mode=0o700, exist_ok=True)
@@ -101,16 +94,23 @@ def _sandboxd(opt, tmp, share, root):
     _exec_profile(opt.fs_sandboxd, profile)
     path = os.path.join(sockdir, "fs0.sock")
     return path, [os.path.join(root, "build/sandboxd"), "--exec", conf, "--profile", profile,
-                  "--", VIRTIOFSD, "--socket-path=" + path] + glue_args(share)
+                  "--"] + vfsd_argv
 
 
-def start(opt, tmp, share, root):
-    """Starts virtiofsd on SHARE; returns (Popen, socket path)."""
+def start(opt, tmp, share, root, vfsd_argv):
+    """Starts virtiofsd on SHARE with VFSD_ARGV (sandboxd's, listening on
+    fd 3); returns (Popen, socket path)."""
     log = open(os.path.join(tmp, "virtiofsd.log"), "w")
+    if opt.fs_modcaps:
+        vfsd_argv = vfsd_argv[:-1] + ["-o", "modcaps=" + opt.fs_modcaps] + vfsd_argv[-1:]
     if opt.fs_sandboxd:
         if opt.fs_uid is not None or opt.fs_strace or opt.fs_modcaps:
             raise RuntimeError("--fs-sandboxd: the profile sets uid and caps; no strace")
-        path, argv = _sandboxd(opt, tmp, share, root)
+        if "--fd=3" not in vfsd_argv:
+            raise RuntimeError("--fs-sandboxd: no --fd=3 to replace in %s" % vfsd_argv)
+        vfsd_argv = [("--socket-path=" + os.path.join(tmp, "sock", "fs0.sock")
+                      if a == "--fd=3" else a) for a in vfsd_argv]
+        path, argv = _sandboxd(opt, tmp, share, root, vfsd_argv)
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         # virtiofsd makes the socket: wait for it, or for sandboxd's end.
         deadline = time.time() + 20
@@ -121,7 +121,7 @@ def start(opt, tmp, share, root):
     else:
         path = os.path.join(tmp, "fs0.sock")
         lsock = listen_unix(path, 1)
-        argv = _bare(opt, share, 3)
+        argv = _bare(opt, share, vfsd_argv)
         # A CLOEXEC copy out of the way of 3, which the child's dup2 fills.
         fd = os.dup2(lsock.fileno(), 100, inheritable=False)
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -130,11 +130,15 @@ def start(opt, tmp, share, root):
         lsock.close()
     with open(os.path.join(tmp, "virtiofsd.argv"), "w") as f:
         f.write("\n".join(argv) + "\n")
+    # inspect() and terminate() look for this command line: under sandboxd
+    # each share of the config also has a virtiofsd service of its own.
+    proc.vfsd_argv = vfsd_argv
     return proc, path
 
 
-def _descendants(pid):
-    """PIDs under PID (inclusive) whose program is virtiofsd."""
+def _descendants(proc):
+    """PIDs under PROC (inclusive) that run its virtiofsd command line."""
+    pid = proc.pid
     parent = {}
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -149,7 +153,9 @@ def _descendants(pid):
         while q > 1 and q != pid:
             q = parent.get(q, 0)
         try:
-            if q == pid and os.readlink("/proc/%d/exe" % p) == VIRTIOFSD:
+            with open("/proc/%d/cmdline" % p, "rb") as f:
+                argv = f.read().decode().split("\0")[:-1]
+            if q == pid and argv == proc.vfsd_argv:
                 found.append(p)
         except OSError:
             pass
@@ -162,7 +168,7 @@ def inspect(proc, tmp, root):
     keys = ("Uid", "Gid", "Groups", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs",
             "Seccomp", "Seccomp_filters")
     out = []
-    for pid in _descendants(proc.pid):
+    for pid in _descendants(proc):
         for tid in sorted(os.listdir("/proc/%d/task" % pid), key=int):
             base = "/proc/%d/task/%s/" % (pid, tid)
             comm = open(base + "comm").read().strip()
@@ -180,7 +186,7 @@ def inspect(proc, tmp, root):
 
 def terminate(proc):
     """SIGTERM to virtiofsd itself (not to sandboxd or strace in front)."""
-    for pid in _descendants(proc.pid):
+    for pid in _descendants(proc):
         os.kill(pid, signal.SIGTERM)
 
 

@@ -23,8 +23,9 @@ def image(descs, heads, avail_idx, req=None, data=b""):
     ram[DATA:DATA + len(data)] = data
     return bytes(ram)
 
-def seed(name, qsize, ram, disk=0, notifies=0, writes=(), desc=DESC, avail=AVAIL, used=USED):
-    hdr = struct.pack("<HIIIBBBB", qsize, desc, avail, used, disk, notifies, len(writes), 0)
+def seed(name, qsize, ram, disk=0, notifies=0, writes=(), desc=DESC, avail=AVAIL, used=USED, frame=0):
+    # 20 bytes: the last two are reserved (fuzz_virtio.c reads guest RAM from 20)
+    hdr = struct.pack("<HIIIBBBBH", qsize, desc, avail, used, disk, notifies, len(writes), frame, 0)
     w = b"".join(struct.pack("<HI", o, v) for o, v in writes)
     with open(os.path.join(out, name), "wb") as f:
         f.write(hdr + w + ram)
@@ -44,4 +45,10 @@ seed("split-header", 8, image([(HDR, 8, 1, 1), (HDR + 8, 8, 1, 2), (DATA, 512, 3
 seed("avail-jump", 8, image(rw(0, 0, 512, 2), [0], 500, (0, 0, 0)))
 seed("misaligned", 8, image(rw(0, 0, 512, 2), [0], 1, (0, 0, 0)), desc=DESC + 8)
 seed("register-writes", 8, image(rw(0, 0, 512, 2), [0], 1, (0, 0, 0)), writes=[(0x70, 0), (0x30, 1), (0x44, 1), (0x50, 0), (0x64, 3), (0x100, 7)])
+# virtio-net (device 2), its two queues on the same rings: a transmit
+# chain (then taken again as a receive chain: readable, so a reset), a
+# receive chain the host's 60-byte frame lands in, one too small for it.
+seed("net-tx", 8, image([(DATA, 12 + 60, 0, 0)], [0], 1, data=b"\xff" * 72), disk=2, notifies=1)
+seed("net-rx", 8, image([(DATA, 2048, 2, 0)], [0], 1), disk=2, frame=46)
+seed("net-rx-small", 8, image([(DATA, 16, 2, 0)], [0], 1), disk=2, frame=46)
 PY

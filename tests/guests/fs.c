@@ -4,7 +4,9 @@
  * command line it runs the read-only workload instead: reads work, every
  * change gets EROFS; with "hold" it stops after FUSE_INIT, for the host to
  * kill the backend under it; with "bench" it runs the benchmark of
- * fsbench.c.  The host then checks what the share holds. */
+ * fsbench.c; with badinit=N it first sends N FUSE_INITs of protocol 6,
+ * each refused with EPROTO (and logged by virtiofsd on its stderr).  The
+ * host then checks what the share holds. */
 #include "fuse.h"
 
 /* READ of at most SIZE bytes at 0 into BUF (NUL-terminated); the count. */
@@ -281,7 +283,14 @@ void guest_main(struct hvm_start_info *si)
 	const char *cmdline = (const char *)si->cmdline_paddr;
 	uint32_t max_write;
 
+	const char *badinit = cmdline_find(cmdline, "badinit");
+	uint64_t nbad = badinit ? parse_num(badinit) : 0;
+
 	setup(cmdline);
+	for (uint64_t i = 0; i < nbad; i++)
+		expect("INIT 6.31", fs_init_major(6), EPROTO);
+	if (nbad)
+		gprintf("fs: %lu INITs of protocol 6 refused\n", nbad);
 	max_write = fs_init();
 	if (has_word(cmdline, "hold")) {	/* for the host to kill the backend under it */
 		puts("fs: holding\n");

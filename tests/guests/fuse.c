@@ -133,16 +133,19 @@ int lookup(uint64_t parent, const char *name, struct fuse_entry_out *e)
 	return err;
 }
 
+int fs_init_major(uint32_t major)
+{
+	uint32_t off = begin(FUSE_INIT, 0);
+	struct { uint32_t major, minor, max_readahead, flags; } in = { major, 31, 0, 0 };
+
+	put(&off, &in, sizeof(in));
+	return call(off);
+}
+
 /* FUSE_INIT: the negotiated max_write. */
 uint32_t fs_init(void)
 {
-	uint32_t off = begin(FUSE_INIT, 0);
-	struct { uint32_t major, minor, max_readahead, flags; } in = { 7, 31, 0, 0 };
-	int err;
-
-	put(&off, &in, sizeof(in));
-	err = call(off);
-	expect("INIT", err, 0);
+	expect("INIT", fs_init_major(7), 0);
 	gprintf("fs: INIT: FUSE %u.%u\n", OUT(struct fuse_init_out)->major, OUT(struct fuse_init_out)->minor);
 	return OUT(struct fuse_init_out)->max_write;
 }

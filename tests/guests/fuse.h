@@ -13,6 +13,7 @@
 #define EEXIST 17
 #define EROFS 30
 #define ENODATA 61
+#define EPROTO 71
 
 extern uint8_t req[8192], rep[8192];
 extern uint64_t unique;
@@ -35,6 +36,8 @@ uint32_t begin(uint32_t opcode, uint64_t nodeid);
 int call(uint32_t len);
 int call_data(uint32_t len, void *data, uint32_t dlen, int out);
 void setup(const char *cmdline);
+/* FUSE_INIT of protocol MAJOR.31: the error (a backend refuses MAJOR < 7). */
+int fs_init_major(uint32_t major);
 uint32_t fs_init(void);
 int lookup(uint64_t parent, const char *name, struct fuse_entry_out *e);
 uint64_t do_open(uint32_t opcode, uint64_t node, uint32_t flags);

@@ -10,7 +10,7 @@ GUEST_CFLAGS := -std=gnu17 -Wall -Wextra -Werror -O2 -ffreestanding -fno-builtin
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
-GUEST_NAMES := hello reset triple poweroff cad echo smp blk hostile fs
+GUEST_NAMES := hello reset triple poweroff cad echo smp blk hostile fs net ready
 TEST_GUESTS := $(GUEST_NAMES:%=$(GUEST_OUTD)/%.elf)
 GUEST_LIB_OBJS := $(GUEST_OUTD)/lib/start.o $(GUEST_OUTD)/lib/lib.o $(GUEST_OUTD)/lib/virtio.o
 GUEST_HDRS := $(wildcard $(GUEST_DIR)/lib/*.h)

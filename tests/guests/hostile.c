@@ -4,7 +4,10 @@
  * jumps, over-long chains, misaligned rings.  Cases named fs-* break the
  * virtio-fs device (device 0, its rings a vhost-user backend's) instead:
  * its request queue outside RAM, wrapping, of a bad size, garbage in its
- * registers; recovery there is a FUSE_INIT the backend answers.  The VMM must stay up: the
+ * registers; recovery there is a FUSE_INIT the backend answers.  Cases
+ * named net-* break the virtio-net device (device 0, on a stream socket):
+ * its transmit queue (1), or its receive queue (0) when the host has sent
+ * a frame; recovery there is a frame transmitted.  The VMM must stay up: the
  * guest prints what the device did ("needs reset" or "queue refused"),
  * resets it, proves it still serves a good read, and powers off.  A VMM
  * that touched memory outside RAM would crash (or ASan would stop it). */
@@ -19,7 +22,8 @@ static struct { uint32_t type, ioprio; uint64_t sector; } hdr;
 static uint8_t status;
 static struct vdev dev;
 static uint64_t ram_end;
-static uint32_t dev_id = 2;	/* virtio-blk; 26 (virtio-fs) for the fs-* cases */
+static uint32_t dev_id = 2;	/* virtio-blk; 26 (virtio-fs) for the fs-* cases, 1 for net-* */
+static uint32_t case_q;		/* the queue a case breaks: blk 0, fs 1, net 1 (transmit) or 0 */
 static struct vq_desc fs_hiprio[8] __attribute__((aligned(4096)));
 static uint8_t fs_hiprio_rings[4096] __attribute__((aligned(4096)));
 
@@ -36,13 +40,15 @@ static uint32_t setup(uint32_t num, uint64_t desc, uint64_t avail, uint64_t used
 		puts("hostile: FAIL device init\n");
 		poweroff(3);
 	}
-	/* virtio-fs: a good hiprio queue 0; the case's queue is the request queue */
-	if (dev_id == 26 && !virtio_queue(&dev, 0, 8, (uint64_t)fs_hiprio, (uint64_t)fs_hiprio_rings,
-					  (uint64_t)fs_hiprio_rings + 2048)) {
-		puts("hostile: FAIL hiprio queue refused\n");
+	/* virtio-fs and virtio-net: the device's other queue is a good one
+	 * (fs: hiprio; net: transmit or receive, without buffers) */
+	memset(fs_hiprio_rings, 0, sizeof(fs_hiprio_rings));
+	if (dev_id != 2 && !virtio_queue(&dev, 1 - case_q, 8, (uint64_t)fs_hiprio,
+					 (uint64_t)fs_hiprio_rings, (uint64_t)fs_hiprio_rings + 2048)) {
+		puts("hostile: FAIL the other queue refused\n");
 		poweroff(3);
 	}
-	ready = virtio_queue(&dev, dev_id == 26 ? 1 : 0, num, desc, avail, used);
+	ready = virtio_queue(&dev, case_q, num, desc, avail, used);
 	virtio_driver_ok(&dev);
 	return ready;
 }
@@ -66,7 +72,7 @@ static void submit(uint16_t head, uint16_t new_idx)
 	barrier();
 	AVAIL->idx = new_idx;
 	barrier();
-	virtio_write(&dev, VIRTIO_REG_NOTIFY, 0);
+	virtio_write(&dev, VIRTIO_REG_NOTIFY, case_q);
 }
 
 static void c_desc_past_ram(void) { good_queue(8); chain3(ram_end - 256, 512); submit(0, 1); }
@@ -195,10 +201,49 @@ static void c_fs_driver_ok_twice(void)
 	virtio_driver_ok(&dev);
 }
 
+/* virtio-net: one transmit chain of a 12-byte header and a 60-byte frame
+ * at ADDR (LEN bytes, FLAGS), or a receive chain the host's frame is to
+ * land in; its verdict comes from the VMM's main loop, so wait for it. */
+static void net_chain(uint64_t addr, uint32_t len, uint16_t flags)
+{
+	uint32_t spins;
+
+	good_queue(8);
+	DESC[0] = (struct vq_desc){ addr, len, flags, 0 };
+	submit(0, 1);
+	for (spins = 0; spins < 100000000; spins++)
+		if (virtio_read(&dev, VIRTIO_REG_STATUS) & VIRTIO_STATUS_NEEDS_RESET)
+			return;
+}
+
+static void c_net_desc_past_ram(void) { net_chain(ram_end - 16, 72, 0); }
+static void c_net_len_past_ram(void) { net_chain((uint64_t)buf, 0xfffffe00, 0); }
+static void c_net_tx_writable(void) { net_chain((uint64_t)buf, 72, VQ_WRITE); }
+static void c_net_tx_short(void) { net_chain((uint64_t)buf, 8, 0); }
+static void c_net_head_out_of_range(void) { good_queue(8); submit(200, 1); }
+static void c_net_avail_jump(void) { good_queue(8); DESC[0] = (struct vq_desc){ (uint64_t)buf, 72, 0, 0 }; submit(0, 1000); }
+
+static void c_net_next_loop(void)
+{
+	good_queue(8);
+	DESC[0] = (struct vq_desc){ (uint64_t)buf, 12, VQ_NEXT, 1 };
+	DESC[1] = (struct vq_desc){ (uint64_t)buf + 12, 60, VQ_NEXT, 0 };
+	submit(0, 1);
+}
+
+static void c_net_rx_readable(void) { case_q = 0; net_chain((uint64_t)buf, 2048, 0); }
+static void c_net_rx_past_ram(void) { case_q = 0; net_chain(ram_end - 1024, 2048, VQ_WRITE); }
+static void c_net_mmio_garbage(void) { good_queue(8); c_mmio_garbage_regs(); }
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } cases[] = {
+	{ "net-desc-past-ram", c_net_desc_past_ram }, { "net-len-past-ram", c_net_len_past_ram },
+	{ "net-tx-writable", c_net_tx_writable }, { "net-tx-short", c_net_tx_short },
+	{ "net-head-out-of-range", c_net_head_out_of_range }, { "net-avail-jump", c_net_avail_jump },
+	{ "net-next-loop", c_net_next_loop }, { "net-rx-readable", c_net_rx_readable },
+	{ "net-rx-past-ram", c_net_rx_past_ram }, { "net-mmio-garbage", c_net_mmio_garbage },
 	{ "fs-driver-ok-twice", c_fs_driver_ok_twice },
 	{ "fs-ring-past-ram", c_fs_ring_past_ram }, { "fs-ring-wrap", c_fs_ring_wrap },
 	{ "fs-queue-size", c_fs_queue_size }, { "fs-mmio-garbage", c_fs_mmio_garbage },
@@ -218,8 +263,17 @@ static int recovered(void)
 	uint32_t spins;
 
 	virtio_write(&dev, VIRTIO_REG_STATUS, 0);
+	if (dev_id == 1)
+		case_q = 1;	/* net: transmit a frame */
 	if (!good_queue(8))
 		return 0;
+	if (dev_id == 1) {
+		memset(buf, 0xff, 12 + 6);	/* broadcast */
+		memset(buf, 0, 12);
+		DESC[0] = (struct vq_desc){ (uint64_t)buf, 12 + 60, 0, 0 };
+		submit(0, 1);
+		return *(volatile uint16_t *)&USED->idx == 1;
+	}
 	if (dev_id == 26) {	/* the backend answers FUSE_INIT: error 0 */
 		fs_init_request();
 		AVAIL->ring[0] = 0;
@@ -259,6 +313,10 @@ void guest_main(struct hvm_start_info *si)
 			continue;
 		if (!strncmp(name, "fs-", 3))
 			dev_id = 26;
+		if (!strncmp(name, "fs-", 3) || !strncmp(name, "net-", 4))
+			case_q = 1;
+		if (!strncmp(name, "net-", 4))
+			dev_id = 1;
 		cases[i].run();
 		st = virtio_read(&dev, VIRTIO_REG_STATUS);
 		ready = virtio_read(&dev, VIRTIO_REG_QUEUE_READY);

@@ -19,8 +19,10 @@ confine_setup() {
 	chmod 755 "$V"
 	export V
 	{ cat "$TEST_PROFILE"; echo "view $V"; } > "$T/probe-profile"
-	# The exec driver's service uid: the VM's base + 1.
+	# The exec driver's service uid: the VM's base + 1; the other
+	# service's (probe, other_service): base + 2.
 	SERVICE_UID=$(($(vm_uid_base) + 1))
+	OTHER_UID=$((SERVICE_UID + 1))
 }
 
 confine_teardown() {
@@ -46,10 +48,14 @@ conf_add() {
 	printf '%s\n' "$@" >> "$T/vm.conf"
 }
 
-# probe [--profile FILE] [SANDBOXD-OPTION...] -- ACTION... [-- SIBLING-ACTION...]:
-# the probe as the exec driver's service (and as a sibling service when a
-# second -- follows), under FILE or $T/probe-profile. The probe's lines in $output, sandboxd's log in
-# $stderr, the VM's exit status in $status.
+# probe [--profile FILE] [SANDBOXD-OPTION...] -- ACTION... [-- OTHER-ACTION...]:
+# the probe as the exec driver's service, under FILE or $T/probe-profile.
+# With a second --, a second probe stands in for a share's virtiofsd
+# (other_service): a second service of the same PID 1, with its own uid
+# and Landlock domain, as virtiofsd is beside the VMM; it answers
+# sandboxd's readiness check, then runs OTHER-ACTION..., and the VMM's
+# probe starts once it has answered. The probes' lines in $output,
+# sandboxd's log in $stderr, the VM's exit status in $status.
 probe() {
 	local opts=() profile=(--profile "$T/probe-profile")
 	while [[ $1 != -- ]]; do
@@ -62,12 +68,27 @@ probe() {
 		fi
 	done
 	shift
-	local main=() sib=()
+	local main=() conf=$T/vm.conf OTHER_ENV=()
 	while [[ $# -gt 0 && $1 != -- ]]; do main+=("$1"); shift; done
 	if [[ $# -gt 0 ]]; then
 		shift
-		sib=(-- "$PROBE" "$@")
+		other_service "$@"
+		conf=$T/vm-other.conf
 	fi
-	run --separate-stderr timeout 60 "$SANDBOXD" "${opts[@]}" --exec "$T/vm.conf" "${profile[@]}" \
-		-- "$PROBE" "${main[@]}" "${sib[@]}"
+	run --separate-stderr env "${OTHER_ENV[@]}" timeout 60 "$SANDBOXD" "${opts[@]}" --exec "$conf" \
+		"${profile[@]}" -- "$PROBE" "${main[@]}"
+}
+
+# other_service ACTION...: $T/vm-other.conf is $T/vm.conf with a share
+# "other" whose virtiofsd is the probe doing vhost-ready, then ACTION...:
+# the environment for that in OTHER_ENV (SANDBOXD_VIRTIOFSD, PROBE_ACTIONS). Its profile,
+# $T/profiles/virtiofsd, is the VMM probe's own (test-probe + `view $V`)
+# plus the accept of vhost-ready and the variable it reads.
+other_service() {
+	mkdir -p "$T/profiles" "$V/other"
+	{ cat "$T/probe-profile"; echo "syscall accept"; echo "env PROBE_ACTIONS"; } \
+		> "$T/profiles/virtiofsd"
+	{ cat "$T/vm.conf"; echo "profile_dir = $T/profiles"; echo "share = other:$V/other:ro"; } \
+		> "$T/vm-other.conf"
+	OTHER_ENV=(SANDBOXD_VIRTIOFSD="$PROBE" PROBE_ACTIONS="vhost-ready $*")
 }

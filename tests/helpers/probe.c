@@ -2,7 +2,8 @@
  * so that a test reads what the sandbox allowed ("ACTION: ok") and what it
  * stopped ("ACTION: EACCES"). Run as a service by `sandboxd --exec`.
  *
- *   kill:PID        kill(PID, 0)            PID: a number or "sibling"
+ *   kill:PID        kill(PID, 0)            PID: a number, or "other": the
+ *                                           other probe service
  *   ptrace:PID      PTRACE_SEIZE (the tracee is released when we exit)
  *   listen:NAME     listen on the abstract unix socket @NAME
  *   connect:NAME    connect to @NAME
@@ -31,8 +32,11 @@
  *                   Cap*, NoNewPrivs and Seccomp lines of its status
  *   (rlimits, fork, alloc, fill, threads, pause: probe_limits.c)
  *   pdeathsig       the parent-death signal
- *   sibling         the pid of the other probe service (waits up to 10 s)
- *   wait            blocks until SIGTERM (a listening sibling)
+ *   other           the pid of the other probe service (waits up to 10 s)
+ *   vhost-ready     as a share's virtiofsd: accepts the vhost-user
+ *                   connection on fd 3 and answers the GET_FEATURES that
+ *                   sandboxd's readiness check sends
+ *   wait            blocks until SIGTERM (a listening other service)
  *
  * With $PROBE_ACTIONS set, its words are the actions and the arguments are
  * ignored: the probe then stands in for a daemon whose command line
@@ -77,8 +81,8 @@ static void report(const char *action, int rc)
 		printf("%s: %s\n", action, strerrorname_np(errno) ? strerrorname_np(errno) : "?");
 }
 
-/* "(probe)" with parent 1 and not us: the sibling service. */
-static pid_t find_sibling(void)
+/* "(probe)" with parent 1 and not us: the other probe service. */
+static pid_t find_other(void)
 {
 	const struct timespec tick = { 0, 10 * 1000 * 1000 };
 	char path[64], buf[256];
@@ -142,13 +146,13 @@ static int await_listener(const char *name)
 
 static pid_t target(const char *s)
 {
-	static pid_t sibling;
+	static pid_t other;
 
-	if (strcmp(s, "sibling"))
+	if (strcmp(s, "other"))
 		return (pid_t)atoi(s);
-	if (!sibling)
-		sibling = find_sibling();
-	return sibling;
+	if (!other)
+		other = find_other();
+	return other;
 }
 
 static int abstract_socket(const char *name, struct sockaddr_un *a, socklen_t *len)
@@ -402,6 +406,21 @@ static void wait_for_term(void)
 	sigwait(&set, &sig);
 }
 
+/* What sandboxd waits for before it starts the VMM (virtiofsd-glue's
+ * readiness): one GET_FEATURES answered, no features. The connection
+ * stays open: the VM goes on. */
+static int vhost_ready(void)
+{
+	const struct { uint32_t request, flags, size; uint64_t features; }
+		__attribute__((packed)) reply = { 1, 1 | 4, 8, 0 };
+	uint32_t ask[3];
+	int conn = accept(3, NULL, NULL);
+
+	if (conn < 0 || read(conn, ask, sizeof ask) != (ssize_t)sizeof ask)
+		return -1;
+	return write(conn, &reply, sizeof reply) == (ssize_t)sizeof reply ? 0 : -1;
+}
+
 static void run(const char *action)
 {
 	const char *colon = strchr(action, ':');
@@ -410,7 +429,10 @@ static void run(const char *action)
 	int rc;
 
 #define IS(name) (n == strlen(name) && !strncmp(action, name, n))
-	if (IS("kill"))
+	/* No such process (the other not found): ESRCH, not pid 0's group. */
+	if ((IS("kill") || IS("ptrace")) && target(arg) <= 0)
+		errno = ESRCH, rc = -1;
+	else if (IS("kill"))
 		rc = kill(target(arg), 0);
 	else if (IS("ptrace"))
 		rc = (int)ptrace(PTRACE_SEIZE, target(arg), 0, 0);
@@ -448,10 +470,12 @@ static void run(const char *action)
 		rc = prctl(PR_GET_PDEATHSIG, &sig);
 		if (rc == 0)
 			printf("pdeathsig: %d\n", sig), rc = 1;
-	} else if (IS("sibling")) {
-		printf("sibling: %d\n", (int)target("sibling"));
+	} else if (IS("other")) {
+		printf("other: %d\n", (int)target("other"));
 		rc = 1;
-	} else if (IS("wait"))
+	} else if (IS("vhost-ready"))
+		rc = vhost_ready();
+	else if (IS("wait"))
 		wait_for_term(), rc = 1;
 	else {
 		char name[16];

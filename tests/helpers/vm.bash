@@ -7,10 +7,10 @@ GUEST_INITRD=$ROOT/build/guest/initramfs.cpio.gz
 CHECKOUT_TAG=$(cksum <<< "$ROOT" | cut -c1-6)
 VM_NAME=t$BATS_TEST_NUMBER-$CHECKOUT_TAG
 
-# Percent-encodes a shell command for the guest's sbx.run= (see
-# vmm/guest-image/init).
-sbx_run() {
-	local s=$1 out= c i
+# sbx_cmd KEY CMD: the guest's KEY=CMD with the shell command CMD
+# percent-encoded (see vmm/guest-image/init).
+sbx_cmd() {
+	local s=$2 out= c i
 	for ((i = 0; i < ${#s}; i++)); do
 		c=${s:i:1}
 		case $c in
@@ -18,8 +18,11 @@ sbx_run() {
 		*) out+=$(printf '%%%02X' "'$c") ;;
 		esac
 	done
-	printf 'sbx.run=%s' "$out"
+	printf '%s=%s' "$1" "$out"
 }
+
+# sbx.run=CMD: what the guest runs once it is up.
+sbx_run() { sbx_cmd sbx.run "$1"; }
 
 # vm_conf CMDLINE_EXTRA [KEY = VALUE lines...]: writes $T/vm.conf for the
 # guest image, runtime dir $T/run, and any further lines given.

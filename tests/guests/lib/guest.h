@@ -8,9 +8,16 @@
 #include <stdint.h>
 
 #define COM1 0x3f8
+#define COM2 0x2f8	/* the readiness port (sandboxd(8), READINESS) */
 #define DEBUG_EXIT 0x501	/* write 0: power off; other values: failure */
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+/* N bytes from BUF to PORT in one string instruction: KVM hands the VMM up
+ * to a page of them per exit. */
+static inline void outsb(uint16_t port, const void *buf, uint64_t n)
+{
+	__asm__ volatile("rep outsb" : "+S"(buf), "+c"(n) : "d"(port) : "memory");
+}
 static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
 static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
@@ -37,6 +44,8 @@ void puts(const char *s);		/* no newline added */
 void gprintf(const char *fmt, ...);	/* %s %c %d %u %x %o %lx %lu %ld, %0Nx */
 void vgprintf(const char *fmt, va_list ap);
 __attribute__((noreturn)) void poweroff(uint8_t code);
+/* Polls the i8042 until Ctrl-Alt-Del was typed (the VMM's SIGTERM). */
+void wait_ctrl_alt_del(void);
 __attribute__((noreturn)) void halt_forever(void);
 
 /* Value of KEY=... in the command line (NULL if absent), up to a space. */

@@ -82,6 +82,30 @@ void halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+void wait_ctrl_alt_del(void)
+{
+	int ctrl = 0, alt = 0, ext = 0;
+
+	for (;;) {
+		uint8_t sc;
+
+		while (!(inb(0x64) & 1))
+			pause();
+		sc = inb(0x60);
+		if (sc == 0xe0) {
+			ext = 1;
+			continue;
+		}
+		if (sc == 0x1d || sc == 0x9d)
+			ctrl = !(sc & 0x80);
+		else if (sc == 0x38 || sc == 0xb8)
+			alt = !(sc & 0x80);
+		else if (ext && sc == 0x53 && ctrl && alt)
+			return;
+		ext = 0;
+	}
+}
+
 void poweroff(uint8_t code)
 {
 	outb(DEBUG_EXIT, code);
