@@ -113,3 +113,12 @@ c.close()' "$fwd"
 	assert_line --partial "External interface not usable"
 	assert_line --partial "passt: exited with status 1"
 }
+
+@test "network user: the bundled VMM gets passt's link as --net mode=stream (--print-argv)" {
+	vm_conf "" "network = user" "forward = tcp:8080:80"
+	sed -i 's/^vmm = qemu$/vmm = builtin/' "$T/vm.conf"
+	run --separate-stderr "$SANDBOXD" --print-argv "$T/vm.conf"
+	assert_success
+	assert_line --regexp "^passt /usr/bin/passt(\.avx2)? --fd 3 .* --address 10\.0\.2\.3 --netmask 24 --gateway 10\.0\.2\.2 --tcp-ports 127\.0\.0\.1/8080:80$"
+	assert_line --regexp "^vmm .* --net fd=[0-9]+,mac=02:[0-9a-f:]{14},mode=stream( |$)"
+}

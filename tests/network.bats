@@ -207,7 +207,7 @@ bad() {
 	bad 1 "mac: the VM has no network (network = none)" "mac = 02:00:00:00:00:01"
 }
 
-@test "network plan errors: a missing bridge, a link that is no bridge, user on the bundled VMM, the exec driver: exit 100" {
+@test "network plan errors: a missing bridge, a link that is no bridge, the exec driver: exit 100" {
 	vm_conf "" "network = bridge:sbxnone"
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_failure 100
@@ -216,12 +216,6 @@ bad() {
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_failure 100
 	[[ $stderr == *"network: lo is not a bridge (link kind none)"* ]]
-	# The bundled VMM has no network device in this tree (branch vmmnet).
-	vm_conf "" "network = user"
-	sed -i 's/^vmm = qemu$/vmm = builtin/' "$T/vm.conf"
-	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
-	assert_failure 100
-	[[ $stderr == *"$T/vm.conf:$(wc -l < "$T/vm.conf"): network: the builtin driver has no network device yet (vmm = qemu has)"* ]]
 	vm_conf "" "network = tap" "host_address = 10.0.2.1/30"
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$PROBE" ids
 	assert_failure 100
