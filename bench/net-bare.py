@@ -10,8 +10,8 @@ made here instead, and for network = user the passt argv sandboxd ran
 
 Changes to the argv, all outside the network path: kernel and initrd by
 path instead of /proc/self/fd/N; no -S and no QMP monitor (sandboxd's
-readiness and power-off channel: the guest starts at once, SIGTERM ends
-QEMU); the netdev's fd is this script's tap (IFF_TAP|IFF_NO_PI|
+power-off channel: the guest starts at once, SIGTERM ends QEMU); the
+guest's readiness port on a null chardev; the netdev's fd is this script's tap (IFF_TAP|IFF_NO_PI|
 IFF_VNET_HDR, as sandboxd makes it; its address and link are the caller's
 business) or socketpair end. Runs until SIGTERM, then ends QEMU and passt."""
 import fcntl
@@ -45,6 +45,10 @@ def bare_qemu(argv, kernel, initrd):
             i += 2
             continue
         if a == "-mon" and nxt.startswith("chardev=qmp"):
+            i += 2
+            continue
+        if a == "-chardev" and nxt.startswith("socket,id=ready,"):
+            out += [a, "null,id=ready"]
             i += 2
             continue
         if a in ("-kernel", "-initrd"):
