@@ -52,12 +52,7 @@ cleanup() {
 trap cleanup EXIT
 in_ns() { ip netns exec "$NS" "$@"; }
 ip netns add "$NS"
-in_ns ip link set lo up
-in_ns ip link add tpl0 type veth peer name tpl1
-in_ns ip addr add 10.9.0.2/24 dev tpl0
-in_ns ip link set tpl0 up
-in_ns ip link set tpl1 up
-in_ns ip route add default via 10.9.0.1
+"$ROOT/tests/helpers/passt-template.sh" "$NS"
 
 # The sink: one line per connection, "BYTES SECONDS", from its first byte
 # to NET_MIB MiB, then it closes (busybox nc exits on that). Not through

@@ -27,12 +27,7 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$NS"
 in_ns() { ip netns exec "$NS" "$@"; }
-in_ns ip link set lo up
-in_ns ip link add tmpl0 type veth peer name tmpl1
-in_ns ip addr add 10.9.0.2/24 dev tmpl0
-in_ns ip link set tmpl0 up
-in_ns ip link set tmpl1 up
-in_ns ip route add default via 10.9.0.1
+"$ROOT/tests/helpers/passt-template.sh" "$NS"
 echo measure-page > "$OUT/index.html"
 head -c 1M /dev/urandom > "$OUT/big.bin"
 # Not through in_ns: $! is then the server itself, for cleanup to kill.

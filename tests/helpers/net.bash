@@ -55,16 +55,8 @@ while True:
 net_taps() { in_ns ip -o link show | awk -F': ' '$2 ~ /^sbx/ { sub(/@.*/, "", $2); print $2 }'; }
 
 # net_template: what passt (network = user) takes its configuration from,
-# in $NS: a default route. A veth pair with both ends in $NS, 10.9.0.2/24
-# on one, the route via 10.9.0.1 (nothing answers there: the tests only
-# reach $NS's loopback through passt).
-net_template() {
-	in_ns ip link add sbxtpl0 type veth peer name sbxtpl1
-	in_ns ip addr add 10.9.0.2/24 dev sbxtpl0
-	in_ns ip link set sbxtpl0 up
-	in_ns ip link set sbxtpl1 up
-	in_ns ip route add default via 10.9.0.1
-}
+# in $NS: a default route (helpers/passt-template.sh).
+net_template() { "$ROOT/tests/helpers/passt-template.sh" "$NS"; }
 
 # net_nsenter: sandboxd enters $NS with nsenter rather than `ip netns
 # exec`, which remounts /sys and so hides the cgroups from sandboxd.
