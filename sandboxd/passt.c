@@ -50,7 +50,7 @@ void passt_argv(const struct plan *plan, struct argv *a)
 	}
 }
 
-void passt_start(const struct plan *plan, struct passt_service *out)
+void passt_start(const struct plan *plan, struct passt_service *out, int err_fd)
 {
 	struct service *svc = &out->svc;
 	int link[2];
@@ -63,6 +63,7 @@ void passt_start(const struct plan *plan, struct passt_service *out)
 	svc->fds[0] = link[0];
 	svc->nfds = 1;
 	svc->netns_fd = plan->net.host_netns_fd;
+	svc->err_fd = err_fd;
 	if (service_start(svc, plan) < 0)
 		die_errno(EXIT_TEMPORARY, svc->name, "fork");
 	close(link[0]);

@@ -24,7 +24,8 @@ void passt_argv(const struct plan *plan, struct argv *a);
 
 /* As root in PID 1, after the mounts and before the VMM: starts the
  * plan's passt in the namespace PLAN->net.host_netns_fd (closed here in
- * PID 1 once passt has it). Dies with 111 (logged: service and step). */
-void passt_start(const struct plan *plan, struct passt_service *out);
+ * PID 1 once passt has it), its stderr on ERR_FD (-1: sandboxd's). Dies
+ * with 111 (logged: service and step). */
+void passt_start(const struct plan *plan, struct passt_service *out, int err_fd);
 
 #endif

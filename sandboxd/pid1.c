@@ -57,7 +57,7 @@ struct supervisor {
 	int cg_leave[CGROUP_MAX_HIER];	/* the way out of them (cgroup_leave) */
 	/* --log-console: each virtiofsd's stderr, the console, the VMM's stderr */
 	bool log_console;
-	struct relay relays[CONFIG_MAX_SHARES + 2];
+	struct relay relays[CONFIG_MAX_SHARES + 3];
 	size_t nrelays;
 	struct readiness ready;
 };
@@ -108,11 +108,16 @@ static void start_shares(struct supervisor *s)
 /* Before the VMM, which gets the other end of passt's link. */
 static void start_passt(struct supervisor *s)
 {
+	int err_fd;
+
 	if (!s->plan->passt.binary[0])
 		return;
+	err_fd = s->log_console ? add_relay(s, "passt") : -1;
 	s->passt.svc.cg = &s->cg[s->plan->passt.cgroup];
-	passt_start(s->plan, &s->passt);
+	passt_start(s->plan, &s->passt, err_fd);
 	add_service(s, &s->passt.svc);
+	if (err_fd >= 0)
+		close(err_fd);
 	s->run->user_fd = s->passt.vmm_fd;
 }
 

@@ -106,12 +106,13 @@ c.close()' "$fwd"
 @test "network user: without a default route passt cannot start, and the VM ends naming it" {
 	in_ns ip route del default
 	vm_conf "$(sbx_run 'echo SBX-UP; exec tail -f /dev/null')" "network = user"
-	vm_start
-	vm_wait_exit 120
-	assert_equal "$VM_STATUS" 111
-	run cat "$T/log"
-	assert_line --partial "External interface not usable"
-	assert_line --partial "passt: exited with status 1"
+	# --log-console: passt's stderr comes into the log as whole lines
+	# prefixed "passt: ", as each service's does.
+	run --separate-stderr timeout 120 "$SANDBOXD" --log-console "$T/vm.conf"
+	assert_equal "$status" 111
+	assert_line "passt: External interface not usable"
+	[[ $stderr == *"passt: exited with status 1"* ]]
+	[[ $stderr == *"passt: passt is gone: the guest has lost its network; killing the VM"* ]]
 }
 
 @test "network user: the bundled VMM gets passt's link as --net mode=stream (--print-argv)" {
