@@ -35,7 +35,7 @@ $(shell mkdir -p $(B); echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(
 # Debian packages each target needs; installed when missing (apt-get update first).
 PKGS_BUILD := gcc make pkg-config libseccomp-dev libcap-ng-dev libmnl-dev libjson-c-dev
 PKGS_GUEST := busybox-static cpio kmod apt
-PKGS_RUN   := qemu-system-x86 qemu-system-common
+PKGS_RUN   := qemu-system-x86 qemu-system-common passt
 # python3: the network tests' servers and bench/stats.py; iproute2: ip netns.
 PKGS_TEST  := bats bats-assert bats-support attr inotify-tools bubblewrap s6 util-linux procps strace e2fsprogs clang iproute2 python3
 ALL_PKGS   := $(PKGS_BUILD) $(PKGS_GUEST) $(PKGS_RUN) $(PKGS_TEST)

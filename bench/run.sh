@@ -14,10 +14,11 @@
 #      sandboxd logs them on SIGUSR1 and at the end.
 # Then bench/vmm.sh benchmarks the bundled VMM (bench/results/vmm.md), and
 # bench/virtiofs.sh a virtio-fs share with virtiofsd sandboxed and bare
-# (bench/results/virtiofs.md), and bench/vmm-fs.sh the share's requests
-# through the bundled VMM against QEMU (a section of virtiofs.md), and
+# (bench/results/virtiofs.md), bench/vmm-fs.sh the share's requests
+# through the bundled VMM against QEMU (a section of virtiofs.md),
 # bench/vmm-net.sh the bundled VMM's virtio-net against QEMU's (a section
-# of net.md).
+# of net.md), and bench/net.sh guest TCP through tap and user, sandboxed
+# and bare (the section after it in net.md).
 # All timing is done by build/bench/launch-timer (bench/launch-timer.c).
 # `make bench` builds sandboxd and the guest first.
 set -euo pipefail
@@ -530,3 +531,8 @@ cat "$OUT"
 # The net test guest's echo round trips through the bundled VMM's
 # virtio-net against QEMU's, on a tap (issue 13): a section of net.md.
 "$ROOT/bench/vmm-net.sh"
+
+# Guest TCP through a tap and through passt (network = user), sandboxed
+# against the same QEMU and passt run bare (issue 13): a section of net.md,
+# after vmm-net.sh's, which replaces everything from its heading on.
+"$ROOT/bench/net.sh"

@@ -35,13 +35,12 @@
 #define QEMU_PIDS 128
 #define BUILTIN_PIDS 32
 #define VIRTIOFSD_PIDS 128
+/* passt: single-threaded, its packet buffers static; socket buffers
+ * (up to the host's rmem_max/wmem_max per connection) are charged too. */
+#define PASST_MIB 128
+#define PASST_PIDS 4
 #define SANDBOXD_MIB 64		/* the VM's own bound: its services + this */
 #define SANDBOXD_PIDS 16
-
-size_t cgroup_index(unsigned role)
-{
-	return role - ROLE_VMM;
-}
 
 /* The cgroup sandboxd runs in, in the hierarchy of controller CTRL (v1) or
  * the unified one (CTRL NULL), from /proc/self/cgroup. */
@@ -179,6 +178,8 @@ static struct cgroup_limits defaults(const struct plan *p, unsigned role)
 {
 	const uint64_t mem = p->cfg.memory_mib;
 
+	if (role == ROLE_PASST)
+		return (struct cgroup_limits){ .memory_mib = PASST_MIB, .pids_max = PASST_PIDS };
 	if (role >= ROLE_VIRTIOFSD)
 		return (struct cgroup_limits){ .memory_mib = VIRTIOFSD_MIB, .pids_max = VIRTIOFSD_PIDS };
 	if (p->drv == &vmm_driver_qemu)
@@ -232,9 +233,11 @@ static void enforceable(struct plan *p, struct cgroup_limits *l, const char *fil
 	}
 }
 
-static void plan_service(struct plan *p, const struct service_plan *s, unsigned *logged)
+/* S's cgroup NAME, the next one. */
+static void plan_service(struct plan *p, struct service_plan *s, const char *name, unsigned *logged)
 {
-	struct cgroup_svc *svc = &p->cgroups.svcs[cgroup_index(s->role)];
+	struct cgroup_plan *cg = &p->cgroups;
+	struct cgroup_svc *svc = &cg->svcs[cg->nsvcs];
 	const struct profile *prof = s->profile_file[0] ? &s->profile : NULL;
 	const struct cgroup_limits d = defaults(p, s->role);
 	static const unsigned none[CGK_NKEYS];
@@ -245,6 +248,8 @@ static void plan_service(struct plan *p, const struct service_plan *s, unsigned 
 	if (!svc->limits.pids_max)
 		svc->limits.pids_max = d.pids_max;
 	enforceable(p, &svc->limits, s->profile_file, prof ? prof->cgroup_lines : none, logged);
+	snprintf(svc->name, sizeof svc->name, "%s", name);
+	s->cgroup = cg->nsvcs++;
 }
 
 void cgroup_plan(struct plan *p)
@@ -274,14 +279,14 @@ void cgroup_plan(struct plan *p)
 		cg->version = 1;
 	else
 		find_v2(cfg, cg);
-	snprintf(cg->svcs[0].name, sizeof cg->svcs[0].name, "vmm");
-	plan_service(p, &p->vmm, &logged);
-	cg->nsvcs = 1;
-	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++, cg->nsvcs++) {
-		snprintf(cg->svcs[cg->nsvcs].name, sizeof cg->svcs[0].name, "virtiofsd-%s",
-			 cfg->shares[i].tag);
-		plan_service(p, &p->shares[i], &logged);
+	plan_service(p, &p->vmm, "vmm", &logged);
+	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++) {
+		char name[48];
+		snprintf(name, sizeof name, "virtiofsd-%s", cfg->shares[i].tag);
+		plan_service(p, &p->shares[i], name, &logged);
 	}
+	if (p->passt.binary[0])
+		plan_service(p, &p->passt, "passt", &logged);
 	for (size_t i = 0; i < cg->nsvcs; i++)
 		mem += cg->svcs[i].limits.memory_mib, pids += cg->svcs[i].limits.pids_max;
 	pid1 = &cg->svcs[cg->nsvcs++];

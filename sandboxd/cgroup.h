@@ -1,6 +1,6 @@
 /* cgroups: one per VM (vm-NAME, below the cgroup sandboxd runs in or the
  * config's cgroup_parent) and one per service inside it (vmm,
- * virtiofsd-TAG), plus vm-NAME/sandboxd for PID 1. One module hides cgroup
+ * virtiofsd-TAG, passt), plus vm-NAME/sandboxd for PID 1. One module hides cgroup
  * v1 and v2; the rest of sandboxd asks it "put this service here, with
  * these limits", and for the figures.
  *
@@ -24,8 +24,8 @@
 
 /* v1: memory, pids, cpu, cpuacct (CPU time); v2: the one hierarchy. */
 #define CGROUP_MAX_HIER 4
-/* vmm, one virtiofsd per share, and PID 1's own (the last). */
-#define CGROUP_MAX_SVCS (2 + CONFIG_MAX_SHARES)
+/* vmm, one virtiofsd per share, passt, and PID 1's own (the last). */
+#define CGROUP_MAX_SVCS (3 + CONFIG_MAX_SHARES)
 
 enum cgroup_ctrl { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_NCTRL };
 
@@ -50,7 +50,7 @@ struct cgroup_hier {
 
 /* One cgroup of the VM, as planned. */
 struct cgroup_svc {
-	char name[48];			/* "vmm", "virtiofsd-TAG", "sandboxd" */
+	char name[48];			/* "vmm", "virtiofsd-TAG", "passt", "sandboxd" */
 	struct cgroup_limits limits;	/* after defaults, and only what is enforced */
 };
 
@@ -70,14 +70,12 @@ struct cgroup_plan {
 struct plan;
 
 /* A plan step: finds the host's cgroups, the limits of the VM and of each
- * planned service (its profile's `cgroup` lines, else the defaults), and
- * dies with 100 (FILE:LINE) for a limit the host cannot enforce unless
+ * planned service (its profile's `cgroup` lines, else the defaults), sets
+ * each service's index among them (service_plan.cgroup), and dies with 100 (FILE:LINE) for a limit the host cannot enforce unless
  * cgroups = best-effort (then logged once per controller). */
 void cgroup_plan(struct plan *p);
 /* --check: one line per cgroup. */
 void cgroup_print(const struct cgroup_plan *cg);
-/* The index in cg->svcs of the service of ROLE (plan.h enum service_role). */
-size_t cgroup_index(unsigned role);
 
 /* The outer's handle on the VM's cgroups: each hierarchy's parent dir. */
 struct cgroup_dirs {

@@ -64,7 +64,8 @@ static struct options parse_args(int argc, char **argv)
 /* Without a CONFIG, parameters take these values; disks and shares come
  * one read-only and one writable each, or none; the writable share has
  * the `devices` option, so that ${share_devices} has a value too. */
-static void placeholder_config(struct config *cfg, bool disks, bool shares, bool network)
+static void placeholder_config(struct config *cfg, bool disks, bool shares, bool network,
+			       bool user)
 {
 	*cfg = (struct config){
 		.file = "(placeholder)", .name = "placeholder",
@@ -75,7 +76,9 @@ static void placeholder_config(struct config *cfg, bool disks, bool shares, bool
 		.shares = { { .tag = "ro", .path = "/placeholder/share-ro", .readonly = true },
 			    { .tag = "rw", .path = "/placeholder/share-rw", .devices = true } },
 		.ndisks = disks ? 2 : 0, .nshares = shares ? 2 : 0,
-		.net.kind = network ? NET_TAP : NET_NONE,
+		.net.kind = user ? NET_USER : network ? NET_TAP : NET_NONE,
+		.net.forwards = { { .host_port = 8080, .guest_port = 80, .host_port_text = "8080" } },
+		.net.nforwards = user,
 	};
 }
 
@@ -109,8 +112,8 @@ static int validate_every_mode(const char *file, const struct profile_params *ba
 	struct sock_fprog prog;
 
 	pp.cfg = &cfg;
-	for (unsigned mode = 0; mode < 32; mode++) {
-		placeholder_config(&cfg, mode & 2, mode & 4, mode & 16);
+	for (unsigned mode = 0; mode < 64; mode++) {
+		placeholder_config(&cfg, mode & 2, mode & 4, mode & 16, mode & 32);
 		pp.kvm = mode & 1;
 		pp.asan = mode & 8;
 		pp.share = mode & 4 ? &cfg.shares[1] : NULL;
@@ -182,7 +185,7 @@ int check_profile_main(int argc, char **argv)
 	if (o.config && config_load(o.config, &cfg) < 0)
 		return EXIT_PERMANENT;
 	if (!o.config)
-		placeholder_config(&cfg, true, true, false);
+		placeholder_config(&cfg, true, true, false, false);
 	pp.kvm = choose_kvm(&o, o.config ? &cfg : NULL, &why);
 	/* A virtiofsd profile is shown for the config's first share. */
 	pp.share = cfg.nshares ? &cfg.shares[o.config ? 0 : 1] : NULL;
@@ -199,7 +202,7 @@ int check_profile_main(int argc, char **argv)
 		if (o.other) {
 			check_print_diff(&p, &other, &cfg);
 		} else {
-			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks, shares and a network, plain and asan)\n",
+			printf("profile: %s: valid in every mode (kvm and tcg, with and without disks, shares and a network (tap or user), plain and asan)\n",
 			       o.file);
 			check_print_profile(&p, &pp, prog.len, o.bpf, &cfg);
 		}

@@ -158,6 +158,9 @@ static void print_rest(const struct profile *p, const struct config *cfg)
 		printf("  %s %s\n", ll_class_word(p->paths[i].class), p->paths[i].path);
 	for (size_t i = 0; i < p->nports; i++)
 		printf("  net %s %u\n", p->ports[i].connect ? "connect" : "bind", p->ports[i].port);
+	if (p->unhandled_fs || p->unhandled_connect)
+		printf("landlock unhandled:%s%s\n", p->unhandled_fs ? " filesystem" : "",
+		       p->unhandled_connect ? " tcp-connect" : "");
 	printf("landlock scope:%s%s%s\n", p->scope_signal ? " signal" : "",
 	       p->scope_abstract_unix ? " abstract-unix-socket" : "",
 	       p->scope_signal || p->scope_abstract_unix ? "" : " none");

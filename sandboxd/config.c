@@ -236,6 +236,7 @@ static const struct key keys[] = {
 	{ "network",          config_parse_network,     AT(net) },
 	{ "mac",              config_parse_mac,         AT(net) },
 	{ "host_address",     config_parse_host_address, AT(net) },
+	{ "forward",          config_parse_forward,     AT(net), .repeatable = true },
 };
 /* What the generic parsers write through `offset`. */
 #define FIELD_SIZE(f) sizeof(((struct config *)0)->f)

@@ -54,12 +54,24 @@ struct share {
 /* network = none | tap | bridge:NAME | user (sandboxd.conf(5)). */
 enum net_kind { NET_NONE, NET_TAP, NET_BRIDGE, NET_USER };
 
+/* forward = tcp:[ADDR:]HOSTPORT:GUESTPORT (network = user): passt listens
+ * on ADDR:HOSTPORT of the host (default 127.0.0.1) for the guest's port. */
+#define CONFIG_MAX_FORWARDS 16
+struct net_forward {
+	uint32_t addr;		/* network order */
+	uint16_t host_port, guest_port;
+	char host_port_text[6];	/* for the profile's ${forward_ports} */
+	unsigned line;
+};
+
 struct net_config {
 	enum net_kind kind;
 	char *bridge;		/* bridge:NAME: an existing host bridge */
 	uint8_t mac[6];		/* the guest's; default derived from the VM's name */
-	uint32_t host_addr;	/* tap: the host side's IPv4 address, network order */
-	unsigned host_prefix;	/* and its prefix length, 1..30 */
+	uint32_t host_addr;	/* tap: the host side's IPv4 address, network order; */
+	unsigned host_prefix;	/* and its prefix length, 1..30 (user: the gateway's) */
+	struct net_forward forwards[CONFIG_MAX_FORWARDS];
+	size_t nforwards;
 	unsigned line, mac_line, host_address_line;	/* 0: not in the file */
 };
 

@@ -1,5 +1,5 @@
-/* The network keys (sandboxd.conf(5)): network, mac, host_address, and
- * how they fit together, checked once the whole file is read. */
+/* The network keys (sandboxd.conf(5)): network, mac, host_address,
+ * forward, and how they fit together, checked once the whole file is read. */
 #include "config_parser.h"
 
 #include <arpa/inet.h>
@@ -87,6 +87,59 @@ int config_parse_host_address(struct parser *p, const struct key *k, const char 
 	return 0;
 }
 
+/* A port 1..65535 up to END_CHAR ('\0' or ':'); the rest after it in *REST. */
+static bool scan_port(const char *s, char end_char, uint16_t *port, const char **rest)
+{
+	uint64_t v;
+	const char *end;
+
+	if (!textfile_scan_u64(s, 10, &v, &end) || end == s || *end != end_char || v < 1 ||
+	    v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	*rest = end_char ? end + 1 : end;
+	return true;
+}
+
+/* tcp:HOSTPORT:GUESTPORT, or tcp:ADDR:HOSTPORT:GUESTPORT to listen on
+ * another host address than 127.0.0.1. */
+int config_parse_forward(struct parser *p, const struct key *k, const char *v)
+{
+	static const char what[] = "tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT "
+				   "(ports 1..65535)";
+	struct net_config *net = &p->cfg->net;
+	struct net_forward f = { .addr = htonl(INADDR_LOOPBACK), .line = p->line };
+	const char *rest = v + 4;
+	char addr[INET_ADDRSTRLEN];
+	const char *colon;
+
+	(void)k;
+	if (strncmp(v, "tcp:", 4))
+		return config_expected(p, what, v);
+	/* Three fields after "tcp:": the first is the address. */
+	if ((colon = strchr(rest, ':')) && strchr(colon + 1, ':')) {
+		struct in_addr in;
+		if ((size_t)(colon - rest) >= sizeof addr)
+			return config_expected(p, what, v);
+		snprintf(addr, sizeof addr, "%.*s", (int)(colon - rest), rest);
+		if (inet_pton(AF_INET, addr, &in) != 1)
+			return config_expected(p, what, v);
+		f.addr = in.s_addr;
+		rest = colon + 1;
+	}
+	if (!scan_port(rest, ':', &f.host_port, &rest) || !scan_port(rest, '\0', &f.guest_port, &rest))
+		return config_expected(p, what, v);
+	for (size_t i = 0; i < net->nforwards; i++)
+		if (net->forwards[i].host_port == f.host_port && net->forwards[i].addr == f.addr)
+			return fail(p, "forward: host port %u is forwarded already on line %u",
+				    (unsigned)f.host_port, net->forwards[i].line);
+	if (net->nforwards == CONFIG_MAX_FORWARDS)
+		return fail(p, "forward: at most %d", CONFIG_MAX_FORWARDS);
+	snprintf(f.host_port_text, sizeof f.host_port_text, "%u", (unsigned)f.host_port);
+	net->forwards[net->nforwards++] = f;
+	return 0;
+}
+
 /* The default MAC: locally administered, unicast (02:...), the rest a
  * hash (FNV-1a) of the VM's name, so that a VM keeps its address. */
 static void mac_from_name(const char *name, uint8_t mac[6])
@@ -107,9 +160,18 @@ int config_net_finish(struct parser *p)
 	if (net->kind == NET_TAP && !net->host_addr)
 		return fail_at(p, net->line, "network = tap needs host_address = A.B.C.D/N (the "
 			       "tap's address on the host)");
-	if (net->host_addr && net->kind != NET_TAP)
+	if (net->host_addr && net->kind != NET_TAP && net->kind != NET_USER)
 		return fail_at(p, net->host_address_line, "host_address: only with network = tap "
-			       "(a bridge's addresses are the host's business)");
+			       "or user (a bridge's addresses are the host's business)");
+	if (net->nforwards && net->kind != NET_USER)
+		return fail_at(p, net->forwards[0].line, "forward: only with network = user (passt "
+			       "forwards the port)");
+	/* user: the gateway passt plays on the guest's link (QEMU's slirp
+	 * network); the guest takes the next address, as on a tap. */
+	if (net->kind == NET_USER && !net->host_addr) {
+		net->host_addr = htonl(0x0a000202);	/* 10.0.2.2 */
+		net->host_prefix = 24;
+	}
 	if (net->mac_line && net->kind == NET_NONE)
 		return fail_at(p, net->mac_line, "mac: the VM has no network (network = none)");
 	if (!net->mac_line)

@@ -54,7 +54,8 @@ parse_fn config_parse_cgroup_limit, config_parse_cgroup_parent;
 
 /* The network keys (config_net.c), and their checks across keys once the
  * file is read: -1 (said) on error. */
-parse_fn config_parse_network, config_parse_mac, config_parse_host_address;
+parse_fn config_parse_network, config_parse_mac, config_parse_host_address,
+	 config_parse_forward;
 int config_net_finish(struct parser *p);
 
 #endif

@@ -90,11 +90,15 @@ static int builtin_prepare(struct vmm_run *run)
 		argv_add(a, "--fs");
 		argv_add(a, "tag=%s,fd=%d", cfg->shares[i].tag, vmm_pass_fd(run, run->share_fds[i]));
 	}
-	/* The tap PID 1 got from the outer (net.c): the VMM only reads and
-	 * writes it; no socket, no /dev/net/tun, no netlink in the VMM. */
+	/* The tap PID 1 got from the outer (net.c), or PID 1's link to passt
+	 * (passt.c), framed as QEMU's stream: the VMM only reads and writes
+	 * it; no socket, no /dev/net/tun, no netlink in the VMM. */
 	if (run->net && (run->net->kind == NET_TAP || run->net->kind == NET_BRIDGE)) {
 		argv_add(a, "--net");
 		argv_add(a, "fd=%d,mac=%s,mode=tap", vmm_pass_fd(run, run->net->tap_fd), run->net->mac);
+	} else if (run->net && run->net->kind == NET_USER) {
+		argv_add(a, "--net");
+		argv_add(a, "fd=%d,mac=%s,mode=stream", vmm_pass_fd(run, run->user_fd), run->net->mac);
 	}
 	if ((n = vmm_readiness_port(run)) < 0)
 		return -1;

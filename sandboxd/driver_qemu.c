@@ -97,18 +97,24 @@ static void add_shares(struct vmm_run *run)
 	}
 }
 
-/* The tap PID 1 got from the outer (net.c), as an fd QEMU only reads and
- * writes: no socket, no /dev/net/tun, no netlink in QEMU. No option ROM
- * on q35: nothing boots from the network. */
+/* The tap PID 1 got from the outer (net.c), or PID 1's link to passt
+ * (passt.c: a connected stream socket with QEMU's length-prefixed framing,
+ * -netdev stream since QEMU 7.2), as an fd QEMU only reads and writes: no
+ * socket, no /dev/net/tun, no netlink in QEMU. No option ROM on q35:
+ * nothing boots from the network. */
 static void add_network(struct vmm_run *run)
 {
 	const struct net_plan *n = run->net;
 	const bool pci = !strcmp(machine(run)->virtio_bus, "pci");
 
-	if (!n || (n->kind != NET_TAP && n->kind != NET_BRIDGE))
+	if (!n || n->kind == NET_NONE)
 		return;
 	argv_add(&run->argv, "-netdev");
-	argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
+	if (n->kind == NET_USER)
+		argv_add(&run->argv, "stream,id=net0,server=off,addr.type=fd,addr.str=%d",
+			 vmm_pass_fd(run, run->user_fd));
+	else
+		argv_add(&run->argv, "tap,id=net0,fd=%d", vmm_pass_fd(run, n->tap_fd));
 	argv_add(&run->argv, "-device");
 	argv_add(&run->argv, "virtio-net-%s,netdev=net0,mac=%s%s", machine(run)->virtio_bus, n->mac,
 		 pci ? ",romfile=" : "");

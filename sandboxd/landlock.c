@@ -220,6 +220,16 @@ void landlock_restrict_service(const struct profile *p, int abi, const char *ser
 		return;
 	h.scoped &= (p->scope_signal ? LANDLOCK_SCOPE_SIGNAL : 0) |
 		    (p->scope_abstract_unix ? LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET : 0);
+	if (p->unhandled_fs)
+		h.handled_access_fs = 0;
+	if (p->unhandled_connect)
+		h.handled_access_net &= ~(__u64)LANDLOCK_ACCESS_NET_CONNECT_TCP;
+	/* Nothing left to handle below ABI 4 (a profile leaving the
+	 * filesystem alone): Landlock refuses an empty ruleset. */
+	if (!h.handled_access_fs && !h.handled_access_net && !h.scoped) {
+		log_info(service, "landlock: ABI %d: nothing this profile handles is enforced", abi);
+		return;
+	}
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &h, size, 0);
 	if (ruleset < 0)
 		die_errno(EXIT_TEMPORARY, service, "landlock: create ruleset");

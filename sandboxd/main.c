@@ -228,8 +228,9 @@ int main(int argc, char **argv)
 	/* 2. Tied to the supervisor; then what the VM has on the host: its
 	 * tap, its runtime dir, its cgroups. */
 	tie_to_parent(parent);
-	/* The tap, if any, in the caller's network namespace: PID 1 has its
-	 * own from the clone on (net.c). */
+	/* The tap, if any, in the caller's network namespace, or that
+	 * namespace itself for passt: PID 1 has its own from the clone on
+	 * (net.c). */
 	net_setup_host(&plan.net, &plan.cfg, service_uid(&plan.cfg, ROLE_VMM),
 		       service_gid(&plan.cfg, ROLE_VMM));
 	rundir_make(&plan.cfg, &rundir);
@@ -257,9 +258,12 @@ int main(int argc, char **argv)
 	close(lifeline[0]);
 	/* PID 1 into the VM's cgroup before its go on the lifeline. */
 	cgroup_place_pid1(&plan.cgroups, child);
-	/* The tap lives as long as PID 1's copy and the VMM's. */
+	/* The tap lives as long as PID 1's copy and the VMM's; the
+	 * namespace is PID 1's to hand to passt. */
 	if (plan.net.tap_fd >= 0)
 		close(plan.net.tap_fd);
+	if (plan.net.host_netns_fd >= 0)
+		close(plan.net.host_netns_fd);
 	if (o.notify_fd >= 0)
 		close(o.notify_fd);
 	/* 4. The outer only relays signals and waits from here: it confines

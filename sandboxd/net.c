@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,17 +57,19 @@ void net_plan(const struct config *cfg, const char *driver, bool driver_has_net,
 {
 	const struct net_config *c = &cfg->net;
 
-	*out = (struct net_plan){ .kind = c->kind, .tap_fd = -1, .mtu = TAP_MTU };
+	*out = (struct net_plan){ .kind = c->kind, .tap_fd = -1, .mtu = TAP_MTU,
+				  .host_netns_fd = -1 };
 	snprintf(out->mac, sizeof out->mac, "%02x:%02x:%02x:%02x:%02x:%02x", c->mac[0], c->mac[1],
 		 c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
 	if (c->kind == NET_NONE)
 		return;
-	if (c->kind == NET_USER)
-		die(EXIT_PERMANENT, NULL, "%s:%u: network = user: user-mode networking (passt) is "
-		    "not available in this sandboxd yet; use tap or bridge:NAME", cfg->file, c->line);
 	if (!driver_has_net)
 		die(EXIT_PERMANENT, NULL, "%s:%u: network: the %s driver has no network device yet "
 		    "(vmm = qemu has)", cfg->file, c->line, driver);
+	if (c->kind == NET_USER) {
+		guest_args(c, out->guest_args, sizeof out->guest_args);
+		return;
+	}
 	if (access("/dev/net/tun", R_OK | W_OK) < 0)
 		die_errno(EXIT_PERMANENT, NULL, "%s:%u: network: /dev/net/tun", cfg->file, c->line);
 	if (c->kind == NET_BRIDGE)
@@ -82,6 +85,10 @@ void net_print(const struct net_plan *n, const struct config *cfg)
 	else if (n->kind == NET_BRIDGE)
 		printf("network: tap on bridge %s (index %u), mtu %u, guest mac %s\n",
 		       cfg->net.bridge, n->bridge_index, n->mtu, n->mac);
+	else if (n->kind == NET_USER)
+		printf("network: user (passt in sandboxd's network namespace), %zu port%s forwarded, "
+		       "guest mac %s, guest command line '%s'\n", cfg->net.nforwards,
+		       cfg->net.nforwards == 1 ? "" : "s", n->mac, n->guest_args);
 	else
 		printf("network: routed tap, mtu %u, guest mac %s, guest command line '%s'\n", n->mtu,
 		       n->mac, n->guest_args);
@@ -97,6 +104,13 @@ void net_setup_host(struct net_plan *n, const struct config *cfg, uid_t uid, gid
 
 	if (n->kind == NET_NONE)
 		return;
+	if (n->kind == NET_USER) {
+		n->host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (n->host_netns_fd < 0)
+			die_errno(EXIT_TEMPORARY, NULL, "network: open sandboxd's network namespace "
+				  "for passt");
+		return;
+	}
 	n->tap_fd = tap_open(TAP_PATTERN, uid, gid, n->tap_name, &step);
 	if (n->tap_fd < 0)
 		die_errno(EXIT_TEMPORARY, NULL, "network: %s", step);

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "passt.h"
 #include "readiness.h"
 #include "relay.h"
 #include "self_confine.h"
@@ -45,17 +46,18 @@ struct supervisor {
 	bool timed_out;		/* killed at the shutdown timeout */
 	unsigned shutdown_attempts;
 	struct timespec shutdown_deadline;
-	bool share_failed;	/* a virtiofsd died while the VMM ran */
+	bool helper_failed;	/* a virtiofsd or passt died while the VMM ran */
 	struct violations violations;
 	struct share_service shares[CONFIG_MAX_SHARES];
-	struct service *svcs[1 + CONFIG_MAX_SHARES];	/* every service started */
+	struct passt_service passt;	/* network = user */
+	struct service *svcs[2 + CONFIG_MAX_SHARES];	/* every service started */
 	size_t nsvcs;
 	struct cgroup_run cg[CGROUP_MAX_SVCS];	/* the plan's cgroups, as PID 1 holds them */
 	const struct cgroup_dirs *cgdirs;	/* vm-NAME's parents, as the outer made them */
 	int cg_leave[CGROUP_MAX_HIER];	/* the way out of them (cgroup_leave) */
 	/* --log-console: each virtiofsd's stderr, the console, the VMM's stderr */
 	bool log_console;
-	struct relay relays[CONFIG_MAX_SHARES + 2];
+	struct relay relays[CONFIG_MAX_SHARES + 3];
 	size_t nrelays;
 	struct readiness ready;
 };
@@ -101,6 +103,22 @@ static void start_shares(struct supervisor *s)
 			abort_start(s, &s->shares[i].svc);
 		s->run->share_fds[i] = s->shares[i].vmm_fd;
 	}
+}
+
+/* Before the VMM, which gets the other end of passt's link. */
+static void start_passt(struct supervisor *s)
+{
+	int err_fd;
+
+	if (!s->plan->passt.binary[0])
+		return;
+	err_fd = s->log_console ? add_relay(s, "passt") : -1;
+	s->passt.svc.cg = &s->cg[s->plan->passt.cgroup];
+	passt_start(s->plan, &s->passt, err_fd);
+	add_service(s, &s->passt.svc);
+	if (err_fd >= 0)
+		close(err_fd);
+	s->run->user_fd = s->passt.vmm_fd;
 }
 
 /* The outer process writes one byte once it has confined itself (so its
@@ -249,23 +267,39 @@ static _Noreturn void abort_start(struct supervisor *s, struct service *failed)
 	_exit(EXIT_TEMPORARY);
 }
 
-/* Measured: with its virtiofsd gone the guest hangs on its next access to
- * the share (no EIO) and QEMU idles on; even a graceful power-off hangs in
- * sync. So the VM ends at once, with no graceful wait. Exit status 0 is
- * virtiofsd's answer to its front-end closing the connection, which QEMU
- * does as it ends (before its own exit): not a failure. */
-static void check_shares(struct supervisor *s)
+/* Whether helper SVC (a virtiofsd, passt) is gone while the VMM runs:
+ * exit status 0 is each one's answer to the VMM closing its connection,
+ * which QEMU does as it ends (before its own exit), not a failure. */
+static bool helper_lost(const struct service *svc)
 {
-	for (size_t i = 0; i < s->run->cfg->nshares && !s->killed; i++) {
-		const struct share_service *sh = &s->shares[i];
-		if (sh->svc.state != SERVICE_EXITED ||
-		    (WIFEXITED(sh->svc.wstatus) && WEXITSTATUS(sh->svc.wstatus) == 0))
-			continue;
-		log_warn(sh->name, "virtiofsd is gone: the guest would hang on its next access to "
-			 "%s; killing the VM", s->run->cfg->shares[i].path);
-		s->share_failed = true;
-		kill_everything(s);
-	}
+	return svc->state == SERVICE_EXITED &&
+	       !(WIFEXITED(svc->wstatus) && WEXITSTATUS(svc->wstatus) == 0);
+}
+
+static void end_for_helper(struct supervisor *s, const char *service, const char *why)
+{
+	log_warn(service, "%s; killing the VM", why);
+	s->helper_failed = true;
+	kill_everything(s);
+}
+
+/* A helper lost ends the VM at once, with no graceful wait. Measured:
+ * with its virtiofsd gone the guest hangs on its next access to the share
+ * (no EIO) and QEMU idles on; even a graceful power-off hangs in sync.
+ * Without passt the guest's network is dead, and a VM without the network
+ * its config gives it is not the VM asked for: s6 restarts it whole. */
+static void check_helpers(struct supervisor *s)
+{
+	char why[PATH_MAX + 80];
+
+	for (size_t i = 0; i < s->run->cfg->nshares && !s->killed; i++)
+		if (helper_lost(&s->shares[i].svc)) {
+			snprintf(why, sizeof why, "virtiofsd is gone: the guest would hang on its "
+				 "next access to %s", s->run->cfg->shares[i].path);
+			end_for_helper(s, s->shares[i].name, why);
+		}
+	if (s->passt.svc.pid && !s->killed && helper_lost(&s->passt.svc))
+		end_for_helper(s, s->passt.svc.name, "passt is gone: the guest has lost its network");
 }
 
 /* Reaps every child; returns the VM's exit status once the VMM is gone,
@@ -283,7 +317,7 @@ static int reap(struct supervisor *s)
 	/* Both gone in one round (the guest powered off, then virtiofsd saw
 	 * its connection close) is a normal end. */
 	if (vmm->state == SERVICE_EXITED) {
-		if (s->share_failed)
+		if (s->helper_failed)
 			return EXIT_TEMPORARY;
 		if (s->timed_out)
 			return EXIT_SHUTDOWN_TIMEOUT;
@@ -294,7 +328,7 @@ static int reap(struct supervisor *s)
 				 WTERMSIG(vmm->wstatus));
 		return s->drv->exit_status(vmm->wstatus);
 	}
-	check_shares(s);
+	check_helpers(s);
 	return -1;
 }
 
@@ -408,9 +442,9 @@ _Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgro
 	/* Each service's cgroup (cgroup_run.c), before /sys is replaced. */
 	cgroup_open(&plan->cgroups, s.cg);
 	cgroup_open_leave(&plan->cgroups, s.cg_leave);
-	run->svc.cg = &s.cg[0];
+	run->svc.cg = &s.cg[plan->vmm.cgroup];
 	for (size_t i = 0; i < plan->cfg.nshares; i++)
-		s.shares[i].svc.cg = &s.cg[1 + i];
+		s.shares[i].svc.cg = &s.cg[plan->shares[i].cgroup];
 	if (log_console)
 		relay_output_nonblocking();
 	build_namespace(drv, run);
@@ -420,6 +454,7 @@ _Noreturn void pid1_main(const struct plan *plan, const struct cgroup_dirs *cgro
 		die_errno(EXIT_TEMPORARY, NULL, "timerfd");
 
 	start_shares(&s);
+	start_passt(&s);
 	if (drv->prepare(run) < 0)
 		die(EXIT_TEMPORARY, "vmm", "prepare %s", drv->name);
 	readiness_init(&s.ready, &plan->cfg, run->ready_fd, notify_fd);

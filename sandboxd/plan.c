@@ -18,6 +18,10 @@
 #include "service.h"
 #include "vmm_driver.h"
 
+#ifndef PASST_BINARY
+#define PASST_BINARY "/usr/bin/passt"
+#endif
+
 #ifndef SANDBOXD_PROFILE_DIR
 #define SANDBOXD_PROFILE_DIR "/usr/local/share/sandboxd/profiles"
 #endif
@@ -184,6 +188,31 @@ static void plan_shares(const struct plan_args *a, struct plan *p)
 	}
 }
 
+/* network = user: passt, its own service. Debian's package ships an AVX2
+ * build beside the plain one, which the plain one re-executes (execve of
+ * /proc/self/exe + ".avx2") where the CPU has AVX2: sandboxd starts the
+ * one that runs, so that the service's one exec is sandboxd's. */
+static void plan_passt(const struct plan_args *a, struct plan *p)
+{
+	struct service_plan *s = &p->passt;
+	const struct profile_params params = { .cfg = &p->cfg, .binary = s->binary };
+	const char *binary = PASST_BINARY;
+
+	if (p->cfg.net.kind != NET_USER)
+		return;
+	snprintf(s->name, sizeof s->name, "passt");
+	s->role = ROLE_PASST;
+	if (access(PASST_BINARY, X_OK) < 0)
+		die_errno(EXIT_PERMANENT, s->name, "%s:%u: network = user needs passt (Debian: the "
+			  "passt package): %s", p->cfg.file, p->cfg.net.line, PASST_BINARY);
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && access(PASST_BINARY ".avx2", X_OK) == 0)
+		binary = PASST_BINARY ".avx2";
+	locate(s, binary);
+	profile_path(&p->cfg, "passt", s->profile_file, sizeof s->profile_file);
+	compile_profile(s, &params, a->filter_mode);
+}
+
 void plan_build(const struct plan_args *a, struct plan *p)
 {
 	*p = (struct plan){ .filter_mode = a->filter_mode, .exec_argv = a->exec_argv };
@@ -203,6 +232,7 @@ void plan_build(const struct plan_args *a, struct plan *p)
 	/* 6. Each service: its program, its profile compiled for this VM. */
 	plan_vmm(a, p);
 	plan_shares(a, p);
+	plan_passt(a, p);
 	/* 7. The cgroups: each service's limits, and whether this host can
 	 * enforce them (cgroup.c). */
 	cgroup_plan(p);
@@ -242,5 +272,7 @@ void plan_print(const struct plan *p)
 	print_service(p, &p->vmm);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++)
 		print_service(p, &p->shares[i]);
+	if (p->passt.binary[0])
+		print_service(p, &p->passt);
 	cgroup_print(&p->cgroups);
 }

@@ -25,7 +25,9 @@ enum filter_mode { FILTER_KILL, FILTER_LOG, FILTER_OFF };
 enum service_role {
 	ROLE_VMM = 1,
 	ROLE_VIRTIOFSD = 2,	/* + share index */
+	ROLE_PASST = ROLE_VIRTIOFSD + CONFIG_MAX_SHARES,	/* network = user */
 };
+_Static_assert(ROLE_PASST < CONFIG_ID_SPAN, "every role's uid lies in the VM's range");
 
 /* One service as planned: its program, its profile parsed for this VM and
  * compiled to BPF. */
@@ -36,6 +38,7 @@ struct service_plan {
 	char profile_file[PATH_MAX];	/* "": no profile */
 	struct profile profile;
 	struct sock_fprog filter;	/* len 0: none (--no-seccomp, or no profile) */
+	size_t cgroup;			/* its index in the plan's cgroups (cgroup.c) */
 };
 
 struct vmm_driver;
@@ -59,6 +62,7 @@ struct plan {
 	struct net_plan net;		/* the tap's fd once the outer made it */
 	struct service_plan vmm;
 	struct service_plan shares[CONFIG_MAX_SHARES];
+	struct service_plan passt;	/* network = user; binary "" otherwise */
 	struct cgroup_plan cgroups;	/* the VM's cgroups and their limits */
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "passt.h"
 #include "shares.h"
 #include "vmm_driver.h"
 
@@ -50,6 +51,12 @@ void print_argv(const struct plan *p)
 		share_argv(p, i, &a);
 		snprintf(role, sizeof role, "virtiofsd-%s", cfg->shares[i].tag);
 		put_line(role, a.v);
+		argv_free(&a);
+	}
+	if (p->passt.binary[0]) {
+		struct argv a = { 0 };
+		passt_argv(p, &a);
+		put_line("passt", a.v);
 		argv_free(&a);
 	}
 	vmm_run_init(&run, p, true);

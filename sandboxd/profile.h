@@ -79,6 +79,10 @@ struct profile {
 	size_t nports;
 	bool scope_signal;
 	bool scope_abstract_unix;
+	/* `landlock unhandled`: rights the service's domain leaves to the
+	 * other layers (a domain that handles filesystem rights forbids
+	 * mount and pivot_root, which passt's own sandbox needs). */
+	bool unhandled_fs, unhandled_connect;
 	uint64_t caps;			/* bit N: capability N kept */
 	unsigned securebits;		/* SECBIT_* mask */
 	struct rlimit_rule rlimits[RLIM_NLIMITS];

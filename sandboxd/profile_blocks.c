@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks", "network", "asan" };
+/* network: any; tap: tap or bridge:NAME; user: passt. */
+static const char *const flag_names[] = { "kvm", "tcg", "shares", "disks", "network", "tap", "user",
+					  "asan" };
 #define NFLAGS (sizeof flag_names / sizeof *flag_names)
 
 static bool flag_holds(const struct loader *l, size_t i)
@@ -13,7 +15,9 @@ static bool flag_holds(const struct loader *l, size_t i)
 	const bool values[] = {
 		l->params->kvm, !l->params->kvm,
 		l->cfg && l->cfg->nshares, l->cfg && l->cfg->ndisks,
-		l->cfg && l->cfg->net.kind != NET_NONE, l->params->asan,
+		l->cfg && l->cfg->net.kind != NET_NONE,
+		l->cfg && (l->cfg->net.kind == NET_TAP || l->cfg->net.kind == NET_BRIDGE),
+		l->cfg && l->cfg->net.kind == NET_USER, l->params->asan,
 	};
 	_Static_assert(sizeof values / sizeof *values == NFLAGS, "one value per flag");
 	return values[i];
@@ -47,19 +51,24 @@ static void restore(struct loader *l, const struct mark *m, bool truncate)
 	}
 }
 
+/* if FLAG [FLAG...]: the block applies when any of them holds. */
 int directive_if(struct loader *l, char **w, size_t n)
 {
-	size_t i;
+	bool active = false;
 
-	(void)n;
 	if (l->if_line)
 		return fail(l, "'if' inside the 'if' of line %u: blocks do not nest", l->if_line);
-	for (i = 0; i < NFLAGS && strcmp(w[0], flag_names[i]); i++)
-		;
-	if (i == NFLAGS)
-		return fail(l, "if: expected kvm, tcg, shares, disks or network, got '%s'", w[0]);
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		for (i = 0; i < NFLAGS && strcmp(w[k], flag_names[i]); i++)
+			;
+		if (i == NFLAGS)
+			return fail(l, "if: expected kvm, tcg, shares, disks, network, tap, user or "
+				    "asan, got '%s'", w[k]);
+		active = active || flag_holds(l, i);
+	}
 	l->if_line = l->line;
-	l->active = flag_holds(l, i);
+	l->active = active;
 	snapshot(l, &l->pre);
 	return 0;
 }

@@ -11,6 +11,9 @@ static int add_paths(struct loader *l, char **w, size_t n, enum ll_class class, 
 {
 	struct profile *p = l->p;
 
+	if (class != LL_VIEW && p->unhandled_fs)
+		return fail(l, "%s: the filesystem is unhandled (line %u): a path rule would grant "
+			    "nothing; `view PATH` puts a path in the view", what, l->seen.unhandled_fs);
 	for (size_t k = 0; k < n; k++) {
 		if (w[k][0] != '/')
 			return fail(l, "%s: '%s' is not an absolute path", what, w[k]);
@@ -73,8 +76,8 @@ int directive_ll_net(struct loader *l, char **w, size_t n)
 
 	if (!connect && strcmp(w[0], "bind"))
 		return fail(l, "landlock net: expected bind or connect, got '%s'", w[0]);
-	if (n < 2)
-		return fail(l, "landlock net %s: expected a port", w[0]);
+	/* No port after a parameter that expands to none (${forward_ports}
+	 * of a VM without forwards): the right stays handled, nothing granted. */
 	for (size_t k = 1; k < n; k++) {
 		if (!isdigit((unsigned char)w[k][0]) || !loader_scan_number(w[k], &port, &end) || *end
 		    || port > 65535)
@@ -84,9 +87,43 @@ int directive_ll_net(struct loader *l, char **w, size_t n)
 			    && !HIDDEN(l, i, nports))
 				return fail(l, "landlock net %s %s is already on line %u", w[0], w[k],
 					    p->ports[i].line);
+		if (connect && p->unhandled_connect)
+			return fail(l, "landlock net connect: tcp-connect is unhandled (line %u): a rule "
+				    "would grant nothing", l->seen.unhandled_connect);
 		if (loader_grow(l, &p->ports, p->nports, sizeof *p->ports) < 0)
 			return -1;
 		p->ports[p->nports++] = (struct ll_port){ connect, (uint16_t)port, l->line };
+	}
+	return 0;
+}
+
+/* `landlock unhandled filesystem tcp-connect`: the domain leaves these
+ * rights alone (landlock.c), said in the profile with its reason. */
+int directive_ll_unhandled(struct loader *l, char **w, size_t n)
+{
+	struct profile *p = l->p;
+
+	for (size_t k = 0; k < n; k++) {
+		if (!strcmp(w[k], "filesystem")) {
+			for (size_t i = 0; i < p->npaths; i++)
+				if (p->paths[i].class != LL_VIEW && !HIDDEN(l, i, npaths))
+					return fail(l, "landlock unhandled filesystem: line %u grants a "
+						    "Landlock path right", p->paths[i].line);
+			if (loader_set_once(l, &l->seen.unhandled_fs, "landlock unhandled", w[k]) < 0)
+				return -1;
+			p->unhandled_fs = true;
+		} else if (!strcmp(w[k], "tcp-connect")) {
+			for (size_t i = 0; i < p->nports; i++)
+				if (p->ports[i].connect && !HIDDEN(l, i, nports))
+					return fail(l, "landlock unhandled tcp-connect: line %u grants "
+						    "connect rights", p->ports[i].line);
+			if (loader_set_once(l, &l->seen.unhandled_connect, "landlock unhandled",
+					    w[k]) < 0)
+				return -1;
+			p->unhandled_connect = true;
+		} else
+			return fail(l, "landlock unhandled: expected filesystem or tcp-connect, got "
+				    "'%s'", w[k]);
 	}
 	return 0;
 }

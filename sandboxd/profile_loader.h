@@ -20,7 +20,7 @@ struct seen {
 	unsigned cap[64];
 	unsigned secbit[32];
 	unsigned rlimit[RLIM_NLIMITS];
-	unsigned tmp, shm, scope_signal, scope_unix;
+	unsigned tmp, shm, scope_signal, scope_unix, unhandled_fs, unhandled_connect;
 	unsigned cgroup[4];		/* per enum cgroup_key */
 };
 
@@ -95,7 +95,8 @@ void loader_words_free(struct words *ws);
 /* --- the directives: W holds the N words after the directive's name ------ */
 
 directive_fn directive_syscall;						/* profile_syscall.c */
-directive_fn directive_ll_paths, directive_view, directive_ll_scope, directive_ll_net; /* profile_landlock.c */
+directive_fn directive_ll_paths, directive_view, directive_ll_scope, directive_ll_net,
+	directive_ll_unhandled;						/* profile_landlock.c */
 directive_fn directive_capability, directive_securebits, directive_rlimit,
 	directive_tmpfs, directive_env, directive_cgroup;		/* profile_process.c */
 directive_fn directive_if, directive_else, directive_end;		/* profile_blocks.c */

@@ -79,7 +79,19 @@ static size_t param_shares(const struct loader *l, const struct param *pm, const
 	return n;
 }
 
-#define PARAM_MAX_VALUES (CONFIG_MAX_DISKS > CONFIG_MAX_SHARES ? CONFIG_MAX_DISKS : CONFIG_MAX_SHARES)
+/* network = user: the host ports passt listens on for the guest. */
+static size_t param_forward_ports(const struct loader *l, const struct param *pm, const char **out)
+{
+	size_t n = 0;
+
+	(void)pm;
+	for (size_t i = 0; l->cfg && i < l->cfg->net.nforwards; i++)
+		out[n++] = l->cfg->net.forwards[i].host_port_text;
+	return n;
+}
+
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define PARAM_MAX_VALUES MAX2(MAX2(CONFIG_MAX_DISKS, CONFIG_MAX_SHARES), CONFIG_MAX_FORWARDS)
 #define CFG(f) param_config, offsetof(struct config, f)
 #define PARAMS(f) param_params, offsetof(struct profile_params, f)
 
@@ -96,6 +108,7 @@ static const struct param params[] = {
 	{ "share_ro",      param_share,          0,  true,  true },
 	{ "share_rw",      param_share,          0,  true,  false },
 	{ "share_devices", param_share_devices,  0,  true,  false },
+	{ "forward_ports", param_forward_ports,  0,  true,  false },
 };
 
 void loader_set_memory(struct loader *l)

@@ -111,6 +111,7 @@ static const struct directive directives[] = {
 	{ "view",       NULL,    directive_view,       1, 0, "PATH...", NULL },
 	{ "landlock",   "scope", directive_ll_scope,   1, 0, "signal|abstract-unix-socket...", NULL },
 	{ "landlock",   "net",   directive_ll_net,     2, 0, "bind|connect PORT...", NULL },
+	{ "landlock",   "unhandled", directive_ll_unhandled, 1, 0, "filesystem|tcp-connect...", NULL },
 	{ "capability", NULL,    directive_capability, 1, 0, "CAP_NAME...", NULL },
 	{ "securebits", NULL,    directive_securebits, 1, 0, "NAME...", NULL },
 	{ "rlimit",     NULL,    directive_rlimit,     2, 3, "NAME SOFT [HARD]", NULL },
@@ -118,14 +119,15 @@ static const struct directive directives[] = {
 	{ "env",        NULL,    directive_env,        1, 0, "NAME...", NULL },
 	{ "cgroup",     NULL,    directive_cgroup,     2, 3, "memory_max|pids_max|cpu_weight|cpu_max VALUE",
 	  NULL },
-	{ "if",         NULL,    directive_if,         1, 1, "kvm|tcg|shares|disks", NULL },
+	{ "if",         NULL,    directive_if,         1, 0, "FLAG... (kvm, tcg, shares, disks, network, "
+	  "tap, user, asan)", NULL },
 	{ "else",       NULL,    directive_else,       0, 0, "nothing after it", NULL },
 	{ "end",        NULL,    directive_end,        0, 0, "nothing after it", NULL },
 };
 #define NDIRECTIVES (sizeof directives / sizeof *directives)
 
 /* The words after `landlock`: ll_class_names, then the two directives. */
-#define LANDLOCK_WORDS "read, read-exec, read-write, device, make-device, scope or net"
+#define LANDLOCK_WORDS "read, read-exec, read-write, device, make-device, scope, net or unhandled"
 
 /* The directive of the line W, and the word after its name (l->sub) where
  * it takes one. */

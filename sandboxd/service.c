@@ -33,7 +33,7 @@ void service_init(struct service *s, const struct service_plan *planned)
 	s->role = planned->role;
 	s->profile = planned->profile_file[0] ? &planned->profile : NULL;
 	s->filter = plan_filter(planned);
-	s->out_fd = s->err_fd = -1;
+	s->out_fd = s->err_fd = s->netns_fd = -1;
 }
 
 /* Moves the service's fds to 3, 4, ... and the program's to SERVICE_EXEC_FD,
@@ -114,9 +114,15 @@ static _Noreturn void service_enter(const struct service *s, const struct plan *
 	if (setsid() < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "setsid");
 
-	/* 2. Its own mount namespace and view: a fresh root with only what
-	 * the profile and the config give it (view.c), the config's paths
-	 * taken through their pinned fds, which step 3 may cover. */
+	/* 2. Its namespaces. The network first, while the service is still
+	 * root in the caller's user namespace (setns needs CAP_SYS_ADMIN
+	 * there): PID 1's empty one, or for passt, which makes the guest's
+	 * connections, the one sandboxd was started in (net.c). Then its own
+	 * mount namespace and view: a fresh root with only what the profile
+	 * and the config give it (view.c), the config's paths taken through
+	 * their pinned fds, which step 3 may cover. */
+	if (s->netns_fd >= 0 && setns(s->netns_fd, CLONE_NEWNET) < 0)
+		die_errno(EXIT_TEMPORARY, s->name, "join the host's network namespace");
 	if (unshare(CLONE_NEWNS) < 0)
 		die_errno(EXIT_TEMPORARY, s->name, "unshare mount namespace");
 	view_enter(&(struct view){ .profile = p, .stage = cfg->runtime_dir, .uid = uid, .gid = gid,

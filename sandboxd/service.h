@@ -27,6 +27,7 @@ struct service {
 	int fds[SERVICE_MAX_FDS];	/* fds[i] becomes fd 3 + i in the service */
 	size_t nfds;
 	int out_fd, err_fd;		/* its stdout and stderr; -1: sandboxd's */
+	int netns_fd;			/* a network namespace to join; -1: PID 1's */
 	enum service_state state;
 	pid_t pid;
 	pid_t host_pid;			/* in the host's PID namespace (audit records) */

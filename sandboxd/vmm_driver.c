@@ -30,6 +30,7 @@ void vmm_run_init(struct vmm_run *run, const struct plan *plan, bool dry_run)
 {
 	*run = (struct vmm_run){ .cfg = &plan->cfg, .kvm = plan->kvm, .binary = plan->vmm.binary,
 				 .exec_argv = plan->exec_argv, .net = &plan->net, .ready_fd = -1,
+				 .user_fd = -1,
 				 .dry_run = dry_run };
 	for (size_t i = 0; i < CONFIG_MAX_SHARES; i++)
 		run->share_fds[i] = -1;

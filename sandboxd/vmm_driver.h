@@ -21,6 +21,7 @@ struct vmm_run {
 	struct service svc;	/* the VMM service; prepare fills argv and fds */
 	int share_fds[CONFIG_MAX_SHARES]; /* each share's vhost-user connection */
 	const struct net_plan *net;	/* the tap (net->tap_fd) and guest's address */
+	int user_fd;		/* network = user: the VMM's end of passt's link; -1 */
 	int ready_fd;		/* PID 1's end of the guest's readiness port; -1: none */
 	void *priv;		/* driver state, e.g. its QMP connection */
 	/* --print-argv: prepare runs as for a start, but the vmm_pass_*
@@ -37,7 +38,7 @@ struct vmm_driver {
 	const char *name;
 	bool needs_kvm;		/* /dev/kvm whatever the accel (else: if kvm) */
 	bool shares;		/* attaches the config's shares (vhost-user-fs) */
-	bool network;		/* has a network device for the plan's tap */
+	bool network;		/* has a network device for the plan's tap or passt */
 	bool readiness_port;	/* gives the guest COM2 for its READY=1 (readiness.h) */
 	/* The service's profile in profile_dir; NULL: none yet, and the
 	 * service runs without rlimits, Landlock and seccomp (logged). */

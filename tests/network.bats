@@ -186,7 +186,20 @@ bad() {
 @test "network config errors: FILE:LINE and exit 100 from --check" {
 	bad 1 "network: expected none, tap, user or bridge:NAME (NAME a host bridge, 1..15 characters of [A-Za-z0-9_.-]), got 'wifi'" "network = wifi"
 	bad 1 "network = tap needs host_address = A.B.C.D/N (the tap's address on the host)" "network = tap"
-	bad 1 "host_address: only with network = tap (a bridge's addresses are the host's business)" "host_address = 10.0.2.1/30"
+	bad 1 "host_address: only with network = tap or user (a bridge's addresses are the host's business)" "host_address = 10.0.2.1/30"
+	bad 1 "forward: only with network = user (passt forwards the port)" "forward = tcp:8080:80"
+	bad 2 "forward: only with network = user (passt forwards the port)" "network = tap" "forward = tcp:8080:80" "host_address = 10.0.2.1/30"
+	bad 2 "forward: expected tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT (ports 1..65535), got 'udp:53:53'" "network = user" "forward = udp:53:53"
+	bad 2 "forward: expected tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT (ports 1..65535), got 'tcp:8080'" "network = user" "forward = tcp:8080"
+	bad 2 "forward: expected tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT (ports 1..65535), got 'tcp:0:80'" "network = user" "forward = tcp:0:80"
+	bad 2 "forward: expected tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT (ports 1..65535), got 'tcp:8080:65536'" "network = user" "forward = tcp:8080:65536"
+	bad 2 "forward: expected tcp:HOSTPORT:GUESTPORT or tcp:A.B.C.D:HOSTPORT:GUESTPORT (ports 1..65535), got 'tcp:localhost:8080:80'" "network = user" "forward = tcp:localhost:8080:80"
+	# The first forward is the second of the three lines, after the
+	# config's own (vm_conf with none ends in an empty line).
+	vm_conf ""
+	local first
+	first=$(($(wc -l < "$T/vm.conf") - 1 + 2))
+	bad 3 "forward: host port 8080 is forwarded already on line $first" "network = user" "forward = tcp:8080:80" "forward = tcp:8080:81"
 	bad 2 "host_address: expected A.B.C.D/N, N 1..30, got '10.0.2.1'" "network = tap" "host_address = 10.0.2.1"
 	bad 2 "host_address: expected A.B.C.D/N, N 1..30, got '10.0.2.1/31'" "network = tap" "host_address = 10.0.2.1/31"
 	bad 2 "host_address: 10.0.2.2/30 leaves no room for the guest's address, the next one in /30 (neither may be the prefix's first or broadcast address)" "network = tap" "host_address = 10.0.2.2/30"
@@ -194,7 +207,7 @@ bad() {
 	bad 1 "mac: the VM has no network (network = none)" "mac = 02:00:00:00:00:01"
 }
 
-@test "network plan errors: a missing bridge, a link that is no bridge, user, the exec driver: exit 100" {
+@test "network plan errors: a missing bridge, a link that is no bridge, the exec driver: exit 100" {
 	vm_conf "" "network = bridge:sbxnone"
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_failure 100
@@ -203,10 +216,6 @@ bad() {
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_failure 100
 	[[ $stderr == *"network: lo is not a bridge (link kind none)"* ]]
-	vm_conf "" "network = user"
-	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
-	assert_failure 100
-	[[ $stderr == *"network = user: user-mode networking (passt) is not available"* ]]
 	vm_conf "" "network = tap" "host_address = 10.0.2.1/30"
 	run --separate-stderr "$SANDBOXD" --exec "$T/vm.conf" -- "$PROBE" ids
 	assert_failure 100

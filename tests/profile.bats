@@ -124,8 +124,8 @@ check() {
 }
 
 @test "profile: landlock rules" {
-	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope or net" "landlock"
-	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope or net, got 'write'" \
+	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope, net or unhandled" "landlock"
+	bad 1 "landlock: expected read, read-exec, read-write, device, make-device, scope, net or unhandled, got 'write'" \
 		"landlock write /tmp"
 	bad 1 "landlock read: expected PATH..." "landlock read"
 	bad 1 "landlock read: 'etc' is not an absolute path" "landlock read etc"
@@ -139,6 +139,17 @@ check() {
 		"landlock scope signal ptrace"
 	bad 2 "landlock scope 'signal' is already on line 1" "landlock scope signal" "landlock scope signal"
 	bad 1 "landlock net: expected bind|connect PORT..." "landlock net bind"
+	bad 1 "landlock unhandled: expected filesystem or tcp-connect, got 'signal'" "landlock unhandled signal"
+	bad 2 "landlock unhandled 'filesystem' is already on line 1" \
+		"landlock unhandled filesystem" "landlock unhandled filesystem"
+	bad 2 "landlock read: the filesystem is unhandled (line 1): a path rule would grant nothing; \`view PATH\` puts a path in the view" \
+		"landlock unhandled filesystem" "landlock read /etc"
+	bad 2 "landlock unhandled filesystem: line 1 grants a Landlock path right" \
+		"landlock read /etc" "landlock unhandled filesystem"
+	bad 2 "landlock net connect: tcp-connect is unhandled (line 1): a rule would grant nothing" \
+		"landlock unhandled tcp-connect" "landlock net connect 443"
+	bad 2 "landlock unhandled tcp-connect: line 1 grants connect rights" \
+		"landlock net connect 443" "landlock unhandled tcp-connect"
 	bad 1 "landlock net: expected bind or connect, got 'listen'" "landlock net listen 80"
 	bad 1 "landlock net bind: expected a port 0..65535, got '65536'" "landlock net bind 65536"
 	bad 1 "landlock net connect: expected a port 0..65535, got 'http'" "landlock net connect http"
@@ -184,9 +195,9 @@ check() {
 }
 
 @test "profile: blocks" {
-	bad 1 "if: expected kvm, tcg, shares, disks or network, got 'arm'" "if arm" "end"
-	bad 1 "if: expected kvm|tcg|shares|disks" "if" "end"
-	bad 1 "if: expected kvm|tcg|shares|disks" "if kvm tcg" "end"
+	bad 1 "if: expected kvm, tcg, shares, disks, network, tap, user or asan, got 'arm'" "if arm" "end"
+	bad 1 "if: expected FLAG... (kvm, tcg, shares, disks, network, tap, user, asan)" "if" "end"
+	bad 1 "if: expected kvm, tcg, shares, disks, network, tap, user or asan, got 'arm'" "if kvm arm" "end"
 	bad 1 "'else' without 'if'" "else"
 	bad 2 "'end' without 'if'" "syscall read" "end"
 	bad 1 "'if' without 'end'" "if kvm" "syscall read"
@@ -214,7 +225,7 @@ check() {
 	check --kvm "$FIX/full"
 	assert_line --index 0 "mode: kvm (--kvm); parameters: placeholders, no CONFIG given"
 	assert_line --index 1 \
-		"profile: $FIX/full: valid in every mode (kvm and tcg, with and without disks, shares and a network, plain and asan)"
+		"profile: $FIX/full: valid in every mode (kvm and tcg, with and without disks, shares and a network (tap or user), plain and asan)"
 	assert_line --regexp '^syscalls: 13 allowed on [a-z0-9_]+ \(5 of them with conditions\), 0 fail with an errno, everything else kills$'
 	local bpf
 	bpf=$(sed -n 's/^bpf: \([0-9]*\) instructions$/\1/p' <<<"$output")
@@ -354,6 +365,30 @@ check() {
 	assert_line "  syscall pread64"
 	assert_line "  syscall sendmsg"
 	assert_line "  read-write $TR/rw.img"
+}
+
+@test "profile: if tap, if user, if with two flags and \${forward_ports} follow the config" {
+	printf '%s\n' "syscall read" "if tap" "syscall ioctl" "end" "if user" "syscall sendmmsg" "end" \
+		"if shares user" "syscall setsockopt" "end" "landlock unhandled tcp-connect" \
+		"landlock net bind \${forward_ports}" > "$T/flags"
+	vmconf
+	check --kvm "$T/flags" "$T/vm.conf"
+	refute_line "  syscall ioctl"
+	refute_line "  syscall sendmmsg"
+	refute_line "  syscall setsockopt"
+	refute_line --partial "net bind"
+	vmconf "network = tap" "host_address = 10.0.2.1/30"
+	check --kvm "$T/flags" "$T/vm.conf"
+	assert_line "  syscall ioctl"
+	refute_line "  syscall sendmmsg"
+	vmconf "network = user" "forward = tcp:8080:80" "forward = tcp:127.0.0.2:8081:81"
+	check --kvm "$T/flags" "$T/vm.conf"
+	refute_line "  syscall ioctl"
+	assert_line "  syscall sendmmsg"
+	assert_line "  syscall setsockopt"
+	assert_line "  net bind 8080"
+	assert_line "  net bind 8081"
+	assert_line "landlock unhandled: tcp-connect"
 }
 
 @test "profile: a bad config is the config's error" {

@@ -82,6 +82,30 @@ while True:
 	assert_equal "$(net_taps)" ""
 }
 
+@test "vmm net: under sandboxd (builtin, user) passt answers ARP and the guest's echo, and its UDP reaches the caller's loopback" {
+	# passt's template (a default route) and its ping sockets (its gid in
+	# ping_group_range), both in the test's namespace only. passt maps the
+	# gateway's TCP and UDP to the loopback, not its ICMP: the echo goes to
+	# 10.0.2.2 itself, which the namespace's loopback answers for here.
+	net_template
+	in_ns sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	in_ns ip addr add 10.0.2.2/32 dev lo
+	udp_responder 7007 "$T/udp"
+	net_conf "udp=7007" "mac = 52:54:00:ab:cd:ef"
+	sed -i -e 's/^network = tap$/network = user/' -e '/^host_address/d' "$T/vm.conf"
+	vm_start
+	vm_wait_exit 60
+	run cat "$T/console"
+	assert_line "net: echo reply from 10.0.2.2 seq 1"
+	assert_line "net: udp reply from port 7007: SBX-UDP-PING 2"
+	assert_line "net: done"
+	assert_equal "$VM_STATUS" 0
+	run cat "$T/udp"
+	assert_line "got: sbx-udp-ping 0002"
+	run cat "$T/log"
+	assert_line --partial "passt: exited with status 0"
+}
+
 @test "vmm net: under sandboxd (builtin, bridge:NAME) the tap joins the bridge and the guest pings the bridge's address" {
 	in_ns ip link add testbr0 type bridge
 	in_ns ip addr add 10.0.3.1/24 dev testbr0

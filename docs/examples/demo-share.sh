@@ -26,6 +26,10 @@ echo "guest: the host wrote: $(cat from-host.txt)"
 echo "hello from the guest, kernel $(uname -r)" > from-guest.txt
 ./guest-xattr set from-guest.txt user.demo "set in the guest" > /dev/null
 echo "guest: wrote from-guest.txt, user.demo = $(./guest-xattr get from-guest.txt user.demo)"
+# demo.sh's web server on the host's loopback, which the gateway's address
+# stands for (network = user: passt).
+[ -f web-port ] &&
+	echo "guest: fetched http://10.0.2.2:$(cat web-port)/: $(wget -q -O - "http://10.0.2.2:$(cat web-port)/")"
 # Idle until sandboxd asks the guest to power off (init then ends this).
 exec sleep 1000000
 GUEST

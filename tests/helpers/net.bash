@@ -53,3 +53,13 @@ while True:
 
 # net_taps: the sandboxd taps (sbxN) left in $NS, one name a line.
 net_taps() { in_ns ip -o link show | awk -F': ' '$2 ~ /^sbx/ { sub(/@.*/, "", $2); print $2 }'; }
+
+# net_template: what passt (network = user) takes its configuration from,
+# in $NS: a default route (helpers/passt-template.sh).
+net_template() { "$ROOT/tests/helpers/passt-template.sh" "$NS"; }
+
+# net_nsenter: sandboxd enters $NS with nsenter rather than `ip netns
+# exec`, which remounts /sys and so hides the cgroups from sandboxd.
+net_nsenter() {
+	printf '#!/bin/sh\nexec nsenter --net=/run/netns/%s %s "$@"\n' "$NS" "$REAL_SANDBOXD" > "$SANDBOXD"
+}
