@@ -11,13 +11,15 @@ STAMP='^@[0-9a-f]{24} '
 
 # make_vm SVC: a service directory $T/scan/SVC for $T/SVC.conf, logging to
 # $T/logs/SVC, with supervise/ watched (s6-svwait reads supervise/status:
-# its creation must not be missed).
+# its creation must not be missed, so the watch is set up first).
 make_vm() {
 	"$ROOT/s6-services/make-service" -l "$T/logs/$1" "$T/scan/$1" "$T/$1.conf" "$SANDBOXD"
 	mkdir "$T/scan/$1/supervise"
-	inotifywait -q -m -e create -e moved_to --format %f "$T/scan/$1/supervise" \
-		> "$T/$1.supervise-events" 2> "$T/inotify.err" &
+	inotifywait -m -e create -e moved_to --format %f "$T/scan/$1/supervise" \
+		> "$T/$1.supervise-events" 2> "$T/$1.inotify.err" &
 	WATCHES+=" $!"
+	# The watch is in place before s6-supervise can create status.
+	wait_for_line "$T/$1.inotify.err" '^Watches established' 10
 }
 
 setup() {
