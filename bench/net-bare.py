@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The bare twin of a sandboxed VM's network (bench/net.sh): the QEMU argv
-sandboxd ran (read from /proc/PID/cmdline, NUL-separated, in QEMU.argv),
+sandboxd runs (from `sandboxd --print-argv`, NUL-separated, in QEMU.argv),
 started here as root without sandboxd, with what sandboxd passed as fds
 made here instead, and for network = user the passt argv sandboxd ran
 (PASST.argv) on the other end of a socketpair.

@@ -4,8 +4,8 @@
 # earlier one) and prints it. A QEMU (TCG) guest on each network kind,
 #  (a) sandboxed: under build/sandboxd, network = tap or user (passt as
 #      sandboxd's confined service);
-#  (b) bare: the same QEMU argv (taken from the sandboxed QEMU's
-#      /proc/PID/cmdline) and, for user, the same passt argv, started as
+#  (b) bare: the same QEMU argv (from `sandboxd --print-argv`) and, for
+#      user, the same passt argv, started as
 #      root without sandboxd by bench/net-bare.py;
 # interleaved (a b a b ...) for each kind, NET_RUNS rounds, every guest
 # booted afresh. Per run: throughput, the guest sending NET_MIB MiB of
@@ -145,16 +145,6 @@ measure() {
 		nsenter --net="/run/netns/$NS" "$T/sandboxd" "$T/$kind.conf" > "$T/console" 2> "$T/log" < /dev/null &
 		pid=$!
 		wait_console "$T/console" "$pid"
-		if [[ ! -e $T/$kind.qemu.argv ]]; then	# the argvs, for the bare runs
-			local pid1 c
-			pid1=$(pgrep -P "$pid")
-			for c in $(pgrep -P "$pid1"); do
-				case $(readlink "/proc/$c/exe") in
-				*qemu-system*) cp "/proc/$c/cmdline" "$T/$kind.qemu.argv" ;;
-				*passt*) cp "/proc/$c/cmdline" "$T/$kind.passt.argv" ;;
-				esac
-			done
-		fi
 	else
 		local extra=$T/user.passt.argv
 		if [[ $kind == tap ]]; then
@@ -185,6 +175,19 @@ measure() {
 : > "$T/results"
 for kind in tap user; do
 	conf "$kind"
+	# The argvs sandboxd runs, for the bare runs (NUL-separated, as
+	# net-bare.py reads them).
+	ROOT=$ROOT python3 - "$T/sandboxd" "$T/$kind.conf" "$T/$kind" <<-'EOF' ||
+	import os, sys
+	sys.path.insert(0, os.environ["ROOT"] + "/profiles/measure")
+	import print_argv
+	argvs, _ = print_argv.read(sys.argv[1], sys.argv[2])
+	for role, name in (("vmm", "qemu"), ("passt", "passt")):
+	    if role in argvs:
+	        with open("%s.%s.argv" % (sys.argv[3], name), "wb") as f:
+	            f.write(b"".join(a.encode() + b"\0" for a in argvs[role]))
+	EOF
+		die "sandboxd --print-argv $T/$kind.conf failed"
 	for ((r = 1; r <= RUNS; r++)); do
 		measure "$kind" sandboxed
 		measure "$kind" bare
@@ -212,7 +215,7 @@ PY
 	echo
 	echo "Written by \`bench/net.sh\`, $(date -u '+%Y-%m-%d %H:%M UTC'), commit \`$(git -C "$ROOT" rev-parse --short HEAD)\`; $(host_kind), load average $load_start at start, $(cut -d' ' -f1-3 /proc/loadavg) at end; $((SECONDS - start_s)) s."
 	echo
-	echo "A QEMU (TCG, q35, virtio-net-pci) guest of the guest image sends $MIB MiB of zeros with busybox nc to a sink on the host side (tap: the tap's host address; user: passt's gateway, which passt maps to the host's loopback), timed by the sink from its first byte to its last; then $RTTS round trips of 64 bytes from the host to busybox \`nc -e cat\` in the guest (tap: the guest's address; user: a \`forward\` on the host's loopback), each timed by the host, after 20 untimed. Sandboxed: \`build/sandboxd\`, QEMU and passt each its confined service. Bare: the same QEMU argv, read from the sandboxed QEMU's \`/proc/PID/cmdline\`, and the same passt argv, started as root by \`bench/net-bare.py\` (kernel and initrd by path, no QMP and no \`-S\`, the readiness port on a null chardev; its own tap, made as sandboxd makes one; passt as root drops to nobody itself). $RUNS rounds per network, sandboxed and bare interleaved, every guest booted afresh, all in a network namespace made for the run."
+	echo "A QEMU (TCG, q35, virtio-net-pci) guest of the guest image sends $MIB MiB of zeros with busybox nc to a sink on the host side (tap: the tap's host address; user: passt's gateway, which passt maps to the host's loopback), timed by the sink from its first byte to its last; then $RTTS round trips of 64 bytes from the host to busybox \`nc -e cat\` in the guest (tap: the guest's address; user: a \`forward\` on the host's loopback), each timed by the host, after 20 untimed. Sandboxed: \`build/sandboxd\`, QEMU and passt each its confined service. Bare: the same QEMU argv and passt argv, from \`sandboxd --print-argv\`, started as root by \`bench/net-bare.py\` (kernel and initrd by path, no QMP and no \`-S\`, the readiness port on a null chardev; its own tap, made as sandboxd makes one; passt as root drops to nobody itself). $RUNS rounds per network, sandboxed and bare interleaved, every guest booted afresh, all in a network namespace made for the run."
 	echo
 	table
 	echo
