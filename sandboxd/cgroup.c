@@ -111,7 +111,8 @@ static void find_v1(const struct config *cfg, struct cgroup_plan *cg)
 		snprintf(mount, sizeof mount, ROOT "/%s", ctrl_names[c]);
 		if (!is_fs(mount, CGROUP_SUPER_MAGIC) || stat(mount, &st) < 0 ||
 		    self_cgroup(ctrl_names[c], self, sizeof self) < 0 ||
-		    !usable_parent(cfg, mount, self, parent, sizeof parent))
+		    !usable_parent(cfg, mount, self, parent, sizeof parent) ||
+		    snprintf(h->own, sizeof h->own, "%s%s", mount, self) >= (int)sizeof h->own)
 			continue;
 		cg->ctrls |= 1u << c;
 		for (i = 0; i < cg->nhier && devs[i] != st.st_dev; i++)
@@ -172,7 +173,8 @@ static bool find_v2(const struct config *cfg, struct cgroup_plan *cg, char *why,
 				"/unified"), false;
 	if (self_cgroup(NULL, self, sizeof self) < 0)
 		return snprintf(why, len, "/proc/self/cgroup has no cgroup v2 line (0::PATH)"), false;
-	if (!usable_parent(cfg, mount, self, h->parent, sizeof h->parent))
+	if (!usable_parent(cfg, mount, self, h->parent, sizeof h->parent) ||
+	    snprintf(h->own, sizeof h->own, "%s%s", mount, self) >= (int)sizeof h->own)
 		return snprintf(why, len, "%s: %s", h->parent, strerror(errno)), false;
 	cg->version = 2;
 	cg->nhier = 1;

@@ -51,6 +51,7 @@ void cgroup_limits_text(const struct cgroup_limits *l, char *buf, size_t len);
 struct cgroup_hier {
 	enum cgroup_ctrl ctrl;		/* v1: its controller; v2: unused */
 	char parent[PATH_MAX];		/* the directory that holds vm-NAME */
+	char own[PATH_MAX];		/* the outer's own cgroup (cgroup_open_leave) */
 };
 
 /* One cgroup of the VM, as planned. */
@@ -125,8 +126,10 @@ void cgroup_open(const struct cgroup_plan *cg, struct cgroup_run *run);
  * first thing). R NULL: a plain fork. */
 pid_t cgroup_fork(const struct cgroup_run *r, const char *service);
 /* In PID 1, with cgroup_open: the way out of the VM's cgroups, each
- * hierarchy's cgroup.procs of vm-NAME's parent (where the outer is), into
- * OUT[CGROUP_MAX_HIER] (-1 where none). Dies with 111. */
+ * hierarchy's cgroup.procs of the outer's own cgroup (where it was started;
+ * not vm-NAME's parent, which on v2 may delegate controllers and then may
+ * hold no process), into OUT[CGROUP_MAX_HIER] (-1 where none). Dies with
+ * 111. */
 void cgroup_open_leave(const struct cgroup_plan *cg, int out[CGROUP_MAX_HIER]);
 /* PID 1 (confined) moves itself out through FDS, so that the VM's cgroups
  * can be removed: 0, or -1 (logged). */
