@@ -207,15 +207,14 @@ without_v2() {
 	# Each clone3 names, as its cgroup, the fd opened on its cgroup just
 	# before: the outer's PID 1 (new PID and network namespaces) and PID
 	# 1's two services.
-	local f fd found=""
-	for f in "$T"/st.*; do
-		while read -r fd; do
-			found+="$(grep -E "^openat\(.*\) = $fd<" "$f" | tail -1 | sed -E 's/.* = [0-9]+<([^>]*)>$/\1/') "
-		done < <(grep -E '^clone3\(\{flags=[A-Z_|]*CLONE_INTO_CGROUP' "$f" | sed -E 's/.*cgroup=([0-9]+).*/\1/')
-	done
-	[[ $found == "$(v2_dir sandboxd) "* ]] || fail "clones into: $found"
+	local f found
+	found=$(awk '/^openat\(.*\) = [0-9]+</ { fd = $0; sub(/.*\) = /, "", fd); path = fd; sub(/<.*/, "", fd)
+			sub(/^[0-9]+</, "", path); sub(/>$/, "", path); at[fd] = path }
+		/^clone3\(\{flags=[A-Z_|]*CLONE_INTO_CGROUP/ { fd = $0; sub(/.*cgroup=/, "", fd); sub(/[^0-9].*/, "", fd)
+			printf "%s ", at[fd] }' "$T"/st.*)
+	[[ $found == *"$(v2_dir sandboxd) "* ]] || fail "clones into: $found"
 	for dir in vmm virtiofsd-other; do
-		[[ $found == *" $(v2_dir $dir) "* ]] || fail "no clone3 into $dir: $found"
+		[[ $found == *"$(v2_dir $dir) "* ]] || fail "no clone3 into $dir: $found"
 	done
 	[[ $(wc -w <<< "$found") == 3 ]] || fail "clones into: $found"
 	grep -E '^clone3\(\{flags=[A-Z_|]*CLONE_INTO_CGROUP' "$T"/st.* | grep -q 'CLONE_NEWPID'
