@@ -75,9 +75,11 @@ struct cgroup_plan {
 
 struct plan;
 
-/* A plan step: finds the host's cgroups, the limits of the VM and of each
- * planned service (its profile's `cgroup` lines, else the defaults), sets
- * each service's index among them (service_plan.cgroup), and dies with 100 (FILE:LINE) for a limit the host cannot enforce unless
+/* A plan step: finds the host's cgroups (the config's cgroup_version),
+ * the limits of the VM and of each planned service (its profile's
+ * `cgroup` lines, else the defaults), sets each service's index among them
+ * (service_plan.cgroup), and dies with 100 (FILE:LINE) for a version named
+ * that is not usable here, or a limit the host cannot enforce unless
  * cgroups = best-effort (then logged once per controller). */
 void cgroup_plan(struct plan *p);
 /* --check: the version (and CFG's cgroup_version) with the usable
