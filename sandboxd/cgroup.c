@@ -1,7 +1,8 @@
 /* The VM's cgroups on the host: found and checked by the plan, made by the
  * outer before PID 1 exists, removed by the outer once PID 1 is reaped
- * (cgroup.h). v1 and v2 differ in file names and in where a process may
- * be; the tables below hold the first, cgroup_place_pid1 the second. */
+ * (cgroup.h). Here: which version and controllers the host gives
+ * sandboxd, and the limits; v1's and v2's file names and ways of placing
+ * a process are cgroup_make.c's and cgroup_run.c's. */
 #include "cgroup.h"
 
 #include <errno.h>
@@ -76,20 +77,23 @@ static bool is_fs(const char *path, long magic)
 	return statfs(path, &s) == 0 && s.f_type == magic;
 }
 
-/* PARENT of MOUNT: the config's cgroup_parent, or the cgroup we run in. */
+/* PARENT of MOUNT: the config's cgroup_parent, or the cgroup we run in;
+ * false with errno when sandboxd may not make vm-NAME there. */
 static bool usable_parent(const struct config *cfg, const char *mount, const char *self,
 			  char *parent, size_t len)
 {
 	if (snprintf(parent, len, "%s%s", mount, cfg->cgroup_parent ? cfg->cgroup_parent : self)
-	    >= (int)len)
+	    >= (int)len) {
+		errno = ENAMETOOLONG;
 		return false;
+	}
 	/* sandboxd starts VMs as root; a --check by another user can only
 	 * see that the hierarchy is there. */
 	if (access(parent, geteuid() ? F_OK : W_OK) == 0)
 		return true;
 	if (cfg->cgroup_parent && errno == ENOENT)
 		die(EXIT_PERMANENT, NULL, "%s:%u: cgroup_parent: %s does not exist", cfg->file,
-		    cfg->cgroup_lines[CGK_NKEYS], parent);
+		    cfg->cgroup_lines[CGL_PARENT], parent);
 	return false;
 }
 
@@ -107,7 +111,8 @@ static void find_v1(const struct config *cfg, struct cgroup_plan *cg)
 		snprintf(mount, sizeof mount, ROOT "/%s", ctrl_names[c]);
 		if (!is_fs(mount, CGROUP_SUPER_MAGIC) || stat(mount, &st) < 0 ||
 		    self_cgroup(ctrl_names[c], self, sizeof self) < 0 ||
-		    !usable_parent(cfg, mount, self, parent, sizeof parent))
+		    !usable_parent(cfg, mount, self, parent, sizeof parent) ||
+		    snprintf(h->own, sizeof h->own, "%s%s", mount, self) >= (int)sizeof h->own)
 			continue;
 		cg->ctrls |= 1u << c;
 		for (i = 0; i < cg->nhier && devs[i] != st.st_dev; i++)
@@ -118,6 +123,8 @@ static void find_v1(const struct config *cfg, struct cgroup_plan *cg)
 		h->ctrl = (enum cgroup_ctrl)c;
 		snprintf(h->parent, sizeof h->parent, "%s", parent);
 	}
+	if (cg->nhier)
+		cg->version = 1;
 }
 
 /* Whether the v2 cgroup DIR's FILE lists WORD. */
@@ -153,16 +160,22 @@ static bool populated(const char *dir)
 
 /* v2: a controller is ours when the parent gives it to its children
  * already (delegated), or could (it is available and the parent holds no
- * process: the "no internal processes" rule). CPU time needs none. */
-static void find_v2(const struct config *cfg, struct cgroup_plan *cg)
+ * process: the "no internal processes" rule). CPU time needs none.
+ * False, with why in WHY, if the unified hierarchy is not usable. */
+static bool find_v2(const struct config *cfg, struct cgroup_plan *cg, char *why, size_t len)
 {
 	char self[PATH_MAX];
 	struct cgroup_hier *h = &cg->hier[0];
 	const char *mount = is_fs(ROOT, CGROUP2_SUPER_MAGIC) ? ROOT : ROOT "/unified";
 
-	if (!is_fs(mount, CGROUP2_SUPER_MAGIC) || self_cgroup(NULL, self, sizeof self) < 0 ||
-	    !usable_parent(cfg, mount, self, h->parent, sizeof h->parent))
-		return;
+	if (!is_fs(mount, CGROUP2_SUPER_MAGIC))
+		return snprintf(why, len, "no cgroup2 file system is mounted at " ROOT " or " ROOT
+				"/unified"), false;
+	if (self_cgroup(NULL, self, sizeof self) < 0)
+		return snprintf(why, len, "/proc/self/cgroup has no cgroup v2 line (0::PATH)"), false;
+	if (!usable_parent(cfg, mount, self, h->parent, sizeof h->parent) ||
+	    snprintf(h->own, sizeof h->own, "%s%s", mount, self) >= (int)sizeof h->own)
+		return snprintf(why, len, "%s: %s", h->parent, strerror(errno)), false;
 	cg->version = 2;
 	cg->nhier = 1;
 	cg->ctrls = 1u << CG_CPUACCT;
@@ -171,6 +184,40 @@ static void find_v2(const struct config *cfg, struct cgroup_plan *cg)
 		    (lists(h->parent, "cgroup.controllers", ctrl_names[c]) &&
 		     !populated(h->parent)))
 			cg->ctrls |= 1u << c;
+	return true;
+}
+
+/* The hierarchies of cgroup_version: auto takes v1 where the host has a
+ * v1 hierarchy (the controllers are there on a hybrid host), else v2. A
+ * version the config names must be usable: 100 at its FILE:LINE. */
+static void find_hierarchies(const struct config *cfg, struct cgroup_plan *cg)
+{
+	char why[PATH_MAX + 128] = "";
+	const enum cgroup_version v = cfg->cgroup_version;
+
+	if (v != CGROUP_VERSION_2) {
+		find_v1(cfg, cg);
+		if (!cg->nhier)
+			snprintf(why, sizeof why, "no cgroup v1 hierarchy of memory, pids, cpu or "
+				 "cpuacct that sandboxd may write to is mounted at " ROOT "/CONTROLLER");
+	}
+	if (v != CGROUP_VERSION_1 && !cg->nhier)
+		find_v2(cfg, cg, why, sizeof why);
+	if (v != CGROUP_VERSION_AUTO && !cg->version)
+		die(EXIT_PERMANENT, NULL, "%s:%u: cgroup_version: cgroup v%d is not usable here: %s",
+		    cfg->file, cfg->cgroup_lines[CGL_VERSION], v == CGROUP_VERSION_1 ? 1 : 2, why);
+}
+
+/* v2: why controller C is not ours (find_v2), into WHY. */
+static const char *v2_why_not(const struct cgroup_plan *cg, enum cgroup_ctrl c, char *why, size_t len)
+{
+	const char *parent = cg->hier[0].parent;
+
+	if (!lists(parent, "cgroup.controllers", ctrl_names[c]))
+		snprintf(why, len, "cgroup v2: %s/cgroup.controllers does not list it", parent);
+	else
+		snprintf(why, len, "cgroup v2: %s holds processes, so it cannot delegate it", parent);
+	return why;
 }
 
 /* The limits a service gets unless its profile sets them. */
@@ -215,19 +262,22 @@ static void enforceable(struct plan *p, struct cgroup_limits *l, const char *fil
 			const unsigned lines[CGK_NKEYS], unsigned *logged)
 {
 	struct cgroup_plan *cg = &p->cgroups;
+	char why[PATH_MAX + 80] = "";
 
 	for (int k = 0; k < CGK_NKEYS; k++) {
 		const enum cgroup_ctrl c = key_ctrl[k];
 		if (!is_set(l, (enum cgroup_key)k) || cg->ctrls >> c & 1)
 			continue;
+		if (cg->version == 2)
+			v2_why_not(cg, c, why, sizeof why);
 		if (lines[k] && p->cfg.cgroups == CGROUPS_REQUIRED)
 			die(EXIT_PERMANENT, NULL, "%s:%u: %s: this host has no cgroup %s controller "
-			    "sandboxd may use%s (cgroups = best-effort runs without the limit)", file,
-			    lines[k], cgroup_key_names[k], ctrl_names[c],
-			    cg->version == 2 ? " (not delegated to its parent cgroup)" : "");
+			    "sandboxd may use%s%s (cgroups = best-effort runs without the limit)", file,
+			    lines[k], cgroup_key_names[k], ctrl_names[c], *why ? "; " : "", why);
 		if (!(*logged >> c & 1))
 			log_warn(NULL, STEP ": no usable %s controller on this host: %s limits are "
-				 "not enforced", ctrl_names[c], ctrl_names[c]);
+				 "not enforced%s%s%s", ctrl_names[c], ctrl_names[c], *why ? " (" : "",
+				 why, *why ? ")" : "");
 		*logged |= 1u << c;
 		unset(l, (enum cgroup_key)k);
 	}
@@ -265,20 +315,17 @@ void cgroup_plan(struct plan *p)
 	 * supervisor's). For a host whose manager places the VM itself, and
 	 * for measuring what the cgroups cost (bench/run.sh). */
 	if (cfg->cgroups == CGROUPS_OFF) {
-		for (int k = 0; k <= CGK_NKEYS; k++)
+		for (int k = 0; k < CGL_N; k++)
 			if (cfg->cgroup_lines[k])
 				die(EXIT_PERMANENT, NULL, "%s:%u: %s: cgroups = off makes no cgroup to "
 				    "apply it to", cfg->file, cfg->cgroup_lines[k],
-				    k < CGK_NKEYS ? cgroup_key_names[k] : "cgroup_parent");
+				    k < CGK_NKEYS ? cgroup_key_names[k]
+				    : k == CGL_PARENT ? "cgroup_parent" : "cgroup_version");
 		log_info(NULL, STEP ": off (cgroups = off): no cgroup is made, the VM's processes stay "
 			 "in sandboxd's own, without limits");
 		return;
 	}
-	find_v1(cfg, cg);
-	if (cg->nhier)
-		cg->version = 1;
-	else
-		find_v2(cfg, cg);
+	find_hierarchies(cfg, cg);
 	plan_service(p, &p->vmm, "vmm", &logged);
 	for (size_t i = 0; i < cfg->nshares && p->shares[i].binary[0]; i++) {
 		char name[48];
@@ -318,19 +365,29 @@ static void print_limits(const char *who, const char *path, const struct cgroup_
 	       (unsigned)l->cpu_quota_us, (unsigned)l->cpu_period_us);
 }
 
-void cgroup_print(const struct cgroup_plan *cg)
+void cgroup_print(const struct cgroup_plan *cg, const struct config *cfg)
 {
+	static const char *const version[] = { "auto", "1", "2" };
 	char path[PATH_MAX + 64];
+	bool any = false;
 
-	if (!cg->version) {
-		printf("cgroups: none\n");
+	if (cfg->cgroups == CGROUPS_OFF) {
+		printf("cgroups: none (cgroups = off)\n");
 		return;
 	}
-	printf("cgroups: v%d,", cg->version);
-	for (int c = 0; c < CG_NCTRL; c++)
-		if (cg->ctrls >> c & 1)
+	printf("cgroups: ");
+	if (!cg->version) {
+		printf("none (cgroup_version = auto: no hierarchy sandboxd may write to)\n");
+		return;
+	}
+	printf("v%d (cgroup_version = %s),", cg->version, version[cfg->cgroup_version]);
+	/* v2 has CPU time (cpu.stat) without a controller. */
+	for (int c = 0; c < (cg->version == 2 ? CG_CPUACCT : CG_NCTRL); c++)
+		if (cg->ctrls >> c & 1) {
 			printf(" %s", ctrl_names[c]);
-	printf("\n");
+			any = true;
+		}
+	printf(any ? "\n" : " no controller (CPU time only)\n");
 	for (size_t i = 0; i < cg->nhier; i++)
 		printf("cgroup hierarchy: %s/%s\n", cg->hier[i].parent, cg->vm);
 	print_limits("vm", cg->vm, &cg->vm_limits);

@@ -7,7 +7,7 @@
  *   plan (outer, nothing created)   cgroup_plan: the host's hierarchies,
  *                                   each service's limits, what can be
  *                                   enforced (cgroup.c)
- *   start (outer, before PID 1)     cgroup_make, cgroup_place_pid1
+ *   start (outer, before PID 1)     cgroup_make, cgroup_clone_pid1
  *   PID 1                           cgroup_open, cgroup_fork, cgroup_report,
  *                                   cgroup_explain_kill (cgroup_run.c)
  *   end (outer, confined)           cgroup_remove
@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -34,6 +35,10 @@ enum cgroup_key { CGK_MEMORY_MAX, CGK_PIDS_MAX, CGK_CPU_WEIGHT, CGK_CPU_MAX, CGK
 extern const char *const cgroup_key_names[CGK_NKEYS];
 extern const char *const cgroup_ctrl_names[CG_NCTRL];
 extern const enum cgroup_ctrl cgroup_key_ctrl[CGK_NKEYS];	/* what each key needs */
+/* config.cgroup_lines: the keys' lines, then cgroup_parent's and cgroup_version's. */
+enum { CGL_PARENT = CGK_NKEYS, CGL_VERSION, CGL_N };
+_Static_assert(CGL_N == sizeof ((struct config *)0)->cgroup_lines / sizeof(unsigned),
+	       "a line per config cgroup key");
 
 /* KEY's VALUE into *L: 0, or -1 with what was expected in WHY. */
 int cgroup_limit_parse(struct cgroup_limits *l, enum cgroup_key key, const char *value,
@@ -46,6 +51,7 @@ void cgroup_limits_text(const struct cgroup_limits *l, char *buf, size_t len);
 struct cgroup_hier {
 	enum cgroup_ctrl ctrl;		/* v1: its controller; v2: unused */
 	char parent[PATH_MAX];		/* the directory that holds vm-NAME */
+	char own[PATH_MAX];		/* the outer's own cgroup (cgroup_open_leave) */
 };
 
 /* One cgroup of the VM, as planned. */
@@ -69,13 +75,16 @@ struct cgroup_plan {
 
 struct plan;
 
-/* A plan step: finds the host's cgroups, the limits of the VM and of each
- * planned service (its profile's `cgroup` lines, else the defaults), sets
- * each service's index among them (service_plan.cgroup), and dies with 100 (FILE:LINE) for a limit the host cannot enforce unless
+/* A plan step: finds the host's cgroups (the config's cgroup_version),
+ * the limits of the VM and of each planned service (its profile's
+ * `cgroup` lines, else the defaults), sets each service's index among them
+ * (service_plan.cgroup), and dies with 100 (FILE:LINE) for a version named
+ * that is not usable here, or a limit the host cannot enforce unless
  * cgroups = best-effort (then logged once per controller). */
 void cgroup_plan(struct plan *p);
-/* --check: one line per cgroup. */
-void cgroup_print(const struct cgroup_plan *cg);
+/* --check: the version (and CFG's cgroup_version) with the usable
+ * controllers, then one line per cgroup. */
+void cgroup_print(const struct cgroup_plan *cg, const struct config *cfg);
 
 /* The outer's handle on the VM's cgroups: each hierarchy's parent dir. */
 struct cgroup_dirs {
@@ -89,8 +98,12 @@ struct cgroup_dirs {
 /* At start, in the outer: removes a stale vm-NAME (logged), creates the
  * VM's cgroups with their limits. Dies with 111. */
 void cgroup_make(const struct cgroup_plan *cg, struct cgroup_dirs *d);
-/* PID1 into vm-NAME/sandboxd, before it runs anything of its own. */
-void cgroup_place_pid1(const struct cgroup_plan *cg, pid_t pid1);
+/* clone(FLAGS) of PID 1 into vm-NAME/sandboxd (D: cgroup_make's), there
+ * before it runs anything of its own: v2 from its first instruction, v1
+ * before the caller gives it its go. As clone: the pid, 0 in the child,
+ * -1 with errno. Dies with 111 if v1 cannot place it. */
+pid_t cgroup_clone_pid1(const struct cgroup_plan *cg, const struct cgroup_dirs *d,
+			uint64_t flags);
 /* At the end, in the outer once PID 1 is reaped, or in PID 1 once the
  * outer is gone and PID 1 alone is left (confined: unlinkat beneath D's
  * fds only): removes every cgroup cgroup_make made. */
@@ -115,8 +128,10 @@ void cgroup_open(const struct cgroup_plan *cg, struct cgroup_run *run);
  * first thing). R NULL: a plain fork. */
 pid_t cgroup_fork(const struct cgroup_run *r, const char *service);
 /* In PID 1, with cgroup_open: the way out of the VM's cgroups, each
- * hierarchy's cgroup.procs of vm-NAME's parent (where the outer is), into
- * OUT[CGROUP_MAX_HIER] (-1 where none). Dies with 111. */
+ * hierarchy's cgroup.procs of the outer's own cgroup (where it was started;
+ * not vm-NAME's parent, which on v2 may delegate controllers and then may
+ * hold no process), into OUT[CGROUP_MAX_HIER] (-1 where none). Dies with
+ * 111. */
 void cgroup_open_leave(const struct cgroup_plan *cg, int out[CGROUP_MAX_HIER]);
 /* PID 1 (confined) moves itself out through FDS, so that the VM's cgroups
  * can be removed: 0, or -1 (logged). */

@@ -6,10 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -165,19 +168,39 @@ void cgroup_make(const struct cgroup_plan *cg, struct cgroup_dirs *d)
 
 /* PID 1 goes to vm-NAME/sandboxd rather than vm-NAME itself: on v2 a
  * cgroup that gives controllers to its children may hold no process, and
- * one layout serves both versions. The outer stays where its supervisor
- * put it: it removes vm-NAME at the end, which a member cannot. */
-void cgroup_place_pid1(const struct cgroup_plan *cg, pid_t pid1)
+ * one layout serves both versions. v2 clones it there (CLONE_INTO_CGROUP),
+ * v1 writes its pid before its go on the lifeline. The outer stays where
+ * its supervisor put it: it removes vm-NAME at the end, which a member
+ * cannot. */
+pid_t cgroup_clone_pid1(const struct cgroup_plan *cg, const struct cgroup_dirs *d,
+			uint64_t flags)
 {
 	char dir[128];
+	pid_t pid;
 
 	snprintf(dir, sizeof dir, "%s/sandboxd", cg->vm);
-	for (size_t h = 0; h < cg->nhier; h++) {
+	if (cg->version == 2) {
+		struct clone_args a = { .flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD };
+		int fd = openat(d->fd[0], dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int saved;
+
+		if (fd < 0)
+			die_errno(EXIT_TEMPORARY, NULL, STEP ": open %s/%s", cg->hier[0].parent, dir);
+		a.cgroup = (uint64_t)fd;
+		pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return pid;
+	}
+	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	for (size_t h = 0; pid > 0 && h < cg->nhier; h++) {
 		char path[PATH_MAX + 160];
 		snprintf(path, sizeof path, "%s/%s", cg->hier[h].parent, dir);
-		if (put(AT_FDCWD, path, "cgroup.procs", "%d", (int)pid1) < 0)
+		if (put(AT_FDCWD, path, "cgroup.procs", "%d", (int)pid) < 0)
 			die_errno(EXIT_TEMPORARY, NULL, STEP ": move PID 1 into %s", path);
 	}
+	return pid;
 }
 
 /* Confined: unlinkat beneath each parent's fd (self_confine.c). A cgroup

@@ -79,7 +79,7 @@ void cgroup_open_leave(const struct cgroup_plan *cg, int out[CGROUP_MAX_HIER])
 		out[h] = -1;
 		if (h >= cg->nhier)
 			continue;
-		snprintf(path, sizeof path, "%s/cgroup.procs", cg->hier[h].parent);
+		snprintf(path, sizeof path, "%s/cgroup.procs", cg->hier[h].own);
 		if ((out[h] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 			die_errno(EXIT_TEMPORARY, NULL, STEP ": open %s", path);
 	}

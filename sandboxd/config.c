@@ -90,7 +90,7 @@ static int parse_size(struct parser *p, const struct key *k, const char *value)
 }
 
 /* An enum whose values index k->choices. */
-static int parse_choice(struct parser *p, const struct key *k, const char *value)
+int config_parse_choice(struct parser *p, const struct key *k, const char *value)
 {
 	for (int i = 0; k->choices[i]; i++)
 		if (!strcmp(value, k->choices[i])) {
@@ -200,13 +200,15 @@ static const char *const readiness_names[] = {
 static const char *const cgroups_names[] = {
 	[CGROUPS_REQUIRED] = "required", [CGROUPS_BEST_EFFORT] = "best-effort", [CGROUPS_OFF] = "off",
 	NULL };
+static const char *const cgroup_version_names[] = {
+	[CGROUP_VERSION_AUTO] = "auto", [CGROUP_VERSION_1] = "1", [CGROUP_VERSION_2] = "2", NULL };
 
 #define AT(f) .offset = offsetof(struct config, f)
 static const struct key keys[] = {
 	{ "name",             parse_name,        AT(name), .required = true },
-	{ "vmm",              parse_choice,      AT(vmm), .choices = vmm_names,
+	{ "vmm",              config_parse_choice, AT(vmm), .choices = vmm_names,
 	  .what = "qemu, builtin or auto" },
-	{ "accel",            parse_choice,      AT(accel), .choices = accel_names,
+	{ "accel",            config_parse_choice, AT(accel), .choices = accel_names,
 	  .what = "kvm, tcg or auto" },
 	{ "kernel",           config_parse_boot_file,   AT(kernel), .required = true },
 	{ "initrd",           config_parse_boot_file,   AT(initrd) },
@@ -218,7 +220,7 @@ static const struct key keys[] = {
 	{ "uid_base",         parse_u32,         AT(uid_base), 1, MAX_ID_BASE },
 	{ "gid_base",         parse_u32,         AT(gid_base), 1, MAX_ID_BASE },
 	{ "shutdown_timeout", parse_seconds_ms,  AT(shutdown_timeout_ms), 100, 3600000 },
-	{ "readiness",        parse_choice,      AT(readiness), .choices = readiness_names,
+	{ "readiness",        config_parse_choice, AT(readiness), .choices = readiness_names,
 	  .what = "guest or vmm" },
 	{ "ready_late",       parse_seconds_ms,  AT(ready_late_ms), 100, 3600000 },
 	{ "runtime_dir",      parse_runtime_dir, AT(runtime_dir) },
@@ -230,9 +232,11 @@ static const struct key keys[] = {
 	{ "pids_max",         config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cpu_weight",       config_parse_cgroup_limit, AT(vm_limits) },
 	{ "cpu_max",          config_parse_cgroup_limit, AT(vm_limits) },
-	{ "cgroups",          parse_choice,      AT(cgroups), .choices = cgroups_names,
+	{ "cgroups",          config_parse_choice, AT(cgroups), .choices = cgroups_names,
 	  .what = "required, best-effort or off" },
 	{ "cgroup_parent",    config_parse_cgroup_parent, AT(cgroup_parent) },
+	{ "cgroup_version",   config_parse_cgroup_version, AT(cgroup_version),
+	  .choices = cgroup_version_names, .what = "auto, 1 or 2" },
 	{ "network",          config_parse_network,     AT(net) },
 	{ "mac",              config_parse_mac,         AT(net) },
 	{ "host_address",     config_parse_host_address, AT(net) },
@@ -247,7 +251,8 @@ _Static_assert(FIELD_SIZE(vcpus) == 4 && FIELD_SIZE(uid_base) == 4 && FIELD_SIZE
 _Static_assert(FIELD_SIZE(memory_mib) == 8 && FIELD_SIZE(tmpfs_mib) == 8,
 	       "parse_size fields are 64-bit");
 _Static_assert(FIELD_SIZE(vmm) == sizeof(int) && FIELD_SIZE(accel) == sizeof(int)
-	       && FIELD_SIZE(cgroups) == sizeof(int) && FIELD_SIZE(readiness) == sizeof(int),
+	       && FIELD_SIZE(cgroups) == sizeof(int) && FIELD_SIZE(readiness) == sizeof(int)
+	       && FIELD_SIZE(cgroup_version) == sizeof(int),
 	       "parse_choice fields are int-sized enums");
 #define NKEYS (sizeof keys / sizeof *keys)
 

@@ -16,6 +16,8 @@
 
 enum vmm_kind { VMM_AUTO, VMM_QEMU, VMM_BUILTIN };
 enum cgroups_mode { CGROUPS_REQUIRED, CGROUPS_BEST_EFFORT, CGROUPS_OFF };
+/* cgroup_version: auto is v1 where the host has a v1 hierarchy, else v2. */
+enum cgroup_version { CGROUP_VERSION_AUTO, CGROUP_VERSION_1, CGROUP_VERSION_2 };
 
 /* A cgroup's limits (the VM's in the config, a service's in its profile);
  * 0: not set. cgroup.c applies them, cgroup_limits.c parses them. */
@@ -104,8 +106,10 @@ struct config {
 	struct cgroup_limits vm_limits;	/* the VM's cgroup, vm-NAME */
 	enum cgroups_mode cgroups;	/* a limit the host cannot enforce: error or logged */
 	char *cgroup_parent;	/* NULL: the cgroup sandboxd runs in */
-	unsigned cgroup_lines[5];	/* where memory_max, pids_max, cpu_weight, cpu_max,
-				 * cgroup_parent are set (0: not), for FILE:LINE */
+	enum cgroup_version cgroup_version;
+	unsigned cgroup_lines[6];	/* where memory_max, pids_max, cpu_weight, cpu_max,
+				 * cgroup_parent, cgroup_version are set (0: not),
+				 * for FILE:LINE (cgroup.h CGL_*) */
 	struct net_config net;
 };
 

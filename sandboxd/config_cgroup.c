@@ -1,5 +1,6 @@
 /* The config's cgroup keys (sandboxd.conf(5)): the VM's limits, parsed by
- * the table that serves profiles too (cgroup_limits.c), and cgroup_parent. */
+ * the table that serves profiles too (cgroup_limits.c), cgroup_parent and
+ * cgroup_version. */
 #include <string.h>
 
 #include "cgroup.h"
@@ -30,9 +31,18 @@ int config_parse_cgroup_parent(struct parser *p, const struct key *k, const char
 		if (!n || (c[n] == '/' && !c[n + 1]) || !strncmp(c, ".", n) || !strncmp(c, "..", n))
 			goto bad;
 	}
-	p->cfg->cgroup_lines[CGK_NKEYS] = p->line;
+	p->cfg->cgroup_lines[CGL_PARENT] = p->line;
 	return config_store(p, config_field(p, k), v);
 bad:
 	return config_expected(p, "an absolute cgroup path (/machines) of at most 256 bytes, "
 			       "without '.', '..', empty components or a trailing /", v);
+}
+
+/* auto, 1 or 2; its line for the plan's "not usable here" error. */
+int config_parse_cgroup_version(struct parser *p, const struct key *k, const char *v)
+{
+	if (config_parse_choice(p, k, v) < 0)
+		return -1;
+	p->cfg->cgroup_lines[CGL_VERSION] = p->line;
+	return 0;
 }

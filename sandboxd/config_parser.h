@@ -46,11 +46,13 @@ int config_expected(const struct parser *p, const char *what, const char *value)
 int config_store(const struct parser *p, char **field, const char *value);
 /* The config field of key K. */
 void *config_field(const struct parser *p, const struct key *k);
+/* An enum field: VALUE's index in K's choices. */
+parse_fn config_parse_choice;
 
 /* The keys naming host paths (config_paths.c). */
 parse_fn config_parse_boot_file, config_parse_disk, config_parse_share;
 /* The cgroup keys (config_cgroup.c). */
-parse_fn config_parse_cgroup_limit, config_parse_cgroup_parent;
+parse_fn config_parse_cgroup_limit, config_parse_cgroup_parent, config_parse_cgroup_version;
 
 /* The network keys (config_net.c), and their checks across keys once the
  * file is read: -1 (said) on error. */

@@ -12,7 +12,6 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -242,8 +241,9 @@ int main(int argc, char **argv)
 	 * later child of ours would land in the VM's namespace (and fail once
 	 * it is gone), which breaks anything that forks at exit (LeakSanitizer).
 	 * A new network namespace too: the VM's services never see the
-	 * host's interfaces or its loopback. */
-	child = (pid_t)syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWNET | SIGCHLD, NULL, NULL, NULL, 0);
+	 * host's interfaces or its loopback. PID 1 is in vm-NAME/sandboxd
+	 * before its go (cgroup_make.c). */
+	child = cgroup_clone_pid1(&plan.cgroups, &cgroups, CLONE_NEWPID | CLONE_NEWNET);
 	/* EPERM: no CAP_SYS_ADMIN here (a container, a user namespace
 	 * without the right): permanent. */
 	if (child < 0)
@@ -256,8 +256,6 @@ int main(int argc, char **argv)
 		pid1_main(&plan, &cgroups, o.notify_fd, lifeline[0], o.log_console);
 	}
 	close(lifeline[0]);
-	/* PID 1 into the VM's cgroup before its go on the lifeline. */
-	cgroup_place_pid1(&plan.cgroups, child);
 	/* The tap lives as long as PID 1's copy and the VMM's; the
 	 * namespace is PID 1's to hand to passt. */
 	if (plan.net.tap_fd >= 0)

@@ -274,5 +274,5 @@ void plan_print(const struct plan *p)
 		print_service(p, &p->shares[i]);
 	if (p->passt.binary[0])
 		print_service(p, &p->passt);
-	cgroup_print(&p->cgroups);
+	cgroup_print(&p->cgroups, &p->cfg);
 }

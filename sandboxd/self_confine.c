@@ -104,7 +104,7 @@ static const struct rule pid1_rules[] = {
 	/* _exit with the VM's status */
 	ALLOW(exit_group),
 	/* The outer gone (pid1.c outer_gone): PID 1 leaves the VM's cgroups
-	 * for vm-NAME's parent, writing "0" to each parent's cgroup.procs
+	 * for the outer's own, writing "0" to their cgroup.procs
 	 * (opened before confinement: no open here), and removes them through
 	 * the parents' fds (cgroup_remove; Landlock grants REMOVE_DIR there,
 	 * nothing else). An unused slot is -1. */

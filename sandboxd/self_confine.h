@@ -12,9 +12,9 @@
 /* PID 1, once every service runs; Landlock at the plan's LANDLOCK_ABI (0:
  * off). NOTIFY_FD: s6's notification fd while readiness is still to be
  * notified (the guest's READY=1), which PID 1 may then write; else -1. If
- * the outer goes, PID 1 leaves the VM's cgroups through LEAVE (each
- * parent's cgroup.procs, -1 where none) and removes them through CGROUPS'
- * fds (pid1.c outer_gone). */
+ * the outer goes, PID 1 leaves the VM's cgroups through LEAVE (the
+ * cgroup.procs of the outer's own cgroup in each hierarchy, -1 where none)
+ * and removes them through CGROUPS' fds (pid1.c outer_gone). */
 void self_confine_pid1(int landlock_abi, int notify_fd, const struct cgroup_dirs *cgroups,
 		       const int leave[CGROUP_MAX_HIER]);
 

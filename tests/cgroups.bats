@@ -1,17 +1,18 @@
 #!/usr/bin/env bats
 # Resource limits: a cgroup per VM (vm-NAME) and per service inside it
 # (vmm, virtiofsd-TAG; PID 1 in vm-NAME/sandboxd), read back from the
-# kernel. This host has cgroup v1 (memory, pids, cpu, cpuacct); the v2
-# paths skip where no cgroup v2 controller is available.
+# kernel. This host has cgroup v1 (memory, pids, cpu, cpuacct): the v1
+# path, which cgroup_version = auto takes here; cgroups-v2.bats has v2's.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/vm
 load helpers/confine
+load helpers/cgroups
 
 setup() {
 	confine_setup
-	[[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/pids ]] || [[ $BATS_TEST_DESCRIPTION == *v2* ]] ||
+	[[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/pids ]] ||
 		skip "no cgroup v1 memory and pids hierarchies on this host"
 }
 
@@ -39,22 +40,6 @@ no_cgroup_left() {
 	done
 }
 
-# exec_bg [--profile FILE] ACTION...: the probe as the exec driver's
-# service, in the background: its lines in $T/out, the log in $T/log;
-# VM_PID is the outer sandboxd.
-exec_bg() {
-	local profile=$T/probe-profile
-	if [[ $1 == --profile ]]; then
-		profile=$2
-		shift 2
-	fi
-	"$SANDBOXD" --exec "$T/vm.conf" --profile "$profile" -- "$PROBE" "$@" > "$T/out" 2> "$T/log" &
-	VM_PID=$!
-}
-
-# The exec driver's service: PID 1's one child.
-svc_pid() { pgrep -P "$(vm_pid1)"; }
-
 # mem_stat SVC KEY: KEY of the service's memory.stat (v1: total_ = hierarchical).
 mem_stat() { awk -v k="$2" '$1 == k { print $2 }' "$(cg_dir memory "$1")/memory.stat"; }
 
@@ -63,7 +48,7 @@ mem_stat() { awk -v k="$2" '$1 == k { print $2 }' "$(cg_dir memory "$1")/memory.
 	vm_conf "" "share = a:$T/a:rw"
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_success
-	assert_line "cgroups: v1, memory pids cpu cpuacct"
+	assert_line "cgroups: v1 (cgroup_version = auto), memory pids cpu cpuacct"
 	assert_line "cgroup hierarchy: $(cg_dir memory)"
 	assert_line "cgroup hierarchy: $(cg_dir pids)"
 	# memory = 256M: QEMU 256 + 256/4 + 256; virtiofsd 256; the VM the sum + 64.
@@ -329,7 +314,7 @@ other_vm() {
 	conf_add "cgroups = off"
 	run --separate-stderr "$SANDBOXD" --check "$T/vm.conf"
 	assert_success
-	assert_line "cgroups: none"
+	assert_line "cgroups: none (cgroups = off)"
 	exec_bg wait
 	wait_for_line "$T/log" "guest running" 20 || fail "$(cat "$T/log")"
 	no_cgroup_left
@@ -421,39 +406,4 @@ without_memory() {
 		sh "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE" ids
 	assert_equal "$status" 100
 	grep -q "$T/profile:$(wc -l < "$T/profile"): memory_max: this host has no cgroup memory controller" <<< "$stderr"
-}
-
-# only_v2 CMD...: CMD where the v1 hierarchies are unmounted (a private mount
-# namespace): sandboxd falls back to the unified cgroup2 mount, which has no
-# memory, pids or cpu controller on this host.
-only_v2() {
-	exec unshare -m --propagation private sh -c 'for m in /sys/fs/cgroup/*; do
-		[ "$m" = /sys/fs/cgroup/unified ] || umount "$m" 2>/dev/null; done; exec "$@"' sh "$@"
-}
-
-@test "cgroup v2 (this host's controller-less cgroup2 mount): each thread born into vm-NAME/vmm by clone3, PID 1 in vm-NAME/sandboxd, all removed" {
-	local v2=/sys/fs/cgroup/unified
-	[[ $(stat -fc %T "$v2" 2>/dev/null) == cgroup2fs ]] || skip "no cgroup2 mount at $v2"
-	[[ $(sed -n 's/^0:://p' /proc/self/cgroup) == / ]] || skip "this shell is not in the cgroup2 root"
-	only_v2 "$SANDBOXD" --exec "$T/vm.conf" --profile "$T/probe-profile" -- "$PROBE" threads:2 pause \
-		> "$T/out" 2> "$T/log" &
-	VM_PID=$!
-	wait_for_line "$T/out" "pause: waiting" 20 || fail "$(cat "$T/log")"
-	grep -q "cgroups: $v2/vm-$VM_NAME made (cgroup v2)" "$T/log"
-	local task n=0
-	for task in /proc/"$(svc_pid)"/task/*; do
-		n=$((n + 1))
-		grep -qx "0::/vm-$VM_NAME/vmm" "$task/cgroup" || fail "$task: $(cat "$task/cgroup")"
-	done
-	assert_equal "$n" 3
-	grep -qx "0::/vm-$VM_NAME/sandboxd" "/proc/$(vm_pid1)/cgroup"
-	kill -KILL "$(svc_pid)"
-	vm_wait_exit 20
-	grep -qE "cgroup vmm: peak memory n/a, pids n/a, CPU [0-9]+\.[0-9]{3} s\$" "$T/log"
-	[[ ! -e $v2/vm-$VM_NAME ]] || fail "$v2/vm-$VM_NAME left behind"
-	# A limit there is an error: its controller is not delegated.
-	profile_plus "cgroup pids_max 10"
-	run --separate-stderr only_v2 "$SANDBOXD" --check --exec "$T/vm.conf" --profile "$T/profile" -- "$PROBE"
-	assert_equal "$status" 100
-	grep -q "$T/profile:$(wc -l < "$T/profile"): pids_max: this host has no cgroup pids controller sandboxd may use (not delegated to its parent cgroup)" <<< "$stderr"
 }
