@@ -103,6 +103,37 @@ c.close()' "$fwd"
 	[[ ! -e $T/run ]]
 }
 
+@test "network user: SIGKILL of the VMM, of PID 1 or of the outer ends the VM; no passt, socket or cgroup is left" {
+	local fwd=$((20000 + RANDOM % 20000)) target cgroups passt dir
+	vm_conf "$(sbx_run 'echo SBX-UP; exec tail -f /dev/null')" "network = user" "forward = tcp:$fwd:7001"
+	cgroups=$(vm_cgroups)
+	for target in vmm pid1 outer; do
+		vm_start
+		wait_for_line "$T/console" SBX-UP 120 || fail "$target: no SBX-UP: $(cat "$T/log")"
+		# Ready (the guest's READY=1): PID 1 now outlives its outer to clean up.
+		wait_for_line "$T/ready" '^$' 30 || fail "$target: not ready"
+		passt=$(passt_pid)
+		[[ -n $passt ]]
+		assert_equal "$(listening "$fwd")" "127.0.0.1:$fwd"
+		case $target in
+		vmm) kill -KILL "$(vm_vmm_pid)" ;;
+		pid1) kill -KILL "$(vm_pid1)" ;;
+		outer) kill -KILL "$VM_PID" ;;
+		esac
+		vm_wait_exit 30
+		assert_equal "$VM_STATUS" 137
+		# Without its outer, PID 1 ends the VM, removes the cgroups, then says so.
+		[[ $target != outer ]] ||
+			wait_for_line "$T/log" "the outer sandboxd is gone: VM killed" 30 ||
+			fail "outer: PID 1 did not end the VM: $(cat "$T/log")"
+		wait_for_exit "$passt" 30 || fail "$target: passt still runs"
+		assert_equal "$(listening "$fwd")" ""
+		for dir in $cgroups; do
+			[[ ! -e $dir ]] || fail "$target: $dir is left"
+		done
+	done
+}
+
 @test "network user: without a default route passt cannot start, and the VM ends naming it" {
 	in_ns ip route del default
 	vm_conf "$(sbx_run 'echo SBX-UP; exec tail -f /dev/null')" "network = user"
