@@ -1,4 +1,5 @@
-/* passt.h: passt's command line and its start. */
+/* passt, the user-mode network (network = user): its command line and
+ * its start as the VM's third kind of service. */
 #include "passt.h"
 
 #include <arpa/inet.h>
