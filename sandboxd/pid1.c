@@ -19,6 +19,7 @@
 
 #include "cgroup.h"
 #include "log.h"
+#include "monotonic.h"
 #include "mounts.h"
 #include "net.h"
 #include "passt.h"
@@ -45,7 +46,7 @@ struct supervisor {
 	bool shutting_down, killed;
 	bool timed_out;		/* killed at the shutdown timeout */
 	unsigned shutdown_attempts;
-	struct timespec shutdown_deadline;
+	long long shutdown_deadline_ms;	/* monotonic_ms */
 	bool helper_failed;	/* a virtiofsd or passt died while the VMM ran */
 	struct violations violations;
 	struct share_service shares[CONFIG_MAX_SHARES];
@@ -173,21 +174,12 @@ static void kill_everything(struct supervisor *s)
 		log_warn_errno(NULL, "kill the VM's processes");
 }
 
-/* Milliseconds from now to the shutdown deadline; <= 0 once it passed. */
-static long shutdown_ms_left(const struct supervisor *s)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (s->shutdown_deadline.tv_sec - now.tv_sec) * 1000 +
-	       (s->shutdown_deadline.tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /* One power-off request, then the timer: to the next attempt or to the
  * deadline, whichever comes first. At the deadline: everything killed. */
 static void request_shutdown(struct supervisor *s)
 {
-	long left = shutdown_ms_left(s), next = left < SHUTDOWN_RETRY_MS ? left : SHUTDOWN_RETRY_MS;
+	long long left = s->shutdown_deadline_ms - monotonic_ms();
+	long long next = left < SHUTDOWN_RETRY_MS ? left : SHUTDOWN_RETRY_MS;
 	struct itimerspec its = {
 		.it_value = { .tv_sec = next / 1000, .tv_nsec = next % 1000 * 1000000 },
 	};
@@ -200,7 +192,7 @@ static void request_shutdown(struct supervisor *s)
 		return;
 	}
 	s->shutdown_attempts++;
-	log_info("vmm", "shutdown: power-off request %u to the guest (%ld.%03ld s left)",
+	log_info("vmm", "shutdown: power-off request %u to the guest (%lld.%03lld s left)",
 		 s->shutdown_attempts, left / 1000, left % 1000);
 	if (s->drv->request_shutdown(s->run) < 0) {
 		log_warn_errno("vmm", "graceful shutdown request");
@@ -220,13 +212,7 @@ static void begin_shutdown(struct supervisor *s)
 	s->shutting_down = true;
 	log_info("vmm", "shutdown requested: asking the guest to power off every %u s until it "
 		 "does (timeout %u.%03u s)", SHUTDOWN_RETRY_MS / 1000, ms / 1000, ms % 1000);
-	clock_gettime(CLOCK_MONOTONIC, &s->shutdown_deadline);
-	s->shutdown_deadline.tv_sec += ms / 1000;
-	s->shutdown_deadline.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (s->shutdown_deadline.tv_nsec >= 1000000000) {
-		s->shutdown_deadline.tv_sec++;
-		s->shutdown_deadline.tv_nsec -= 1000000000;
-	}
+	s->shutdown_deadline_ms = monotonic_ms() + ms;
 	request_shutdown(s);
 }
 

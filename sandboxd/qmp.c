@@ -1,5 +1,6 @@
 #include "qmp.h"
 
+#include "monotonic.h"
 #include "unix_socket.h"
 
 #include <errno.h>
@@ -9,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 /* QMP sends one JSON object per line. */
@@ -19,13 +19,6 @@ struct qmp {
 	size_t len;
 	char event[64];
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Takes one complete line out of the buffer, parsed; NULL if none is
  * complete (errno 0) or the line is not JSON (errno EPROTO). */
@@ -69,7 +62,7 @@ static json_object *read_message(struct qmp *q, long long deadline)
 		if (obj || errno)
 			return obj;
 		struct pollfd p = { .fd = q->fd, .events = POLLIN };
-		long long left = deadline - now_ms();
+		long long left = deadline - monotonic_ms();
 		if (left <= 0) {
 			errno = ETIMEDOUT;
 			return NULL;
@@ -114,12 +107,12 @@ static json_object *execute_until(struct qmp *q, const char *command, long long 
 
 json_object *qmp_execute(struct qmp *q, const char *command, int timeout_ms)
 {
-	return execute_until(q, command, now_ms() + timeout_ms);
+	return execute_until(q, command, monotonic_ms() + timeout_ms);
 }
 
 struct qmp *qmp_open(const char *path, int timeout_ms)
 {
-	const long long deadline = now_ms() + timeout_ms;
+	const long long deadline = monotonic_ms() + timeout_ms;
 	struct qmp *q = calloc(1, sizeof *q);
 	json_object *greeting = NULL, *ret = NULL;
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monotonic.h"
 #include "relay.h"
 
 /* What one poll round reads at most: a guest sending without end cannot
@@ -18,14 +19,6 @@ void readiness_init(struct readiness *r, const struct config *cfg, int port, int
 				 .late_ms = cfg->ready_late_ms };
 }
 
-static long ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
 static void notify(struct readiness *r)
 {
 	r->ready = true;
@@ -39,7 +32,7 @@ static void notify(struct readiness *r)
 
 void readiness_vmm_running(struct readiness *r)
 {
-	clock_gettime(CLOCK_MONOTONIC, &r->since);
+	r->since_ms = monotonic_ms();
 	if (r->kind == READINESS_GUEST && r->port >= 0) {
 		log_info(NULL, "readiness: waiting for the guest's READY=1 on its readiness port "
 			 "(COM2)");
@@ -81,8 +74,8 @@ void readiness_read(struct readiness *r)
 	for (ssize_t i = 0; i < n && !r->ready; i++) {
 		if (!ready_byte(r, in[i]))
 			continue;
-		long ms = ms_since(&r->since);
-		log_info(NULL, "readiness: the guest sent READY=1, %ld.%03ld s after its VMM ran: "
+		long long ms = monotonic_ms() - r->since_ms;
+		log_info(NULL, "readiness: the guest sent READY=1, %lld.%03lld s after its VMM ran: "
 			 "ready", ms / 1000, ms % 1000);
 		notify(r);
 	}
@@ -90,11 +83,11 @@ void readiness_read(struct readiness *r)
 
 int readiness_late_check(struct readiness *r)
 {
-	long left;
+	long long left;
 
 	if (r->ready || r->late_logged || r->port < 0)
 		return -1;
-	left = (long)r->late_ms - ms_since(&r->since);
+	left = r->late_ms - (monotonic_ms() - r->since_ms);
 	if (left > 0)
 		return (int)left;
 	r->late_logged = true;

@@ -11,7 +11,6 @@
 #define SANDBOXD_READINESS_H
 
 #include <stdbool.h>
-#include <time.h>
 
 #include "config.h"
 
@@ -22,7 +21,7 @@ struct readiness {
 	int matched;		/* bytes of READY=1 this line matched; -1: not it */
 	bool ready, late_logged;
 	unsigned late_ms;	/* the config's ready_late */
-	struct timespec since;	/* when the VMM ran the guest */
+	long long since_ms;	/* when the VMM ran the guest (monotonic_ms) */
 };
 
 /* PORT: the driver's run->ready_fd; NOTIFY_FD: --notify-fd or -1. */

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "monotonic.h"
 
 #define AUDIT_SECCOMP_TYPE "type=1326 "
 #define SECCOMP_RET_KILL_PROCESS_CODE "code=0x80000000"
@@ -201,21 +201,19 @@ void violations_report(struct violations *v, struct service *const *svcs, size_t
 void violations_explain_sigsys(struct violations *v, struct service *const *svcs, size_t n,
 			       const struct service *dead, int timeout_ms)
 {
-	struct timespec start, now;
+	long long start_ms;
 
 	if (v->kmsg < 0 || dead->host_pid <= 0) {
 		log_warn(dead->name, "seccomp: killed by SIGSYS; the syscall cannot be named here");
 		return;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	start_ms = monotonic_ms();
 	for (;;) {
 		/* The poll loop may have read the record already. */
 		violations_report(v, svcs, n);
 		if (claim_kill(v, dead))
 			return;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long waited = (now.tv_sec - start.tv_sec) * 1000 +
-			      (now.tv_nsec - start.tv_nsec) / 1000000;
+		long long waited = monotonic_ms() - start_ms;
 		struct pollfd p = { .fd = v->kmsg, .events = POLLIN };
 		if (waited >= timeout_ms || poll(&p, 1, (int)(timeout_ms - waited)) <= 0)
 			break;
