@@ -227,9 +227,10 @@ teardown() {
 @test "readiness = guest: up, not ready (and said late) while the guest holds its READY=1 back; s6-svwait -U returns once it comes" {
 	mkdir "$T/g"
 	# The guest cannot hear of a change the host makes on its share, so it
-	# polls for the file (cache=none: no cached lookups); the test itself
+	# polls for the file (cache=none: no cached lookups), with a deadline
+	# of 600 rounds (60 s) after which its check fails; the test itself
 	# waits on events only.
-	vm_conf "sbx.mount=g $(sbx_cmd sbx.ready_check 'echo HOLDING-READY; until [ -e /mnt/g/go ]; do sleep 0.1; done')" \
+	vm_conf "sbx.mount=g $(sbx_cmd sbx.ready_check 'echo HOLDING-READY; i=0; until [ -e /mnt/g/go ]; do [ $((i += 1)) -le 600 ] || exit 1; sleep 0.1; done')" \
 		"share = g:$T/g:rw:cache=none" "ready_late = 1"
 	make_vm vm
 	s6_start
