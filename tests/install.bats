@@ -52,6 +52,9 @@ teardown() {
 	"$SANDBOXD" --notify-fd 3 "$P/share/sandboxd/examples/t.conf" > "$T/console" 2> "$T/log" 3> "$T/ready" < /dev/null &
 	VM_PID=$!
 	wait_for_line "$T/ready" '^$' 120 || { cat "$T/log"; fail "no readiness"; }
+	# The guest image prints SBX-GUEST-READY just after its READY=1: the
+	# console line may come after the notification, never without it.
+	wait_for_line "$T/console" SBX-GUEST-READY 30 || fail "no SBX-GUEST-READY: $(cat "$T/console")"
 	run grep -c SBX-GUEST-READY "$T/console"
 	assert_output 1
 	kill -TERM "$VM_PID"
